@@ -1,0 +1,5 @@
+import sys
+
+from compositor.cli import main
+
+sys.exit(main())

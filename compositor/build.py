@@ -1,0 +1,52 @@
+"""The whole pipeline for one manifest: load -> layout -> render -> finish -> write."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compositor.errors import Diagnostic, Location, Report
+from compositor.layout.issue import IssueLayout, layout_issue
+from compositor.load.layout import LayoutSpec, load_layout
+from compositor.load.manifest import load_issue
+from compositor.model.content import Issue
+
+
+@dataclass
+class Timings:
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    _t: float = field(default_factory=time.perf_counter)
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.steps.append((name, now - self._t))
+        self._t = now
+
+
+@dataclass
+class Loaded:
+    issue: Issue
+    spec: LayoutSpec
+    report: Report
+
+
+def load(manifest: Path) -> Loaded:
+    """Stage 1 for `check` and `build`: everything validated, nothing laid out."""
+    issue, report = load_issue(manifest)
+    spec = load_layout(issue.layout_ref, issue.layout_where)
+    return Loaded(issue, spec, report)
+
+
+def lay_out(loaded: Loaded, optimal: bool | None = None) -> IssueLayout:
+    layout = layout_issue(loaded.issue, loaded.spec, optimal)
+    for where, message in layout.warnings:
+        loaded.report.diagnostics.append(Diagnostic(where, message, "warning"))
+    return layout
+
+
+def default_output(manifest: Path, name: str, variant: str) -> Path:
+    return manifest.resolve().parent / "build" / f"{name}-{variant}.pdf"
+
+
+__all__ = ["Loaded", "Location", "Timings", "default_output", "lay_out", "load"]

@@ -1,0 +1,84 @@
+"""Command line: `compositor build|check|preflight`. Parses arguments, calls the pipeline,
+prints diagnostics, returns an exit status. Heavy imports happen inside the commands so
+`compositor --help` answers at once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="compositor",
+        description="Print-ready PDF newsletters from a folder of Markdown and YAML.")
+    p.add_argument("--version", action="version", version=_version())
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    b = sub.add_parser("build", help="build the issue's PDFs",
+                       description="Lay out the issue and write its print and web PDFs.")
+    b.add_argument("manifest", type=Path, metavar="MANIFEST", help="the issue.yaml file")
+    b.add_argument("-o", "--output", type=Path, metavar="OUT.pdf",
+                   help="output path (a single variant; default: build/<issue>-<variant>.pdf "
+                        "next to the manifest)")
+    b.add_argument("--variant", choices=("print", "web", "all"), default=None,
+                   help="which PDF to write (default: all; with -o: web)")
+    b.add_argument("--pages", type=int, metavar="N", help="fit the issue to exactly N pages")
+    b.add_argument("--report", type=Path, metavar="FILE.json", help="write the fit report")
+    b.add_argument("--timings", action="store_true", help="print where the time went")
+    b.add_argument("--no-preflight", action="store_true", help="skip the preflight checks")
+    b.add_argument("--force", action="store_true",
+                   help="write the PDFs even when preflight finds errors")
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--greedy", action="store_true",
+                   help="break lines one at a time instead of whole paragraphs (faster)")
+    b.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    c = sub.add_parser("check", help="validate the manifest and the files it names",
+                       description="Validate without building.")
+    c.add_argument("manifest", type=Path, metavar="MANIFEST")
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    f = sub.add_parser("preflight", help="check a PDF for print or web delivery",
+                       description="Check any PDF; one line per finding, non-zero exit on errors.")
+    f.add_argument("pdf", type=Path, metavar="PDF")
+    f.add_argument("--profile", choices=("print", "web"), default="print")
+    return p
+
+
+def _version() -> str:
+    from compositor import __version__
+    return f"compositor {__version__}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from compositor.errors import UserError
+    try:
+        if args.command == "build":
+            from compositor.commands import build_command
+            return build_command(args)
+        if args.command == "check":
+            from compositor.commands import check_command
+            return check_command(args)
+        from compositor.commands import preflight_command
+        return preflight_command(args)
+    except UserError as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no bare traceback
+        import traceback
+        print(f"compositor: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in compositor, not in your files; please report it with the "
+              "details below.", file=sys.stderr)
+        traceback.print_exc(limit=6, file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

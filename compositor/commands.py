@@ -1,0 +1,77 @@
+"""The work behind each CLI command, kept apart from argument parsing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from compositor.build import Timings, default_output, lay_out, load
+from compositor.errors import Location, UserError
+
+EXIT_OK, EXIT_USER = 0, 1
+
+
+def _print_diagnostics(report, strict: bool) -> bool:
+    """Print warnings; True when they must fail the run (--strict)."""
+    for d in report.warnings:
+        print(d, file=sys.stderr)
+    return strict and bool(report.warnings)
+
+
+def check_command(args: argparse.Namespace) -> int:
+    loaded = load(args.manifest)
+    layout = lay_out(loaded)  # layout finds missing glyphs and oversize blocks too
+    if _print_diagnostics(loaded.report, args.strict):
+        return EXIT_USER
+    issue = loaded.issue
+    print(f"{args.manifest}: ok — {len(issue.articles)} articles, {len(issue.boxes)} boxes, "
+          f"{len(layout.pages)} pages with layout '{issue.layout_ref}'")
+    return EXIT_OK
+
+
+def build_command(args: argparse.Namespace) -> int:
+    from compositor.finish.variants import produce
+
+    timings = Timings()
+    if args.pages is not None and not 1 <= args.pages <= 512:
+        raise UserError.at(Location(args.manifest), "--pages must be between 1 and 512")
+    loaded = load(args.manifest)
+    timings.mark("load")
+    layout = lay_out(loaded, optimal=False if args.greedy else None)
+    timings.mark("layout")
+    if _print_diagnostics(loaded.report, args.strict):
+        print("warnings are errors with --strict; nothing was written", file=sys.stderr)
+        return EXIT_USER
+    variant = args.variant or ("web" if args.output else "all")
+    variants = ("print", "web") if variant == "all" else (variant,)
+    outputs = {}
+    for v in variants:
+        if args.output and len(variants) == 1:
+            outputs[v] = args.output
+        elif args.output:
+            outputs[v] = args.output.with_name(f"{args.output.stem}-{v}{args.output.suffix}")
+        else:
+            outputs[v] = default_output(args.manifest, loaded.issue.name, v)
+    written = produce(layout, outputs, timings, preflight=not args.no_preflight,
+                      force=args.force)
+    if not args.quiet:
+        for v, path in written.items():
+            size = path.stat().st_size
+            print(f"wrote {path} ({v}, {len(layout.pages)} pages, {size / 1024:.0f} KB)")
+    if args.timings:
+        total = sum(t for _, t in timings.steps)
+        for name, t in timings.steps:
+            print(f"  {name:<16} {t * 1000:7.1f} ms")
+        print(f"  {'total':<16} {total * 1000:7.1f} ms")
+    return EXIT_OK
+
+
+def preflight_command(args: argparse.Namespace) -> int:
+    from compositor.preflight import preflight, summarize
+
+    findings = preflight(args.pdf, args.profile)
+    for f in findings:
+        print(f.format(str(args.pdf)))
+    errors, warnings = summarize(findings)
+    print(f"{args.pdf}: {errors} errors, {warnings} warnings ({args.profile} profile)")
+    return EXIT_USER if errors else EXIT_OK

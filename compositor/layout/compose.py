@@ -1,0 +1,389 @@
+"""Content model -> chunks at column width: titles, body lines, figures, boxes, contents.
+
+Everything that flows sits on the body text's baseline grid: each chunk is a whole number
+of body lines tall, so lines in neighbouring columns line up, as in a well-made magazine.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from compositor.load.dates import format_date
+from compositor.load.layout import LayoutSpec, TextStyle, parse_length
+from compositor.model.content import (
+    Article,
+    Block,
+    Box,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Run,
+)
+from compositor.layout.chunks import (
+    Chunk,
+    ImagePart,
+    LinkPart,
+    Part,
+    RectPart,
+    RulePart,
+    Tag,
+    TextPart,
+    space,
+)
+from compositor.text.paragraph import Line, SetParagraph, Style, Typesetter
+
+BULLET = "\u2022"
+
+
+def style_of(spec: LayoutSpec, name: str) -> Style:
+    s: TextStyle = spec.styles[name]
+    return Style(s.font, s.size, s.leading, s.color)
+
+
+@dataclass
+class Composer:
+    spec: LayoutSpec
+    ts: Typesetter
+    language: str
+    column_height: float
+    missing: dict[str, set[str]] = field(default_factory=dict)  # source -> characters
+    _element: int = 0
+
+    def __post_init__(self) -> None:
+        self.body = style_of(self.spec, "body")
+        self.L = self.body.leading
+        self.width = self.spec.column_width
+        self.indent = parse_length(self.spec.section("text")["paragraph_indent"],
+                                   em=self.body.size) or 0.0
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def new_element(self) -> int:
+        self._element += 1
+        return self._element
+
+    def set(self, runs: tuple[Run, ...], style: Style, measure: float, source: str,
+            align: str = "justify", indent: float = 0.0) -> SetParagraph:
+        result = self.ts.set(runs, style, measure, align=align, indent=indent)
+        if result.missing:
+            self.missing.setdefault(source, set()).update(result.missing)
+        return result
+
+    def grid(self, height: float) -> float:
+        """Round a height up to whole body lines."""
+        return math.ceil(height / self.L - 1e-6) * self.L
+
+    @staticmethod
+    def baseline(style: Style) -> float:
+        """Baseline offset of a line of `style` from the top of its line box."""
+        return (style.leading - style.size) / 2 + style.size * 0.8
+
+    def lines_parts(self, lines: tuple[Line, ...], style: Style, dx: float, top: float,
+                    align: str, tag: Tag | None) -> tuple[list[Part], float]:
+        parts: list[Part] = []
+        y = top
+        for line in lines:
+            shown = "justify" if line.justified else ("left" if align == "justify" else align)
+            parts.append(TextPart(line, dx + line.indent, y + self.baseline(style), shown, tag))
+            parts.extend(self.link_parts(line, dx + line.indent, y, style.leading, align))
+            y += style.leading
+        return parts, y
+
+    @staticmethod
+    def link_parts(line: Line, dx: float, top: float, height: float, align: str
+                   ) -> list[LinkPart]:
+        """Clickable areas over linked fragments (positions as set unjustified)."""
+        if not any(f.href for f in line.frags):
+            return []
+        extra = 0.0
+        if line.justified and line.spaces:
+            extra = (line.measure - line.natural) / line.spaces
+        out = []
+        x = dx
+        if align == "center":
+            x += (line.measure - line.natural) / 2
+        elif align == "right":
+            x += line.measure - line.natural
+        for f in line.frags:
+            w = f.width + f.text.count(" ") * extra
+            if f.href:
+                out.append(LinkPart(x, top, w, height, f.href))
+            x += w
+        return out
+
+    # -- articles --------------------------------------------------------------------------
+
+    def byline_text(self, article: Article) -> str:
+        bits = []
+        if article.byline:
+            bits.append(f"by {article.byline}")
+        if article.date:
+            bits.append(format_date(article.date, self.language))
+        return "  \u00b7  ".join(bits)
+
+    def head(self, article: Article, index: int, width: float, title_style: str,
+             with_space: bool) -> Chunk:
+        """Title, byline and date as one chunk (and the lead photo when not spanning)."""
+        spec = self.spec
+        source = str(article.where.path)
+        parts: list[Part] = []
+        top = 0.0
+        if with_space:
+            top = spec.section("article")["space_before"] * self.L
+            if spec.section("article")["rule_between"]:
+                parts.append(RulePart(0, top * 0.45, width, 0.6, "rule"))
+        st = style_of(spec, title_style)
+        el = self.new_element()
+        title = self.set((Run(article.title, href=article.url),), st, width, source, "left")
+        p, y = self.lines_parts(title.lines, st, 0, top, "left", Tag("H1", el))
+        parts += p
+        by = self.byline_text(article)
+        if by:
+            bst = style_of(spec, "byline")
+            y += bst.leading * 0.15
+            lines = self.set((Run(by),), bst, width, source, "left").lines
+            p, y = self.lines_parts(lines, bst, 0, y, "left", Tag("P", self.new_element()))
+            parts += p
+        y += self.L * 0.35
+        height = self.grid(y)
+        return Chunk(height, tuple(parts), anchor=f"article-{index}", article=index,
+                     kind="head", meta={"title": article.title})
+
+    def figure(self, fig: Figure, article: int | None, width: float, source: str) -> Chunk:
+        pw, ph = fig.pixel_size if fig.pixel_size != (0, 0) else (4, 3)
+        h = width * ph / pw
+        max_h = self.column_height * 0.5
+        w = width
+        if h > max_h:
+            h, w = max_h, max_h * pw / ph
+        el = self.new_element()
+        parts: list[Part] = [ImagePart(fig.path, (width - w) / 2, 0.0, w, h, fig.alt or "",
+                                       fig.pixel_size, Tag("Figure", el))]
+        y = h
+        if fig.caption:
+            cst = style_of(self.spec, "caption")
+            y += cst.leading * 0.3
+            lines = self.set(fig.caption, cst, width, source, "left").lines
+            p, y = self.lines_parts(lines, cst, 0, y, "left", Tag("Caption", el))
+            parts += p
+        y += self.L * 0.4
+        return Chunk(self.grid(y), tuple(parts), article=article, kind="figure")
+
+    def article(self, article: Article, index: int, first_on_page_one: bool,
+                spanning: bool) -> tuple[Chunk | None, list[Chunk]]:
+        """Chunks of one article. With `spanning`, the title comes back separately, to be
+        set across all columns."""
+        source = str(article.where.path)
+        chunks: list[Chunk] = []
+        band = None
+        if spanning:
+            band = self.head(article, index, self.spec.page_width - self.spec.margin_inside
+                             - self.spec.margin_outside, "lead_title", False)
+        else:
+            chunks.append(self.head(article, index, self.width, "title", not first_on_page_one))
+        if article.lead is not None:
+            fig = self.figure(article.lead, index, self.width, source)
+            chunks.append(Chunk(fig.height, fig.parts, keep_before=not spanning,
+                                article=index, kind="figure",
+                                anchor=f"article-{index}" if spanning else None))
+        body = list(article.blocks)
+        if article.cut and article.url:
+            body.append(Paragraph((Run("Read the full article: "),
+                                   Run(article.url, href=article.url)),
+                                  article.where, "fulltext"))
+        self.blocks(body, index, source, chunks, keep_first=True)
+        if spanning and chunks and not chunks[0].anchor:
+            first = chunks[0]
+            chunks[0] = Chunk(first.height, first.parts, first.keep_before, first.discard,
+                              f"article-{index}", first.article, first.kind, first.lines)
+        return band, chunks
+
+    def blocks(self, blocks: list[Block], index: int | None, source: str, out: list[Chunk],
+               keep_first: bool, dx: float = 0.0, width: float | None = None,
+               style_name: str = "body", parent: int = 0) -> None:
+        width = self.width if width is None else width
+        keep = keep_first
+        after_heading = True
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                self.paragraph(block, index, source, out, keep, dx, width, style_name,
+                               indent=0.0 if after_heading else self.indent, parent=parent)
+                after_heading = False
+                keep = False
+            elif isinstance(block, Heading):
+                if out:
+                    out.append(space(self.L, index))
+                st = style_of(self.spec, "subhead" if block.level == 2 else "subhead3")
+                el = self.new_element()
+                lines = self.set(block.runs, st, width, source, "left").lines
+                for k, line in enumerate(lines):
+                    p, _ = self.lines_parts((line,), st, dx, 0, "left",
+                                            Tag(f"H{block.level}", el, parent))
+                    out.append(Chunk(self.grid(st.leading), tuple(p), keep_before=k > 0,
+                                     article=index, kind="head"))
+                keep = True
+                after_heading = True
+            elif isinstance(block, ListBlock):
+                self.list_block(block, index, source, out, keep, dx, width, parent)
+                keep = False
+                after_heading = False
+            elif isinstance(block, Quote):
+                if block.pull:
+                    out.append(self.pullquote(block, index, source, width))
+                else:
+                    out.append(space(self.L / 2, index))
+                    el = self.new_element()
+                    self.blocks(list(block.blocks), index, source, out, keep, dx + self.body.size,
+                                width - 2 * self.body.size, "quote", parent=el)
+                    out.append(space(self.L / 2, index))
+                keep = False
+                after_heading = True
+            elif isinstance(block, Figure):
+                fig = self.figure(block, index, width, source)
+                out.append(space(self.L * 0.5, index))
+                out.append(Chunk(fig.height, fig.parts, keep_before=keep, article=index,
+                                 kind="figure"))
+                keep = True
+                after_heading = True
+            elif isinstance(block, Rule):
+                out.append(Chunk(self.L, (RulePart(width * 0.35, self.L / 2, width * 0.3, 0.5,
+                                                   "rule"),), article=index, kind="rule"))
+                after_heading = True
+
+    def paragraph(self, par: Paragraph, index: int | None, source: str, out: list[Chunk],
+                  keep_first: bool, dx: float, width: float, style_name: str, indent: float,
+                  parent: int = 0) -> None:
+        role = par.role
+        name = {"fulltext": "fulltext", "code": "code", "box": "box_body"}.get(role, style_name)
+        st = style_of(self.spec, name)
+        align = "left" if role in ("fulltext", "code") else "justify"
+        if role == "box":
+            align = "left"
+        if role == "fulltext":
+            out.append(space(self.L * 0.5, index))
+        lines = self.set(par.runs, st, width, source, align, indent).lines
+        el = self.new_element()
+        n = len(lines)
+        for k, line in enumerate(lines):
+            p, _ = self.lines_parts((line,), st, dx, 0, align, Tag("P", el, parent))
+            keep = (k == 0 and keep_first) or k == 1 or (k == n - 1 and n > 1)
+            out.append(Chunk(st.leading, tuple(p), keep_before=keep, article=index,
+                             kind="body", lines=1, meta={"ratio": line.ratio,
+                                                         "hyphen": line.hyphenated,
+                                                         "justified": line.justified,
+                                                         "element": el, "k": k, "n": n}))
+
+    def list_block(self, block: ListBlock, index: int | None, source: str, out: list[Chunk],
+                   keep_first: bool, dx: float, width: float, parent: int) -> None:
+        st = self.body
+        hang = st.size * (1.8 if block.ordered else 1.2)
+        list_el = self.new_element()
+        for i, item in enumerate(block.items):
+            label = f"{block.start + i}." if block.ordered else BULLET
+            first = len(out)
+            item_el = self.new_element()
+            self.blocks(list(item), index, source, out, keep_first and i == 0, dx + hang,
+                        width - hang, "body", parent=item_el)
+            if len(out) > first:
+                marker = self.set((Run(label),), st, hang, source, "left").lines[0]
+                c = out[first]
+                mk = TextPart(marker, dx, self.baseline(st), "left", Tag("Lbl", item_el, list_el))
+                out[first] = Chunk(c.height, (mk, *c.parts), c.keep_before, c.discard, c.anchor,
+                                   c.article, c.kind, c.lines, c.meta)
+
+    def pullquote(self, block: Quote, index: int | None, source: str, width: float) -> Chunk:
+        st = style_of(self.spec, "pullquote")
+        runs: list[Run] = []
+        for b in block.blocks:
+            if isinstance(b, Paragraph):
+                runs.extend(b.runs)
+        el = self.new_element()
+        text = tuple(runs)
+        parts: list[Part] = [RulePart(0, self.L * 0.5, width, 1.2, "accent")]
+        lines = self.set(text, st, width - 8, source, "left").lines
+        p, y = self.lines_parts(lines, st, 4, self.L * 0.9, "left", Tag("BlockQuote", el))
+        parts += p
+        parts.append(RulePart(0, y + self.L * 0.3, width, 1.2, "accent"))
+        return Chunk(self.grid(y + self.L * 0.8), tuple(parts), article=index, kind="figure")
+
+    # -- boxes and the contents ------------------------------------------------------------
+
+    def box(self, box: Box, width: float) -> Chunk:
+        pad = self.body.size
+        inner = width - 2 * pad
+        source = str(box.where.path)
+        parts: list[Part] = []
+        y = pad
+        if box.title:
+            st = style_of(self.spec, "box_title")
+            lines = self.set((Run(box.title),), st, inner, source, "left").lines
+            p, y = self.lines_parts(lines, st, pad, y, "left", Tag("H2", self.new_element()))
+            parts += p
+            y += st.leading * 0.25
+        body: list[Chunk] = []
+        self.blocks(list(box.blocks), None, source, body, False, pad, inner, "box_body")
+        for c in body:
+            if c.discard and not parts:
+                continue
+            for part in c.parts:
+                parts.append(_shift(part, y))
+            y += c.height
+        y += pad * 0.7
+        bg = self.spec.section("boxes")["background"]
+        back = [RectPart(0, 0, width, y, bg)] if bg != "none" else []
+        return Chunk(y, tuple(back + parts), kind="box")
+
+    def contents(self, articles: tuple[Article, ...], width: float) -> Chunk:
+        spec = self.spec
+        pad = self.body.size * 0.9
+        inner = width - 2 * pad
+        tst = style_of(spec, "contents_title")
+        est = style_of(spec, "contents_entry")
+        parts: list[Part] = []
+        y = pad
+        el = self.new_element()
+        title = self.set((Run(spec.section("contents")["title"]),), tst, inner, "layout", "left")
+        p, y = self.lines_parts(title.lines, tst, pad, y, "left", Tag("H2", el))
+        parts += p
+        parts.append(RulePart(pad, y + 1, inner, 0.8, "accent"))
+        y += est.leading * 0.45
+        num_w = est.size * 2.2
+        toc_el = self.new_element()
+        for i, a in enumerate(articles):
+            lines = self.set((Run(a.contents_title),), est, inner - num_w, "contents", "left").lines
+            top = y
+            entry = self.new_element()
+            p, y = self.lines_parts(lines, est, pad, y, "left", Tag("TOCI", entry, toc_el))
+            parts += p
+            parts.append(PageRef(f"article-{i}", pad + inner, top + (len(lines) - 1) * est.leading
+                                 + self.baseline(est), est, Tag("TOCI", entry, toc_el)))
+            parts.append(LinkPart(pad, top, inner, y - top, f"#article-{i}"))
+            y += est.leading * 0.2
+        y += pad * 0.6
+        height = self.grid(y)
+        return Chunk(height, (RectPart(0, 0, width, height, "accent_light"), *parts),
+                     kind="contents")
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """A page number to fill in once pages are known (right-aligned at `right`)."""
+
+    anchor: str
+    right: float
+    baseline: float
+    style: Style
+    tag: Tag | None = None
+
+
+def _shift(part, dy: float):
+    from dataclasses import replace
+    if isinstance(part, TextPart):
+        return replace(part, baseline=part.baseline + dy)
+    if isinstance(part, LinkPart | ImagePart | RectPart | RulePart):
+        return replace(part, dy=part.dy + dy)
+    return part

@@ -1,0 +1,96 @@
+"""Page furniture: the masthead on page 1 and the footer on every page."""
+
+from __future__ import annotations
+
+import string
+
+from compositor.layout.chunks import ImagePart, Part, RectPart, RulePart, Tag, TextPart
+from compositor.layout.compose import Composer, style_of
+from compositor.load.images import check_image
+from compositor.load.layout import parse_length
+from compositor.model.content import Issue, Run
+
+FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
+
+
+def footer_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
+    """Parts in page coordinates. The colour band runs to the trim edge (and the bleed)."""
+    spec = comp.spec
+    m = spec.section("masthead")
+    pub = issue.publication
+    left = spec.margin_inside
+    right = spec.page_width - spec.margin_outside
+    width = right - left
+    info = style_of(spec, "masthead_info")
+    info_h = info.leading * 1.6
+    band_bottom = spec.margin_top + height - info_h
+    parts: list[Part] = []
+    if m["background"] != "none":
+        parts.append(RectPart(0, 0, spec.page_width, band_bottom, m["background"]))
+    name_st = style_of(spec, "masthead_name")
+    tag_st = style_of(spec, "masthead_tagline")
+    text_left = left
+    if pub.logo is not None:
+        lh = min(parse_length(m["logo_height"]) or 60.0, band_bottom - spec.margin_top - 8)
+        pw, ph = check_image(pub.logo, issue.layout_where)
+        lw = lh * pw / ph
+        ly = spec.margin_top + (band_bottom - spec.margin_top - lh) / 2
+        parts.append(ImagePart(pub.logo, left, ly, lw, lh, f"{pub.name} logo", (pw, ph),
+                               Tag("Figure", comp.new_element())))
+        text_left = left + lw + 10
+    name_lines = comp.set((Run(pub.name),), name_st, right - text_left, "publication", "left")
+    tagline_lines = (comp.set((Run(pub.tagline),), tag_st, right - text_left, "publication",
+                              "left").lines if pub.tagline else ())
+    block_h = len(name_lines.lines) * name_st.leading + len(tagline_lines) * tag_st.leading
+    y = spec.margin_top + max(0.0, (band_bottom - spec.margin_top - block_h) / 2)
+    p, y = comp.lines_parts(name_lines.lines, name_st, text_left, y, "left",
+                            Tag("Title", comp.new_element()))
+    parts += p
+    if tagline_lines:
+        p, y = comp.lines_parts(tagline_lines, tag_st, text_left, y, "left",
+                                Tag("P", comp.new_element()))
+        parts += p
+    # The info bar: "Volume 4, Number 19, 20" on the left, the date on the right.
+    base = band_bottom + (info_h - info.leading) / 2
+    el = comp.new_element()
+    if issue.issue_line:
+        line = comp.set((Run(issue.issue_line),), info, width / 2, "manifest", "left").lines[0]
+        parts.append(TextPart(line, left, base + comp.baseline(info), "left", Tag("P", el)))
+    date = comp.set((Run(issue.date_text),), info, width / 2, "manifest", "left").lines[0]
+    parts.append(TextPart(date, right - date.natural, base + comp.baseline(info), "left",
+                          Tag("P", el)))
+    if m["rule"] != "none":
+        parts.append(RulePart(left, band_bottom + info_h, width, 1.2, m["rule"]))
+    return parts
+
+
+def footer(comp: Composer, issue: Issue, page: int, pages: int, left: float, right: float
+           ) -> list[Part]:
+    spec = comp.spec
+    st = style_of(spec, "footer")
+    f = spec.section("footer")
+    pub = issue.publication
+    values = {"website": (pub.website or "").removeprefix("https://").removeprefix("http://"),
+              "publication": pub.name, "issue": issue.issue_line, "issue_date": issue.date_text,
+              "page": str(page), "pages": str(pages), "publisher": pub.publisher or ""}
+    y_rule = spec.page_height - spec.margin_bottom + st.leading * 0.9
+    base = y_rule + st.leading * 1.1
+    width = right - left
+    parts: list[Part] = [RulePart(left, y_rule, width, 0.5, "rule")]
+    # Left and right swap on left-hand pages so the page number sits on the outer edge.
+    slots = {"left": f["left"], "center": f["center"], "right": f["right"]}
+    if page % 2 == 0:
+        slots["left"], slots["right"] = slots["right"], slots["left"]
+    for where, template in slots.items():
+        text = str(template or "").format(**values).strip(" ·|")
+        if not text:
+            continue
+        line = comp.set((Run(text),), st, width, "layout", "left").lines[0]
+        x = left if where == "left" else (right - line.natural if where == "right"
+                                          else left + (width - line.natural) / 2)
+        parts.append(TextPart(line, x, base, "left", Tag("Artifact", 0)))
+    return parts

@@ -1,0 +1,230 @@
+"""Laying out a whole issue: compose, flow, balance, then fill in page numbers and furniture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from compositor.errors import Location
+from compositor.layout.chunks import Chunk, Part, RectPart, RulePart, TextPart
+from compositor.layout.compose import Composer, PageRef
+from compositor.layout.flow import Placed
+from compositor.layout.furniture import footer, masthead
+from compositor.layout.pages import FlowResult, PagePlan, Reserve, balance_last_page, run_flow
+from compositor.load.layout import LayoutSpec, parse_length
+from compositor.model.content import Box, Issue, Run
+from compositor.text.fonts import FontBook
+from compositor.text.paragraph import Settings, Typesetter
+
+
+@dataclass
+class PageLayout:
+    number: int
+    placed: list[Placed] = field(default_factory=list)
+    furniture: list[Part] = field(default_factory=list)  # page coordinates
+
+
+@dataclass
+class IssueLayout:
+    spec: LayoutSpec
+    issue: Issue
+    pages: list[PageLayout]
+    anchors: dict[str, int]  # anchor -> page number
+    anchor_y: dict[str, float]  # anchor -> y from the page top
+    warnings: list[tuple[Location, str]]
+    flow: FlowResult
+    chunks: list[Chunk]
+
+
+_TYPESETTERS: dict[tuple, Typesetter] = {}
+
+
+def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None) -> Typesetter:
+    """One typesetter per layout and language, so repeated builds reuse set paragraphs."""
+    t = spec.section("text")
+    opt = (t["line_breaking"] == "optimal") if optimal is None else optimal
+    settings = Settings(language=language, hyphenate=bool(t["hyphenate"]), optimal=opt,
+                        stretch=max(0.05, float(t["max_word_space"]) - 1.0),
+                        shrink=max(0.0, 1.0 - float(t["min_word_space"])))
+    key = (spec.source, str(spec.raw), settings)
+    ts = _TYPESETTERS.get(key)
+    if ts is None:
+        ts = _TYPESETTERS[key] = Typesetter(FontBook(spec.fonts), settings, link_color=None)
+    return ts
+
+
+def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None) -> IssueLayout:
+    ts = typesetter(spec, issue.language, optimal)
+    body = spec.styles["body"]
+    gap = body.leading
+    masthead_h = parse_length(spec.section("masthead")["height"]) or 120.0
+    plan = PagePlan(spec, masthead_h, 0.0, gap)
+    comp = Composer(spec, ts, issue.language, plan.full_height(2))
+    warnings: list[tuple[Location, str]] = []
+
+    # 1. Compose: articles into chunks, the lead title as a band across page 1.
+    chunks: list[Chunk] = []
+    band: Chunk | None = None
+    span_first = bool(spec.section("article")["title_span_first"]) and spec.columns > 1
+    for i, article in enumerate(issue.articles):
+        b, cs = comp.article(article, i, i == 0, span_first and i == 0)
+        band = band or b
+        chunks += cs
+    if band is not None:
+        band = replace(band, meta={**band.meta, "band": True})
+        plan.band_height = band.height
+    text_width = spec.page_width - spec.margin_inside - spec.margin_outside
+    contents = comp.contents(issue.articles, spec.column_width) if issue.articles else None
+
+    # 2. Reserve space: the contents on page 1, the box bands on their pages.
+    def reserves(box_pages: dict[int, list[Box]]) -> dict[int, Reserve]:
+        out: dict[int, Reserve] = {}
+        c = spec.section("contents")
+        if contents is not None:
+            out[1] = Reserve(column=(int(c["column"]) - 1, contents.height + gap, c["position"]))
+        for page, boxes in box_pages.items():
+            h = box_band(boxes)[1]
+            r = out.get(page, Reserve())
+            out[page] = replace(r, bottom=r.bottom + h + gap)
+        return out
+
+    band_cache: dict[tuple, tuple[list[Chunk], float, float]] = {}
+
+    def box_band(boxes: list[Box]) -> tuple[list[Chunk], float, float]:
+        key = tuple(id(b) for b in boxes)
+        if key not in band_cache:
+            per_row = min(len(boxes), spec.columns)
+            w = (text_width - spec.gutter * (per_row - 1)) / per_row
+            made = [comp.box(b, w) for b in boxes]
+            rows = [made[k:k + per_row] for k in range(0, len(made), per_row)]
+            height = sum(max(c.height for c in row) for row in rows) + gap * (len(rows) - 1)
+            band_cache[key] = (made, height, w)
+        return band_cache[key]
+
+    def box_pages_for(pages: int) -> dict[int, list[Box]]:
+        out: dict[int, list[Box]] = {}
+        for box in issue.boxes:
+            page = {"first": 1, "last": pages}.get(box.page, box.page)
+            if not isinstance(page, int) or page > pages:
+                warnings.append((box.where, f"the box asks for page {box.page} but the issue "
+                                            f"has {pages} pages; it goes on the last page"))
+                page = pages
+            out.setdefault(page, []).append(box)
+        return out
+
+    # 3. Flow. A box on the "last" page changes how many pages there are, so repeat until
+    # the page count is stable (two or three passes over cached chunks, nothing rendered).
+    plan.reserves = reserves({})
+    result = run_flow(chunks, plan)
+    pages = max(result.pages, 1)
+    for _ in range(6):
+        box_pages = box_pages_for(pages)
+        plan.reserves = reserves(box_pages)
+        result = run_flow(chunks, plan)
+        if result.pages == pages or (result.pages < pages and not chunks):
+            break
+        if result.pages < pages:
+            # Fewer pages than assumed: try once more with the boxes on the new last page.
+            pages = result.pages
+            continue
+        pages = result.pages
+    pages = max(result.pages, max((p for p in box_pages_for(pages)), default=1))
+    result = balance_last_page(chunks, plan, result)
+    for p in result.forced:
+        where = (issue.articles[p.chunk.article].where if p.chunk.article is not None
+                 else Location(issue.manifest))
+        warnings.append((where, f"page {p.page}: a {p.chunk.kind} block is taller than the "
+                                "column or cannot be kept with its text; it was placed anyway"))
+
+    # 4. Pages, anchors, page numbers in the contents, boxes, masthead and footers.
+    out = [PageLayout(n) for n in range(1, pages + 1)]
+    anchors: dict[str, int] = {}
+    anchor_y: dict[str, float] = {}
+    for p in result.placed:
+        out[p.page - 1].placed.append(p)
+        if p.chunk.anchor and p.chunk.anchor not in anchors:
+            anchors[p.chunk.anchor] = p.page
+            anchor_y[p.chunk.anchor] = p.y
+    if band is not None:
+        left, top, _, _ = plan.content_box(1)
+        out[0].placed.insert(0, Placed(band, 1, 0, left, top))
+        anchors[band.anchor] = 1
+        anchor_y[band.anchor] = top
+    if contents is not None:
+        c = spec.section("contents")
+        col = int(c["column"]) - 1
+        x = plan.column_x(1, col)
+        if c["position"] == "top":
+            y = plan.columns_top(1)
+        else:
+            y = plan.content_box(1)[3] - plan.reserves.get(1, Reserve()).bottom - contents.height
+        resolved = resolve_refs(contents, anchors, comp)
+        out[0].placed.append(Placed(resolved, 1, col, x, y))
+    for page, boxes in box_pages_for(pages).items():
+        made, height, w = box_band(boxes)
+        left, _, _, bottom = plan.content_box(page)
+        top = bottom - height
+        on_page = [p for p in out[page - 1].placed if p.chunk.kind not in ("contents",)]
+        if page == result.pages and on_page:
+            # On a balanced last page the band sits right under the text, not at the foot.
+            text_bottom = max(p.y + p.chunk.height for p in on_page)
+            top = min(top, text_bottom + gap)
+        per_row = min(len(boxes), spec.columns)
+        for k, chunk in enumerate(made):
+            row, col = divmod(k, per_row)
+            row_h = max(c.height for c in made[row * per_row:(row + 1) * per_row])
+            y = top + sum(max(c.height for c in made[r * per_row:(r + 1) * per_row]) + gap
+                          for r in range(row))
+            x = left + col * (w + spec.gutter)
+            out[page - 1].placed.append(Placed(stretch_box(chunk, row_h), page, col, x, y))
+    out[0].furniture += masthead(comp, issue, masthead_h)
+    for page in out:
+        left, _, right, _ = plan.content_box(page.number)
+        page.furniture += footer(comp, issue, page.number, pages, left, right)
+        if spec.column_rules:
+            page.furniture += column_rules(page, spec)
+    for source, chars in sorted(comp.missing.items()):
+        shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in sorted(chars))
+        where = Location(issue.manifest if source in ("layout", "contents", "manifest",
+                                                      "publication") else Path(source))
+        warnings.append((where, f"the fonts cannot draw {shown}; it prints as an empty box"))
+    return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks)
+
+
+def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:
+    """Hairlines centred in each gutter, as long as the text beside them."""
+    cols: dict[int, tuple[float, float]] = {}
+    for p in page.placed:
+        if p.chunk.kind in ("box", "contents") or p.chunk.meta.get("band"):
+            continue
+        top, bottom = cols.get(p.column, (p.y, p.y))
+        cols[p.column] = (min(top, p.y), max(bottom, p.y + p.chunk.height))
+    rules: list[Part] = []
+    for c in range(spec.columns - 1):
+        if c in cols and c + 1 in cols:
+            top = max(cols[c][0], cols[c + 1][0])
+            bottom = min(cols[c][1], cols[c + 1][1])
+            x = next(p.x for p in page.placed if p.column == c + 1) - spec.gutter / 2
+            if bottom - top > 20:
+                rules.append(RulePart(x, top, bottom - top, 0.4, "rule", vertical=True))
+    return rules
+
+
+def stretch_box(chunk: Chunk, height: float) -> Chunk:
+    """Boxes in one row share a height, so their backgrounds line up."""
+    parts = tuple(replace(p, height=height) if isinstance(p, RectPart) and p.dy == 0 else p
+                  for p in chunk.parts)
+    return replace(chunk, parts=parts, height=height)
+
+
+def resolve_refs(chunk: Chunk, anchors: dict[str, int], comp: Composer) -> Chunk:
+    parts: list[Part] = []
+    for part in chunk.parts:
+        if isinstance(part, PageRef):
+            number = str(anchors.get(part.anchor, "?"))
+            line = comp.ts.set((Run(number, bold=True),), part.style, 100.0, align="left").lines[0]
+            parts.append(TextPart(line, part.right - line.natural, part.baseline, "left",
+                                  part.tag))
+        else:
+            parts.append(part)
+    return replace(chunk, parts=tuple(parts))

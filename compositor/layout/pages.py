@@ -1,0 +1,135 @@
+"""Pages: where the columns are on each page, and the issue flowed through them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from compositor.layout.chunks import Chunk
+from compositor.layout.flow import Placed, Slot, fill, place
+from compositor.load.layout import LayoutSpec, parse_length
+
+
+@dataclass(frozen=True)
+class Reserve:
+    """Space taken out of the columns of one page: a band at the top or at the foot."""
+
+    top: float = 0.0
+    bottom: float = 0.0
+    # (column index, height, at 'top' or 'bottom') taken from a single column
+    column: tuple[int, float, str] | None = None
+
+
+@dataclass
+class PagePlan:
+    spec: LayoutSpec
+    masthead_height: float
+    band_height: float  # the spanning lead title on page 1
+    gap: float  # one body line
+    reserves: dict[int, Reserve] = field(default_factory=dict)
+
+    def content_box(self, page: int) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) of the type area, mirrored for left-hand pages."""
+        s = self.spec
+        left_margin = s.margin_inside if page % 2 == 1 else s.margin_outside
+        right_margin = s.margin_outside if page % 2 == 1 else s.margin_inside
+        top = s.margin_top
+        if page == 1:
+            top += self.masthead_height + self.gap
+        return left_margin, top, s.page_width - right_margin, s.page_height - s.margin_bottom
+
+    def columns_top(self, page: int) -> float:
+        top = self.content_box(page)[1]
+        return top + (self.band_height if page == 1 else 0.0)
+
+    def column_x(self, page: int, column: int) -> float:
+        s = self.spec
+        return self.content_box(page)[0] + column * (s.column_width + s.gutter)
+
+    def slots(self, page: int, cap: float | None = None) -> list[Slot]:
+        s = self.spec
+        _, _, _, bottom = self.content_box(page)
+        top = self.columns_top(page)
+        r = self.reserves.get(page, Reserve())
+        top += r.top
+        bottom -= r.bottom
+        if cap is not None:
+            bottom = min(bottom, top + cap)
+        out = []
+        for c in range(s.columns):
+            t, b = top, bottom
+            if r.column and r.column[0] == c:
+                if r.column[2] == "top":
+                    t += r.column[1]
+                else:
+                    b = min(b, bottom - r.column[1]) if cap is None else min(
+                        b, self.content_box(page)[3] - r.bottom - r.column[1])
+            out.append(Slot(page, c, self.column_x(page, c), t, max(t, b), s.column_width))
+        return out
+
+    def full_height(self, page: int) -> float:
+        _, top, _, bottom = self.content_box(page)
+        return bottom - top - (self.band_height if page == 1 else 0.0)
+
+
+@dataclass
+class FlowResult:
+    placed: list[Placed]
+    pages: int
+    forced: list[Placed]  # chunks placed against the break rules
+    page_start: dict[int, int]  # page -> index of its first chunk
+    complete: bool = True
+
+
+def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
+             last_page: int | None = None, caps: dict[int, float] | None = None) -> FlowResult:
+    """Flow chunks from `first_page` on, adding pages as needed (up to `last_page`)."""
+    placed: list[Placed] = []
+    forced: list[Placed] = []
+    page_start: dict[int, int] = {}
+    i, n = 0, len(chunks)
+    page = first_page
+    while i < n:
+        if (last_page is not None and page > last_page) or page > first_page + 5000:
+            break
+        page_start[page] = i
+        for slot in plan.slots(page, (caps or {}).get(page)):
+            full = slot.height >= plan.full_height(page) - 0.5 * plan.gap
+            first, end, was_forced = fill(chunks, i, slot.height, full)
+            got = place(chunks, first, end, slot)
+            placed += got
+            if was_forced and got:
+                forced.append(got[-1])
+            i = end
+            if i >= n:
+                break
+        page += 1
+    return FlowResult(placed, max(page - 1, first_page), forced, page_start, i >= n)
+
+
+def balance_last_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult) -> FlowResult:
+    """Even out the columns of the last page: the smallest column height (in whole lines)
+    that still holds the page's text, so no full column stands beside an empty one."""
+    last = result.pages
+    start = result.page_start.get(last)
+    if start is None:
+        return result
+    rest = chunks[start:]
+    full = max(s.height for s in plan.slots(last))
+    lo, hi = 1, int(full // plan.gap) + 1
+    best = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        trial = run_flow(rest, plan, first_page=last, last_page=last,
+                         caps={last: mid * plan.gap})
+        if trial.complete and not trial.forced:
+            best, hi = trial, mid - 1
+        else:
+            lo = mid + 1
+    if best is None:
+        return result
+    keep = [p for p in result.placed if p.page < last]
+    return FlowResult(keep + best.placed, last, result.forced, result.page_start)
+
+
+def gap_length(spec: LayoutSpec, value: object, em: float) -> float:
+    return parse_length(value, em=em) or 0.0

@@ -1,0 +1,1 @@
+"""Stage 1: read and validate the manifest, the layout and the files they name."""

@@ -1,0 +1,197 @@
+"""Article and box files: YAML front matter + Markdown body -> content model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from compositor.errors import Location, Report, UserError
+from compositor.load.images import check_image
+from compositor.load.schema import Checker, describe
+from compositor.load.yamlfile import Mapping, parse_yaml, read_text
+from compositor.model.content import Article, Block, Box, Figure, ListBlock, Paragraph, Quote, Run
+from compositor.model.excerpt import append_ellipsis, count_words, cut_to_words
+from compositor.model.markdown import clean_text, parse_markdown, safe_href
+
+ARTICLE_KEYS = {
+    "title": "headline (required)",
+    "toc_title": "shorter title for the contents box",
+    "byline": "author or source, printed as 'by …'",
+    "date": "publication date, YYYY-MM-DD",
+    "url": "address of the full article",
+    "image": "lead photo, relative to the article file",
+    "caption": "caption of the lead photo",
+    "alt": "text alternative of the lead photo (defaults to the caption)",
+    "excerpt": "word budget: a number, 'none' or 'auto'",
+}
+BOX_KEYS = {"title": "box heading", "page": "first, last or a page number"}
+
+_FENCE = re.compile(r"^---[ \t]*$", re.M)
+
+
+def split_front_matter(text: str, path: Path) -> tuple[Mapping, str, int]:
+    """Return (front matter, body, first line of the body)."""
+    if not text.startswith("---"):
+        raise UserError.at(Location(path, 1),
+                           "missing front matter: start the file with '---', a line "
+                           "'title: …', and another '---'")
+    first = text.find("\n")
+    m = _FENCE.search(text, first + 1) if first >= 0 else None
+    if m is None:
+        raise UserError.at(Location(path, 1),
+                           "the front matter is not closed: add a line '---' after it")
+    header = text[first + 1: m.start()]
+    data = parse_yaml(header, path, first_line=2)
+    if data is None:
+        data = Mapping()
+        data.line, data.key_lines = 1, {}
+    if not isinstance(data, Mapping):
+        raise UserError.at(Location(path, 2),
+                           f"front matter must be 'key: value' lines, not {describe(data)}")
+    body_line = text[: m.end()].count("\n") + 2
+    return data, text[m.end():].lstrip("\n"), body_line + _leading_newlines(text[m.end():]) - 1
+
+
+def _leading_newlines(s: str) -> int:
+    return len(s) - len(s.lstrip("\n"))
+
+
+def load_article(path: Path, named_at: Location, overrides: Mapping | None,
+                 manifest_path: Path, report: Report) -> Article | None:
+    text = read_text(path, named_at)
+    front, body, body_line = split_front_matter(text, path)
+    check = Checker(path, report)
+    check.known_keys(front, ARTICLE_KEYS, "the article's front matter")
+    # Keys given in the manifest win over the file's own front matter.
+    sources: dict[str, tuple[Any, Location]] = {
+        k: (v, Location(path, front.line_of(k))) for k, v in front.items()}
+    if overrides:
+        for k, v in overrides.items():
+            if k != "file":
+                sources[k] = (v, Location(manifest_path, overrides.line_of(k)))
+
+    def get(key: str) -> tuple[Any, Location]:
+        return sources.get(key, (None, Location(path, 1)))
+
+    title, where = get("title")
+    if title in (None, "") or not isinstance(title, str | int | float):
+        report.error(where, "the article needs a 'title' in its front matter"
+                     if title in (None, "") else f"'title' must be text, not {describe(title)}")
+        return None
+    values: dict[str, Any] = {}
+    for key in ("toc_title", "byline", "caption", "alt"):
+        v, loc = get(key)
+        if v is not None and not isinstance(v, str | int | float):
+            report.error(loc, f"'{key}' must be text, not {describe(v)}")
+        elif v is not None:
+            values[key] = clean_text(str(v)).strip()
+    date = None
+    v, loc = get("date")
+    if isinstance(v, dt.datetime):
+        date = v.date()
+    elif isinstance(v, dt.date):
+        date = v
+    elif v is not None:
+        try:
+            date = dt.date.fromisoformat(str(v).strip())
+        except ValueError:
+            report.error(loc, f"'date' must be a date written YYYY-MM-DD, not {describe(v)}")
+    url = None
+    v, loc = get("url")
+    if v is not None:
+        url = safe_href(str(v).strip())
+        if url is None:
+            report.error(loc, f"'url' must start with https:// or http://, not {describe(v)}")
+    lead = None
+    v, loc = get("image")
+    if v is not None:
+        if not isinstance(v, str):
+            report.error(loc, f"'image' must be a file path, not {describe(v)}")
+        else:
+            base = loc.path.parent
+            image_path = (base / v).resolve()
+            try:
+                size = check_image(image_path, loc)
+                caption = values.get("caption", "")
+                lead = Figure(image_path, (Run(caption),) if caption else (),
+                              values.get("alt", caption), loc, size)
+            except UserError as exc:
+                report.diagnostics.extend(exc.diagnostics)
+    budget = None
+    v, loc = get("excerpt")
+    if v is not None and v not in ("none", "auto", False):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 20:
+            report.error(loc, "'excerpt' must be a number of words (at least 20), "
+                              f"'auto' or 'none', not {describe(v)}")
+        else:
+            budget = v
+    blocks = tuple(parse_markdown(body, path, body_line))
+    blocks = tuple(_check_figures(blocks, report))
+    total = count_words(blocks)
+    kept_blocks, kept = blocks, total
+    if budget is not None and total > budget:
+        kept_blocks, kept = cut_to_words(blocks, budget)
+        kept_blocks = append_ellipsis(kept_blocks)
+        if url is None:
+            report.warn(loc, "the excerpt has no 'url' to point readers to the full text")
+    if total == 0:
+        report.warn(Location(path, body_line), "the article has no text")
+    return Article(title=clean_text(str(title)).strip(), where=Location(path, 1),
+                   blocks=kept_blocks, toc_title=values.get("toc_title"),
+                   byline=values.get("byline"), date=date, url=url, lead=lead,
+                   excerpt=budget, words_total=total, words_kept=kept)
+
+
+def _check_figures(blocks: tuple[Block, ...], report: Report) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Figure):
+            try:
+                size = check_image(block.path.resolve(), block.where)
+            except UserError as exc:
+                report.diagnostics.extend(exc.diagnostics)
+                continue
+            out.append(replace(block, path=block.path.resolve(), pixel_size=size))
+        elif isinstance(block, Quote):
+            out.append(replace(block, blocks=tuple(_check_figures(block.blocks, report))))
+        elif isinstance(block, ListBlock):
+            out.append(replace(block, items=tuple(tuple(_check_figures(item, report))
+                                                  for item in block.items)))
+        else:
+            out.append(block)
+    return out
+
+
+def load_box(path: Path, named_at: Location, page: str | int | None,
+             report: Report) -> Box | None:
+    text = read_text(path, named_at)
+    if text.startswith("---"):
+        front, body, body_line = split_front_matter(text, path)
+    else:
+        front, body, body_line = Mapping(), text, 1
+        front.line, front.key_lines = 1, {}
+    check = Checker(path, report)
+    check.known_keys(front, BOX_KEYS, "the box's front matter")
+    title = check.text(front, "title")
+    if page is None:
+        page = parse_box_page(front.get("page", "last"), Location(path, front.line_of("page")),
+                              report)
+    blocks = tuple(b if not isinstance(b, Paragraph) else replace(b, role="box")
+                   for b in _check_figures(tuple(parse_markdown(body, path, body_line)), report))
+    if not blocks and not title:
+        report.warn(Location(path, 1), "the box is empty")
+    return Box(title=clean_text(title) if title else None, blocks=blocks,
+               where=Location(path, 1), page=page)
+
+
+def parse_box_page(value: Any, where: Location, report: Report) -> str | int:
+    if value in ("first", "last"):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    report.error(where, f"a box's 'page' must be first, last or a page number, "
+                        f"not {describe(value)}")
+    return "last"

@@ -1,0 +1,57 @@
+"""Checking image files before layout: readable, not hostile, and how many pixels they hold."""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from compositor.errors import Location, UserError
+
+# Pillow warns from ~89 Mpx and refuses from ~179 Mpx; a newsletter photo never needs more
+# than a few thousand pixels a side, so anything above this is refused outright.
+MAX_PIXELS = 60_000_000
+
+
+@lru_cache(maxsize=256)
+def _probe(path: Path, mtime: float) -> tuple[int, int] | str:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                w, h = im.size
+                if w * h > MAX_PIXELS:
+                    return (f"image is too large ({w}×{h} px, {w * h / 1e6:.0f} Mpx); "
+                            f"scale it below {MAX_PIXELS / 1e6:.0f} Mpx")
+                if im.format not in ("JPEG", "PNG", "TIFF", "GIF", "WEBP", "BMP"):
+                    return f"unsupported image format {im.format}; use JPEG or PNG"
+                im.load()  # reads every byte: a truncated file fails here, not at render
+                return w, h
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "image has too many pixels to be safe to open (decompression bomb?)"
+    except UnidentifiedImageError:
+        return "not an image Pillow can read (is it really a JPEG or PNG?)"
+    except OSError as exc:
+        return f"image is damaged or truncated: {exc}"
+    except (ValueError, SyntaxError, MemoryError) as exc:
+        return f"image cannot be decoded: {exc}"
+
+
+def check_image(path: Path, where: Location) -> tuple[int, int]:
+    """Pixel size of a usable image, or a user error naming the file that refers to it."""
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        raise UserError.at(where, f"image not found: {path}") from None
+    except OSError as exc:
+        raise UserError.at(where, f"cannot read image {path}: {exc.strerror}") from None
+    if not path.is_file():
+        raise UserError.at(where, f"image path is not a file: {path}")
+    result = _probe(path.resolve(), mtime)
+    if isinstance(result, str):
+        raise UserError.at(where, f"{path.name}: {result}")
+    if min(result) < 1:
+        raise UserError.at(where, f"{path.name}: image is empty")
+    return result

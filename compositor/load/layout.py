@@ -1,0 +1,339 @@
+"""The designer's layout YAML: merged over the built-in default, validated, resolved to points.
+
+The default layout doubles as the schema: a key the default does not have is unknown, and
+a value must have the same kind as the default's (length, number, text, colour, ...).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compositor.errors import Location, Report, UserError, suggest
+from compositor.load.schema import describe
+from compositor.load.yamlfile import Mapping, load_yaml_file
+
+PACKAGE = Path(__file__).resolve().parent.parent
+BUILTIN = PACKAGE / "layouts"
+FONT_DIR = PACKAGE.parent / "fonts"
+
+PAGE_SIZES = {  # points
+    "A3": (841.89, 1190.55), "A4": (595.28, 841.89), "A5": (419.53, 595.28),
+    "LETTER": (612.0, 792.0), "LEGAL": (612.0, 1008.0), "TABLOID": (792.0, 1224.0),
+}
+_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt|em)?\s*$")
+_UNITS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0, None: 1.0}
+_HEX = re.compile(r"^#([0-9a-fA-F]{6})$")
+LENGTH_KEYS = {"margin_top", "margin_bottom", "margin_inside", "margin_outside", "gutter",
+               "height", "logo_height", "paragraph_indent", "bleed", "mark_offset",
+               "mark_length"}
+
+
+@dataclass(frozen=True)
+class Color:
+    """A colour as the designer gave it; converted once to the variant's colour space."""
+
+    cmyk: tuple[float, float, float, float] | None = None  # 0..1
+    rgb: tuple[float, float, float] | None = None  # 0..1
+
+    def as_cmyk(self) -> tuple[float, float, float, float]:
+        if self.cmyk is not None:
+            return self.cmyk
+        r, g, b = self.rgb or (0, 0, 0)
+        k = 1 - max(r, g, b)
+        if k >= 1:
+            return (0.0, 0.0, 0.0, 1.0)
+        return ((1 - r - k) / (1 - k), (1 - g - k) / (1 - k), (1 - b - k) / (1 - k), k)
+
+    def as_rgb(self) -> tuple[float, float, float]:
+        if self.rgb is not None:
+            return self.rgb
+        c, m, y, k = self.cmyk or (0, 0, 0, 1)
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    font: str  # registered font name
+    size: float
+    leading: float
+    color: str  # name in the colour table
+
+
+@dataclass(frozen=True)
+class LayoutSpec:
+    """Everything the layout engine and renderer need, in points."""
+
+    source: Path
+    page_width: float
+    page_height: float
+    margin_top: float
+    margin_bottom: float
+    margin_inside: float
+    margin_outside: float
+    columns: int
+    gutter: float
+    column_rules: bool
+    fonts: dict[str, dict[str, Path]]
+    colors: dict[str, Color]
+    styles: dict[str, TextStyle]
+    raw: dict[str, Any]
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.raw[name]
+
+    @property
+    def column_width(self) -> float:
+        inner = self.page_width - self.margin_inside - self.margin_outside
+        return (inner - self.gutter * (self.columns - 1)) / self.columns
+
+
+def load_layout(ref: str, named_at: Location) -> LayoutSpec:
+    """Resolve a layout reference (built-in name or YAML path) to a validated spec."""
+    report = Report()
+    default = load_yaml_file(BUILTIN / "default.yaml")
+    path = _resolve(ref, named_at)
+    raw = _load_chain(path, named_at, report, depth=0) if path != BUILTIN / "default.yaml" \
+        else default
+    report.raise_if_errors()
+    merged = _merge(copy.deepcopy(default), raw, default, path, report, "")
+    report.raise_if_errors()
+    spec = _resolve_spec(merged, raw, path, report)
+    report.raise_if_errors()
+    return spec
+
+
+def _resolve(ref: str, named_at: Location) -> Path:
+    if "/" not in ref and not ref.endswith((".yaml", ".yml")):
+        builtin = BUILTIN / f"{ref}.yaml"
+        if builtin.exists():
+            return builtin
+        names = sorted(p.stem for p in BUILTIN.glob("*.yaml"))
+        raise UserError.at(named_at, f"no built-in layout '{ref}'{suggest(ref, names)}; "
+                                     f"built-in layouts: {', '.join(names)}, or give a YAML path")
+    path = (named_at.path.parent / ref).resolve()
+    if not path.is_file():
+        raise UserError.at(named_at, f"layout file not found: {path}")
+    return path
+
+
+def _load_chain(path: Path, named_at: Location, report: Report, depth: int) -> Mapping:
+    data = load_yaml_file(path, named_at)
+    if data is None:
+        data = Mapping()
+        data.line, data.key_lines = 1, {}
+    if not isinstance(data, Mapping):
+        raise UserError.at(Location(path, 1), "a layout must be a mapping of 'key: value' lines")
+    parent = data.pop("extends", "default")
+    if parent != "default" and isinstance(parent, str):
+        if depth > 8:
+            raise UserError.at(Location(path, data.line_of("extends")), "'extends' loops")
+        base = _load_chain(_resolve(parent, Location(path, data.line_of("extends"))),
+                           Location(path, data.line_of("extends")), report, depth + 1)
+        data = _overlay(base, data)
+    return data
+
+
+def _overlay(base: Mapping, top: Mapping) -> Mapping:
+    out = copy.copy(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _overlay(out[key], value)
+        else:
+            out[key] = value
+        out.key_lines[key] = top.line_of(key)
+    return out
+
+
+def _merge(target: dict, raw: Any, schema: Any, path: Path, report: Report, prefix: str) -> dict:
+    """Overlay `raw` on `target`, checking each key and value kind against `schema`."""
+    if not isinstance(raw, Mapping):
+        return target
+    for key, value in raw.items():
+        where = Location(path, raw.line_of(key))
+        name = f"{prefix}{key}"
+        open_table = prefix in ("colors.", "fonts.", "styles.")
+        if key not in schema and not open_table:
+            report.error(where, f"unknown layout key '{name}'{suggest(key, schema.keys())}; "
+                                f"valid here: {', '.join(sorted(schema))}")
+            continue
+        expected = schema.get(key)
+        if expected is None and open_table:
+            expected = next(iter(schema.values()))  # a new colour/font/style is like the others
+        if isinstance(expected, dict):
+            if not isinstance(value, Mapping):
+                report.error(where, f"'{name}' must be a mapping, not {describe(value)}")
+                continue
+            target[key] = _merge(copy.deepcopy(target.get(key, {}) or {}), value, expected,
+                                 path, report, name + ".")
+        else:
+            target[key] = value
+            _check_kind(name, key, value, expected, where, report)
+    return target
+
+
+def _check_kind(name: str, key: str, value: Any, expected: Any, where: Location,
+                report: Report) -> None:
+    if key in LENGTH_KEYS:
+        if parse_length(value) is None:
+            report.error(where, f"'{name}' must be a length such as 12mm, 0.5in or 14 (points), "
+                                f"not {describe(value)}")
+    elif isinstance(expected, bool):
+        if not isinstance(value, bool):
+            report.error(where, f"'{name}' must be true or false, not {describe(value)}")
+    elif isinstance(expected, int | float) and not isinstance(expected, bool):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            report.error(where, f"'{name}' must be a number, not {describe(value)}")
+    elif isinstance(expected, str) and not isinstance(value, str | int):
+        report.error(where, f"'{name}' must be text, not {describe(value)}")
+
+
+def parse_length(value: Any, em: float = 10.0) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        m = _LENGTH.match(value)
+        if m:
+            number, unit = float(m.group(1)), m.group(2)
+            return number * (em if unit == "em" else _UNITS[unit])
+    return None
+
+
+def parse_color(value: Any) -> Color | None:
+    if isinstance(value, str):
+        m = _HEX.match(value.strip())
+        if m:
+            h = m.group(1)
+            return Color(rgb=tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)))
+    if isinstance(value, list) and len(value) == 4 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 100
+            for v in value):
+        return Color(cmyk=tuple(v / 100 for v in value))
+    return None
+
+
+def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSpec:
+    def where(*keys: str) -> Location:
+        node: Any = raw
+        line = 1
+        for k in keys:
+            if isinstance(node, Mapping) and k in node:
+                line = node.line_of(k)
+                node = node[k]
+            else:
+                break
+        return Location(path, line)
+
+    page = m["page"]
+    size = page["size"]
+    if isinstance(size, str) and size.upper() in PAGE_SIZES:
+        width, height = PAGE_SIZES[size.upper()]
+    elif isinstance(size, list) and len(size) == 2 and all(parse_length(v) for v in size):
+        width, height = (parse_length(v) for v in size)
+    else:
+        report.error(where("page", "size"),
+                     f"'page.size' must be A4, A5, A3, Letter, Legal, Tabloid or "
+                     f"[width, height], not {describe(size)}{suggest(str(size).upper(), PAGE_SIZES)}")
+        width, height = PAGE_SIZES["A4"]
+    lengths = {k: parse_length(page[k]) or 0.0 for k in
+               ("margin_top", "margin_bottom", "margin_inside", "margin_outside", "gutter")}
+    columns = page["columns"]
+    if not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 6:
+        report.error(where("page", "columns"), f"'page.columns' must be 1 to 6, not "
+                                               f"{describe(columns)}")
+        columns = 1
+    if width < 72 or height < 72 or width > 5000 or height > 5000:
+        report.error(where("page", "size"), "the page must be between 1 and 70 inches a side")
+    inner_w = width - lengths["margin_inside"] - lengths["margin_outside"]
+    inner_h = height - lengths["margin_top"] - lengths["margin_bottom"]
+    col_w = (inner_w - lengths["gutter"] * (columns - 1)) / max(columns, 1)
+    if any(v < 0 for v in lengths.values()):
+        report.error(where("page"), "margins and gutter cannot be negative")
+    if col_w < 72 or inner_h < 200:
+        report.error(where("page"),
+                     f"the margins, gutter and {columns} columns leave a text column of "
+                     f"{col_w / _UNITS['mm']:.0f} mm × {inner_h / _UNITS['mm']:.0f} mm; "
+                     "columns need at least 25 mm width and the text area 70 mm height "
+                     "(reduce margins or columns)")
+
+    colors: dict[str, Color] = {}
+    for name, value in m["colors"].items():
+        color = parse_color(value)
+        if color is None:
+            report.error(where("colors", name),
+                         f"colour '{name}' must be '#rrggbb' or a CMYK list in percent like "
+                         f"[100, 60, 0, 20], not {describe(value)}")
+            color = Color(cmyk=(0, 0, 0, 1))
+        colors[name] = color
+
+    fonts: dict[str, dict[str, Path]] = {}
+    for family, faces in m["fonts"].items():
+        fonts[family] = {}
+        for weight in ("regular", "italic", "bold", "bold_italic"):
+            file = faces.get(weight) or faces.get("regular")
+            if not isinstance(file, str):
+                report.error(where("fonts", family), f"font family '{family}' needs a '{weight}' "
+                                                     "font file")
+                continue
+            found = next((p for p in (path.parent / file, FONT_DIR / file) if p.is_file()), None)
+            if found is None:
+                shipped = sorted(p.name for p in FONT_DIR.glob("*.ttf"))
+                report.error(where("fonts", family, weight),
+                             f"font file '{file}' not found next to the layout or in the shipped "
+                             f"fonts{suggest(file, shipped)}")
+                continue
+            if found.suffix.lower() not in (".ttf",):
+                report.error(where("fonts", family, weight),
+                             f"'{file}': only TrueType (.ttf) fonts can be embedded")
+                continue
+            fonts[family][weight] = found
+
+    styles: dict[str, TextStyle] = {}
+    for name, st in m["styles"].items():
+        loc = where("styles", name)
+        family, weight = st.get("font"), st.get("weight", "regular")
+        if family not in m["fonts"]:
+            report.error(loc, f"style '{name}': unknown font family '{family}'"
+                              f"{suggest(str(family), m['fonts'])}")
+            continue
+        if weight not in ("regular", "italic", "bold", "bold_italic"):
+            report.error(loc, f"style '{name}': weight must be regular, italic, bold or "
+                              f"bold_italic, not {describe(weight)}{suggest(str(weight), ['regular', 'italic', 'bold', 'bold_italic'])}")
+            continue
+        size, leading = st.get("size"), st.get("leading")
+        if not isinstance(size, int | float) or not 3 <= size <= 200:
+            report.error(loc, f"style '{name}': size must be 3 to 200 points, not {describe(size)}")
+            continue
+        if not isinstance(leading, int | float) or leading < size * 0.8:
+            report.error(loc, f"style '{name}': leading must be a number of points at least "
+                              f"0.8 × the size, not {describe(leading)}")
+            continue
+        color = st.get("color", "text")
+        if color not in colors:
+            report.error(loc, f"style '{name}': unknown colour '{color}'"
+                              f"{suggest(str(color), colors)}")
+            color = "text"
+        styles[name] = TextStyle(f"{family}:{weight}", float(size), float(leading), color)
+
+    for section, key in (("masthead", "background"), ("masthead", "rule"),
+                         ("boxes", "background")):
+        value = m[section][key]
+        if value not in colors and value != "none":
+            report.error(where(section, key), f"'{section}.{key}' must name a colour or be none"
+                                              f"{suggest(str(value), colors)}")
+    if m["contents"]["position"] not in ("top", "bottom"):
+        report.error(where("contents", "position"), "'contents.position' must be top or bottom")
+    col = m["contents"]["column"]
+    if not isinstance(col, int) or not 1 <= col <= max(columns, 1):
+        report.error(where("contents", "column"), f"'contents.column' must be 1 to {columns}")
+    if m["text"]["line_breaking"] not in ("optimal", "greedy"):
+        report.error(where("text", "line_breaking"), "'text.line_breaking' must be optimal or "
+                                                     "greedy")
+    return LayoutSpec(source=path, page_width=width, page_height=height, columns=columns,
+                      column_rules=bool(page["column_rules"]), fonts=fonts, colors=colors,
+                      styles=styles, raw=m, **lengths)

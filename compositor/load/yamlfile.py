@@ -1,0 +1,120 @@
+"""YAML reading that remembers where every key and value came from.
+
+PyYAML's node graph carries line marks; we construct plain dicts and lists but keep a
+side table of line numbers so validation errors can point at the exact line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compositor.errors import Location, UserError
+
+
+class Mapping(dict):
+    """A dict that knows the line of each key (and of itself)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class Sequence(list):
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+def _build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out = Mapping()
+        out.line = line
+        out.key_lines = {}
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise UserError.at(Location(Path(loader.name), key_node.start_mark.line + 1),
+                                   "a key must be a plain word")
+            key = str(key)
+            out[key] = _build(value_node, loader)
+            out.key_lines[key] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        seq = Sequence(_build(n, loader) for n in node.value)
+        seq.line = line
+        seq.item_lines = [n.start_mark.line + 1 for n in node.value]
+        return seq
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # e.g. an impossible date such as 2023-02-30
+        raise UserError.at(Location(Path(loader.name), line),
+                           f"invalid value '{node.value}': {exc}") from None
+
+
+def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
+    """Parse YAML text; line numbers are shifted so they count from `first_line` of the file."""
+    loader = yaml.SafeLoader(text)
+    loader.name = str(path)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        value = _build(node, loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        problem = exc.problem or "cannot read this YAML"
+        raise UserError.at(Location(path, line), f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise UserError.at(Location(path, first_line), f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if first_line != 1:
+        _shift(value, first_line - 1)
+    return value
+
+
+def _shift(value: Any, by: int) -> None:
+    if isinstance(value, Mapping):
+        value.line += by
+        value.key_lines = {k: v + by for k, v in value.key_lines.items()}
+        for v in value.values():
+            _shift(v, by)
+    elif isinstance(value, Sequence):
+        value.line += by
+        value.item_lines = [v + by for v in value.item_lines]
+        for v in value:
+            _shift(v, by)
+
+
+def read_text(path: Path, named_at: Location | None = None) -> str:
+    """Read a UTF-8 text file or raise a user error pointing at whoever named it."""
+    where = named_at or Location(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError.at(where, f"file not found: {path}") from None
+    except IsADirectoryError:
+        raise UserError.at(where, f"expected a file but found a folder: {path}") from None
+    except OSError as exc:
+        raise UserError.at(where, f"cannot read {path}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserError.at(Location(path, line),
+                           "this file is not UTF-8 text (save it as UTF-8)") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml_file(path: Path, named_at: Location | None = None) -> Any:
+    return parse_yaml(read_text(path, named_at), path)

@@ -1,0 +1,1 @@
+"""Stage 2: the content model. Plain typed data; knows nothing of pages or ReportLab."""

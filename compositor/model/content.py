@@ -1,0 +1,137 @@
+"""The content of an issue: articles made of blocks made of styled runs of text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compositor.errors import Location
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text in one style. Text is always literal: it is never parsed as markup."""
+
+    text: str
+    italic: bool = False
+    bold: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+    where: Location
+    role: str = "body"  # body | lead | excerpt-end | fulltext | box | caption
+
+
+@dataclass(frozen=True)
+class Heading:
+    runs: tuple[Run, ...]
+    level: int  # 2 or 3 (level 1 is the article title)
+    where: Location
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    items: tuple[tuple[Block, ...], ...]
+    ordered: bool
+    start: int
+    where: Location
+
+
+@dataclass(frozen=True)
+class Quote:
+    blocks: tuple[Block, ...]
+    where: Location
+    pull: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    path: Path
+    caption: tuple[Run, ...]
+    alt: str
+    where: Location
+    pixel_size: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class Rule:
+    where: Location
+
+
+Block = Paragraph | Heading | ListBlock | Quote | Figure | Rule
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    where: Location
+    blocks: tuple[Block, ...]
+    toc_title: str | None = None
+    byline: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    lead: Figure | None = None
+    excerpt: int | None = None  # word budget, None = full text
+    words_total: int = 0
+    words_kept: int = 0
+
+    @property
+    def contents_title(self) -> str:
+        return self.toc_title or self.title
+
+    @property
+    def cut(self) -> bool:
+        return self.words_kept < self.words_total
+
+
+@dataclass(frozen=True)
+class Box:
+    title: str | None
+    blocks: tuple[Block, ...]
+    where: Location
+    page: str | int = "last"  # "first" | "last" | page number
+
+
+@dataclass(frozen=True)
+class Publication:
+    name: str
+    tagline: str | None = None
+    publisher: str | None = None
+    website: str | None = None
+    logo: Path | None = None
+
+
+@dataclass(frozen=True)
+class Issue:
+    manifest: Path
+    publication: Publication
+    date_text: str
+    language: str
+    layout_ref: str
+    layout_where: Location
+    articles: tuple[Article, ...]
+    boxes: tuple[Box, ...] = ()
+    volume: str | None = None
+    numbers: tuple[str, ...] = ()
+    pages: int | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def issue_line(self) -> str:
+        """'Volume 4, Number 19, 20' (or whatever parts are given)."""
+        parts = []
+        if self.volume:
+            parts.append(f"Volume {self.volume}")
+        if self.numbers:
+            parts.append(f"Number {', '.join(self.numbers)}")
+        return ", ".join(parts)
+
+    @property
+    def name(self) -> str:
+        """The output base name: the issue's folder name."""
+        return self.manifest.resolve().parent.name or "issue"

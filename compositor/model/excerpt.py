@@ -1,0 +1,115 @@
+"""Cutting an article to a word budget at a sentence end, the way an editor would."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from compositor.model.content import Block, Figure, Heading, ListBlock, Paragraph, Quote, Run
+
+ELLIPSIS = "\u2026"
+
+# A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before a
+# space or the end of the text; abbreviations and initials do not end sentences.
+_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s|$)")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Mt|Prof|Rev|Sr|Jr|vs|etc|e\.g|i\.e|approx|No|Nr|Fig|cf)"
+    r"|\b[A-Z])\.$")
+_WORD = re.compile(r"\S+")
+
+
+def count_words(blocks: tuple[Block, ...] | list[Block]) -> int:
+    return sum(_block_words(b) for b in blocks)
+
+
+def _block_words(block: Block) -> int:
+    if isinstance(block, Paragraph | Heading):
+        return len(_WORD.findall("".join(r.text for r in block.runs)))
+    if isinstance(block, ListBlock):
+        return sum(count_words(item) for item in block.items)
+    if isinstance(block, Quote):
+        return count_words(block.blocks)
+    return 0
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Offsets just after each sentence end in text."""
+    ends = []
+    for m in _END.finditer(text):
+        if m.group(0).startswith(".") and _ABBREV.search(text[max(0, m.start() - 8): m.start() + 1]):
+            continue
+        ends.append(m.end())
+    return ends
+
+
+def cut_to_words(blocks: tuple[Block, ...], budget: int) -> tuple[tuple[Block, ...], int]:
+    """Keep at most about `budget` words, ending at a sentence end. Returns (blocks, kept).
+
+    Whole blocks are kept while they fit; the block that crosses the budget is cut at its
+    last sentence end within budget. If not even the first sentence fits, the first sentence
+    is kept anyway: an excerpt is never empty and never ends mid-sentence. A trailing
+    subhead or figure is dropped so the excerpt ends on text.
+    """
+    kept: list[Block] = []
+    used = 0
+    for block in blocks:
+        words = _block_words(block)
+        if used + words <= budget:
+            kept.append(block)
+            used += words
+            continue
+        if isinstance(block, Paragraph):
+            part, n = _cut_paragraph(block, budget - used, force=not _has_text(kept))
+            if part is not None:
+                kept.append(part)
+                used += n
+        elif isinstance(block, Figure):
+            continue
+        break
+    while kept and isinstance(kept[-1], Heading | Figure):
+        kept.pop()
+    if not kept:
+        return blocks[:0], 0
+    return tuple(kept), count_words(kept)
+
+
+def _has_text(blocks: list[Block]) -> bool:
+    return any(isinstance(b, Paragraph | ListBlock | Quote) for b in blocks)
+
+
+def _cut_paragraph(par: Paragraph, budget: int, force: bool) -> tuple[Paragraph | None, int]:
+    text = "".join(r.text for r in par.runs)
+    best = None
+    for end in sentence_ends(text):
+        n = len(_WORD.findall(text[:end]))
+        if n <= budget or (force and best is None):
+            best = end
+        if n > budget:
+            break
+    if best is None or best >= len(text.rstrip()):
+        return (par, len(_WORD.findall(text))) if best is not None else (None, 0)
+    return replace(par, runs=tuple(_slice_runs(par.runs, best))), len(_WORD.findall(text[:best]))
+
+
+def _slice_runs(runs: tuple[Run, ...], stop: int) -> list[Run]:
+    out, pos = [], 0
+    for run in runs:
+        if pos >= stop:
+            break
+        take = run.text[: stop - pos]
+        out.append(replace(run, text=take))
+        pos += len(run.text)
+    return out
+
+
+def append_ellipsis(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Put the ellipsis after the last text of the excerpt."""
+    out = list(blocks)
+    last = out[-1] if out else None
+    if isinstance(last, Paragraph) and last.runs:
+        runs = list(last.runs)
+        runs[-1] = replace(runs[-1], text=runs[-1].text.rstrip())
+        out[-1] = replace(last, runs=(*runs, Run("\u00a0" + ELLIPSIS)))
+    elif last is not None:
+        out.append(Paragraph((Run(ELLIPSIS),), last.where))
+    return tuple(out)

@@ -1,0 +1,213 @@
+"""Markdown body -> content blocks.
+
+markdown-it-py parses CommonMark with raw HTML switched off, so anything that looks like
+markup (`<b>`, `&nbsp;` written as text, `<font>`) stays literal text in the model.
+Every block keeps the source line it came from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from compositor.errors import Location
+from compositor.model.content import (
+    Block,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Run,
+)
+
+# Entity references are left as typed: an editor who writes "&nbsp;" sees "&nbsp;".
+_md = (MarkdownIt("commonmark", {"html": False, "typographer": False})
+       .enable("strikethrough").disable("entity"))
+
+# Characters that would otherwise reach the page as invisible trouble: bidi overrides
+# and isolates from pasted web text are dropped (the engine sets Latin left to right),
+# zero-width joiners are harmless to drop in Latin text.
+_STRIP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                 "\u2066\u2067\u2068\u2069\ufeff\u00ad"), None)
+_SPACES = dict.fromkeys(map(ord, "\t\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                                  "\u2009\u200a\u202f\u205f\u3000"), " ")
+
+
+def clean_text(text: str) -> str:
+    return text.translate(_STRIP).translate(_SPACES)
+
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
+
+
+def safe_href(href: str | None) -> str | None:
+    """Only web and mail links become clickable; anything else (javascript:, file:) is text."""
+    if not href:
+        return None
+    return href if href.lower().startswith(SAFE_SCHEMES) else None
+
+
+def parse_markdown(text: str, path: Path, first_line: int = 1) -> list[Block]:
+    """Parse a Markdown body whose first line is line `first_line` of `path`."""
+    tokens = _md.parse(text)
+    blocks, _ = _blocks(tokens, 0, len(tokens), path, first_line)
+    return blocks
+
+
+def _where(tok: Token, path: Path, first_line: int) -> Location:
+    return Location(path, (tok.map[0] + first_line) if tok.map else first_line)
+
+
+def _close_index(tokens: list[Token], i: int) -> int:
+    """Index of the token closing the container opened at i."""
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int
+            ) -> tuple[list[Block], int]:
+    out: list[Block] = []
+    while i < end:
+        tok = tokens[i]
+        where = _where(tok, path, first_line)
+        kind = tok.type
+        if kind == "paragraph_open":
+            out.extend(_paragraph(tokens[i + 1], where, path))
+            i += 3
+        elif kind == "heading_open":
+            level = 2 if tok.tag in ("h1", "h2") else 3
+            runs = _runs(tokens[i + 1].children or [])
+            if runs:
+                out.append(Heading(tuple(runs), level, where))
+            i += 3
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            close = _close_index(tokens, i)
+            items = []
+            j = i + 1
+            while j < close:
+                if tokens[j].type == "list_item_open":
+                    item_close = _close_index(tokens, j)
+                    inner, _ = _blocks(tokens, j + 1, item_close, path, first_line)
+                    items.append(tuple(inner))
+                    j = item_close + 1
+                else:
+                    j += 1
+            start = int(tok.attrGet("start") or 1) if kind == "ordered_list_open" else 1
+            if items:
+                out.append(ListBlock(tuple(items), kind == "ordered_list_open", start, where))
+            i = close + 1
+        elif kind == "blockquote_open":
+            close = _close_index(tokens, i)
+            inner, _ = _blocks(tokens, i + 1, close, path, first_line)
+            pull = False
+            if inner and isinstance(inner[0], Paragraph):
+                first = inner[0]
+                head = first.runs[0].text if first.runs else ""
+                if head.lower().startswith("[!pullquote]"):
+                    pull = True
+                    rest = head[len("[!pullquote]"):].lstrip()
+                    runs = ((Run(rest, first.runs[0].italic, first.runs[0].bold),)
+                            if rest else ()) + first.runs[1:]
+                    inner[0] = Paragraph(runs, first.where) if runs else None
+                    inner = [b for b in inner if b is not None]
+            if inner:
+                out.append(Quote(tuple(inner), where, pull))
+            i = close + 1
+        elif kind in ("fence", "code_block"):
+            lines = clean_text(tok.content).rstrip("\n").split("\n")
+            for line in lines:
+                out.append(Paragraph((Run(line or " ", code=True),), where, "code"))
+            i += 1
+        elif kind == "hr":
+            out.append(Rule(where))
+            i += 1
+        else:
+            i += 1
+    return out, i
+
+
+def _paragraph(inline: Token, where: Location, path: Path) -> list[Block]:
+    """A paragraph; images inside it become figures of their own, splitting the text."""
+    out: list[Block] = []
+    pending: list[Token] = []
+    for child in inline.children or []:
+        if child.type == "image":
+            runs = _runs(pending)
+            if _has_text(runs):
+                out.append(Paragraph(tuple(runs), where))
+            pending = []
+            caption = clean_text("".join(c.content for c in child.children or [])).strip()
+            title = child.attrGet("title")
+            src = str(child.attrGet("src") or "")
+            out.append(Figure((path.parent / src), (Run(caption),) if caption else (),
+                              str(title or caption), where))
+        else:
+            pending.append(child)
+    runs = _runs(pending)
+    if _has_text(runs):
+        out.append(Paragraph(tuple(runs), where))
+    return out
+
+
+def _has_text(runs: list[Run]) -> bool:
+    return any(r.text.strip() for r in runs)
+
+
+def _runs(children: list[Token]) -> list[Run]:
+    """Inline tokens -> runs, merging neighbours of the same style."""
+    runs: list[Run] = []
+    italic = bold = 0
+    href: list[str | None] = []
+
+    def add(text: str, code: bool = False) -> None:
+        text = clean_text(text)
+        if not text:
+            return
+        link = href[-1] if href else None
+        run = Run(text, italic > 0, bold > 0, code, link)
+        if runs and (runs[-1].italic, runs[-1].bold, runs[-1].code, runs[-1].href) == (
+                run.italic, run.bold, run.code, run.href):
+            runs[-1] = Run(runs[-1].text + text, run.italic, run.bold, run.code, run.href)
+        else:
+            runs.append(run)
+
+    for tok in children:
+        kind = tok.type
+        if kind == "text":
+            add(tok.content)
+        elif kind == "softbreak":
+            add(" ")
+        elif kind == "hardbreak":
+            add("\n")
+        elif kind == "code_inline":
+            add(tok.content, code=True)
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "link_open":
+            href.append(safe_href(str(tok.attrGet("href") or "")))
+        elif kind == "link_close":
+            if href:
+                href.pop()
+        elif kind in ("html_inline", "s_open", "s_close"):
+            add(tok.content if kind == "html_inline" else "")
+    # Trim outer whitespace so justification never sees a leading or trailing space.
+    if runs:
+        runs[0] = Run(runs[0].text.lstrip(" "), runs[0].italic, runs[0].bold, runs[0].code,
+                      runs[0].href)
+        runs[-1] = Run(runs[-1].text.rstrip(" "), runs[-1].italic, runs[-1].bold,
+                       runs[-1].code, runs[-1].href)
+    return [r for r in runs if r.text]

@@ -1,0 +1,1 @@
+"""Stage 4: drawing a finished layout with ReportLab. No layout decisions are made here."""

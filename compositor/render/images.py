@@ -1,0 +1,54 @@
+"""Preparing photos for a variant: CMYK through an ICC profile for print, downsampled sRGB
+JPEG for the web. Results are cached per file, size and variant within a process."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageOps
+
+ASSETS = Path(__file__).resolve().parent.parent.parent / "assets" / "icc"
+
+
+@lru_cache(maxsize=4)
+def _transform(profile: str, source_mode: str):
+    srgb = ImageCms.getOpenProfile(str(ASSETS / "sRGB.icc"))
+    cmyk = ImageCms.getOpenProfile(profile)
+    return ImageCms.buildTransform(srgb, cmyk, source_mode, "CMYK",
+                                   renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+
+
+def _flatten(im: Image.Image) -> Image.Image:
+    """Any mode (16-bit, palette, with alpha) -> 8-bit RGB on white, orientation applied."""
+    im = ImageOps.exif_transpose(im)
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        im = im.point(lambda v: v / 256).convert("L")
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        im = im.convert("RGBA")
+        back = Image.new("RGB", im.size, (255, 255, 255))
+        back.paste(im, mask=im.getchannel("A"))
+        return back
+    if im.mode == "CMYK":
+        return im
+    return im.convert("RGB")
+
+
+@lru_cache(maxsize=64)
+def prepare(path: Path, mtime: float, mode: str, target_px: tuple[int, int] | None,
+            quality: int, profile: str | None) -> bytes:
+    """Encoded JPEG bytes for the page. mode: 'cmyk' or 'rgb'."""
+    with Image.open(path) as src:
+        im = _flatten(src)
+    if target_px and (im.width > target_px[0] * 1.05):
+        im = im.resize(target_px, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if mode == "cmyk":
+        if im.mode != "CMYK":
+            im = ImageCms.applyTransform(im, _transform(profile, "RGB")) if profile else \
+                im.convert("CMYK")
+    elif im.mode == "CMYK":
+        im = im.convert("RGB")
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=quality, optimize=True, subsampling=0 if mode == "cmyk" else 2)
+    return buf.getvalue()

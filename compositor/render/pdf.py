@@ -1,0 +1,275 @@
+"""IssueLayout -> PDF bytes with ReportLab's canvas.
+
+Each page is drawn in a fixed order (fills, rules, photos, text, links) so the output is
+stable; text of a page goes into a single text object. Structure marks (BDC/EMC with
+marked-content ids) are written around every tagged part so the web variant can carry a
+structure tree, and page furniture is marked as an artifact.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePart, TextPart
+from compositor.layout.issue import IssueLayout
+from compositor.render.images import prepare
+from compositor.text.fonts import FontBook
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    color_mode: str = "rgb"  # rgb | cmyk
+    bleed: float = 0.0  # points beyond the trim on every side
+    marks: bool = False  # crop marks outside the bleed
+    mark_offset: float = 0.0  # space between trim and media edge, for the marks
+    slug: str = ""  # a line of production info outside the trim (print)
+    image_ppi: float | None = None  # downsample to this resolution at printed size
+    jpeg_quality: int = 85
+    icc_profile: str | None = None  # CMYK profile for photo conversion
+    tagged: bool = True
+    links: bool = True
+    pdf_version: tuple[int, int] = (1, 6)
+
+
+@dataclass
+class StructRecord:
+    """What the finisher needs to build a structure tree: per page, marked-content ids with
+    their role, element and parent ids, in reading order."""
+
+    pages: list[list[tuple[int, str, int, int, str]]] = field(default_factory=list)
+    figures_alt: dict[int, str] = field(default_factory=dict)
+
+
+def render(layout: IssueLayout, options: RenderOptions) -> tuple[bytes, StructRecord]:
+    spec = layout.spec
+    issue = layout.issue
+    fonts = FontBook(spec.fonts)
+    off = options.mark_offset
+    media = (spec.page_width + 2 * off, spec.page_height + 2 * off)
+    buf = io.BytesIO()
+    body_face = fonts.face(spec.styles["body"].font)
+    canv = Canvas(buf, pagesize=media, initialFontName=body_face.name,
+                  initialFontSize=spec.styles["body"].size, pageCompression=1,
+                  invariant=0 if os.environ.get("SOURCE_DATE_EPOCH") else 1,
+                  pdfVersion=options.pdf_version, lang=issue.language)
+    pub = issue.publication
+    canv.setTitle(f"{pub.name} — {issue.date_text}")
+    canv.setAuthor(pub.publisher or pub.name)
+    canv.setSubject(", ".join(a.title for a in issue.articles)[:480] or pub.name)
+    canv.setKeywords([pub.name, issue.issue_line, issue.date_text])
+    canv.setCreator("compositor")
+    canv.setProducer("compositor (ReportLab)")
+    record = StructRecord()
+    painter = _Painter(canv, layout, fonts, options, record)
+    for page in layout.pages:
+        painter.page(page)
+        canv.showPage()
+    if options.links:
+        for i, article in enumerate(issue.articles):
+            key = f"article-{i}"
+            if key in layout.anchors:
+                canv.addOutlineEntry(article.title, key, level=0)
+        canv.showOutline()
+    canv.save()
+    return buf.getvalue(), record
+
+
+class _Painter:
+    def __init__(self, canv: Canvas, layout: IssueLayout, fonts: FontBook,
+                 options: RenderOptions, record: StructRecord):
+        self.canv = canv
+        self.layout = layout
+        self.fonts = fonts
+        self.opt = options
+        self.record = record
+        self.colors = layout.spec.colors
+        self.H = layout.spec.page_height
+        self.off = options.mark_offset
+        self._mcid = 0
+
+    # -- colour ------------------------------------------------------------------------------
+
+    def fill(self, name: str, target=None) -> None:
+        t = target or self.canv
+        color = self.colors.get(name) or self.colors["text"]
+        if self.opt.color_mode == "cmyk":
+            t.setFillColorCMYK(*color.as_cmyk())
+        else:
+            t.setFillColorRGB(*color.as_rgb())
+
+    def stroke(self, name: str) -> None:
+        color = self.colors.get(name) or self.colors["text"]
+        if self.opt.color_mode == "cmyk":
+            self.canv.setStrokeColorCMYK(*color.as_cmyk())
+        else:
+            self.canv.setStrokeColorRGB(*color.as_rgb())
+
+    # -- geometry: layout works from the page's top-left, PDF from the media's bottom-left ----
+
+    def X(self, x: float) -> float:
+        return x + self.off
+
+    def Y(self, y: float) -> float:
+        return self.H - y + self.off
+
+    # -- marked content --------------------------------------------------------------------
+
+    def begin_mark(self, code: list[str], tag, page_marks: list) -> None:
+        if not self.opt.tagged or tag is None:
+            return
+        if tag.role == "Artifact":
+            code.append("/Artifact <</Type /Pagination>> BDC")
+            return
+        mcid = self._mcid
+        self._mcid += 1
+        page_marks.append((mcid, tag.role, tag.element, tag.parent, ""))
+        code.append(f"/{_pdf_role(tag.role)} <</MCID {mcid}>> BDC")
+
+    def end_mark(self, code: list[str], tag) -> None:
+        if self.opt.tagged and tag is not None:
+            code.append("EMC")
+
+    # -- a page ----------------------------------------------------------------------------
+
+    def page(self, page) -> None:
+        canv = self.canv
+        self._mcid = 0
+        marks: list = []
+        self.record.pages.append(marks)
+        all_parts: list[tuple[float, float, Part]] = []  # (x, y, part) in page coordinates
+        for part in page.furniture:
+            all_parts.append((0.0, 0.0, part))
+        for placed in page.placed:
+            for part in placed.chunk.parts:
+                all_parts.append((placed.x, placed.y, part))
+            if placed.chunk.anchor and self.opt.links:
+                canv.bookmarkHorizontal(placed.chunk.anchor, self.X(placed.x),
+                                        self.Y(placed.y) + 4)
+        # Fills and rules are decoration: artifacts for assistive technology.
+        deco = [(x, y, p) for x, y, p in all_parts if isinstance(p, RectPart | RulePart)]
+        if deco and self.opt.tagged:
+            canv._code.append("/Artifact BMC")
+        for x, y, p in deco:
+            if isinstance(p, RectPart):
+                self.rect(x, y, p)
+            else:
+                self.rule(x, y, p)
+        if deco and self.opt.tagged:
+            canv._code.append("EMC")
+        for x, y, p in all_parts:
+            if isinstance(p, ImagePart):
+                self.image(x, y, p, marks)
+        texts = [(x, y, p) for x, y, p in all_parts if isinstance(p, TextPart)]
+        if texts:
+            self.text(texts, marks)
+        if self.opt.links:
+            for x, y, p in all_parts:
+                if isinstance(p, LinkPart):
+                    rect = (self.X(x + p.dx), self.Y(y + p.dy + p.height),
+                            self.X(x + p.dx + p.width), self.Y(y + p.dy))
+                    if p.target.startswith("#"):
+                        canv.linkRect("", p.target[1:], rect, thickness=0, relative=0)
+                    else:
+                        canv.linkURL(p.target, rect, thickness=0, relative=0)
+
+    def rect(self, x: float, y: float, p: RectPart) -> None:
+        x0, y0, x1, y1 = x + p.dx, y + p.dy, x + p.dx + p.width, y + p.dy + p.height
+        # Anything touching the trim edge runs on into the bleed.
+        b = self.opt.bleed
+        W = self.layout.spec.page_width
+        if x0 <= 0.01:
+            x0 -= b
+        if y0 <= 0.01:
+            y0 -= b
+        if x1 >= W - 0.01:
+            x1 += b
+        if y1 >= self.H - 0.01:
+            y1 += b
+        self.fill(p.color)
+        self.canv.rect(self.X(x0), self.Y(y1), x1 - x0, y1 - y0, stroke=0, fill=1)
+
+    def rule(self, x: float, y: float, p: RulePart) -> None:
+        self.stroke(p.color)
+        self.canv.setLineWidth(p.thickness)
+        x0, y0 = x + p.dx, y + p.dy
+        if p.vertical:
+            self.canv.line(self.X(x0), self.Y(y0), self.X(x0), self.Y(y0 + p.length))
+        else:
+            self.canv.line(self.X(x0), self.Y(y0), self.X(x0 + p.length), self.Y(y0))
+
+    def image(self, x: float, y: float, p: ImagePart, marks: list) -> None:
+        opt = self.opt
+        target = None
+        if opt.image_ppi:
+            tw = max(1, round(p.width / 72 * opt.image_ppi))
+            th = max(1, round(p.height / 72 * opt.image_ppi))
+            target = (tw, th)
+        data = prepare(p.path, p.path.stat().st_mtime, opt.color_mode, target,
+                       opt.jpeg_quality, opt.icc_profile)
+        code = self.canv._code
+        self.begin_mark(code, p.tag, marks)
+        if p.tag is not None and marks:
+            mcid, role, el, parent, _ = marks[-1]
+            marks[-1] = (mcid, role, el, parent, p.alt)
+        self.canv.drawImage(ImageReader(io.BytesIO(data)), self.X(x + p.dx),
+                            self.Y(y + p.dy + p.height), p.width, p.height)
+        self.end_mark(code, p.tag)
+
+    def text(self, texts: list[tuple[float, float, TextPart]], marks: list) -> None:
+        canv = self.canv
+        t = canv.beginText()
+        code = t._code
+        current_font = None
+        current_color = None
+        current_ws = 0.0
+        for x, y, part in texts:
+            line = part.line
+            lx = x + part.dx
+            if part.align == "center":
+                lx += (line.measure - line.natural) / 2
+            elif part.align == "right":
+                lx += line.measure - line.natural
+            ws = 0.0
+            if part.align == "justify" and line.spaces:
+                ws = (line.measure - line.natural) / line.spaces
+            self.begin_mark(code, part.tag, marks)
+            t.setTextOrigin(self.X(lx), self.Y(y + part.baseline))
+            if ws != current_ws:
+                t.setWordSpace(ws)
+                current_ws = ws
+            for frag in line.frags:
+                face = self.fonts.face(frag.face)
+                if (face.name, frag.size) != current_font:
+                    t.setFont(face.name, frag.size)
+                    current_font = (face.name, frag.size)
+                if frag.color != current_color:
+                    self.fill(frag.color, t)
+                    current_color = frag.color
+                t.textOut(frag.text)
+            self.end_mark(code, part.tag)
+        canv.drawText(t)
+
+
+def _pdf_role(role: str) -> str:
+    return {"Title": "H1", "TOCI": "P", "Lbl": "Span"}.get(role, role)
+
+
+def write_atomic(data: bytes, out: Path) -> None:
+    """Write next to the target, then rename: a failed build never leaves half a file."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,229 @@
+"""Line breaking over abstract boxes, glue and penalties (no fonts involved).
+
+`optimal_breaks` chooses the breaks of a whole paragraph at once, minimising the sum of
+demerits as in Knuth and Plass, "Breaking Paragraphs into Lines" (1981): badness from
+how far each line's spaces stretch or shrink, penalties for hyphenating, extra demerits
+for two hyphenated lines in a row and for a loose line next to a tight one. A third
+hyphenated line in a row is not allowed at all. `greedy_breaks` fills one line at a time,
+as most word processors do; it is kept as the fast fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BOX, GLUE, PENALTY = 0, 1, 2
+INFINITY = 10_000  # a penalty this high forbids a break; its negative forces one
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    kind: int
+    width: float
+    stretch: float = 0.0
+    shrink: float = 0.0
+    penalty: float = 0.0
+    flagged: bool = False  # a break here ends the line with a hyphen
+
+
+def box(width: float) -> Item:
+    return Item(BOX, width)
+
+
+def glue(width: float, stretch: float, shrink: float) -> Item:
+    return Item(GLUE, width, stretch, shrink)
+
+
+def penalty(width: float, cost: float, flagged: bool = False) -> Item:
+    return Item(PENALTY, width, 0.0, 0.0, cost, flagged)
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    position: int  # index of the item the line ends at
+    ratio: float  # adjustment ratio of the line ending here (-1 .. tolerance)
+    hyphenated: bool
+
+
+@dataclass(slots=True)
+class _Node:
+    position: int
+    line: int
+    fitness: int
+    width: float
+    stretch: float
+    shrink: float
+    demerits: float
+    ratio: float
+    hyphens: int
+    previous: _Node | None
+
+
+LINE_PENALTY = 10
+FLAGGED_DEMERITS = 3000
+FITNESS_DEMERITS = 3000
+MAX_HYPHENS_IN_A_ROW = 2
+
+
+def _fitness(ratio: float) -> int:
+    if ratio < -0.5:
+        return 0  # tight
+    if ratio <= 0.5:
+        return 1  # decent
+    if ratio <= 1.0:
+        return 2  # loose
+    return 3  # very loose
+
+
+def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.0
+                   ) -> list[Break] | None:
+    """Best breaks for the paragraph, or None if no set of lines stays within tolerance.
+
+    `widths[k]` is the measure of line k; the last entry is used for all later lines.
+    The paragraph must end with a forced break (penalty -INFINITY).
+    """
+    n = len(items)
+    sum_w = [0.0] * (n + 1)
+    sum_y = [0.0] * (n + 1)
+    sum_z = [0.0] * (n + 1)
+    w = y = z = 0.0
+    for i, it in enumerate(items):
+        sum_w[i], sum_y[i], sum_z[i] = w, y, z
+        if it.kind != PENALTY:
+            w += it.width
+            if it.kind == GLUE:
+                y += it.stretch
+                z += it.shrink
+    sum_w[n], sum_y[n], sum_z[n] = w, y, z
+
+    active: list[_Node] = [_Node(0, 0, 1, 0.0, 0.0, 0.0, 0.0, 0.0, 0, None)]
+    last_width = widths[-1]
+    for i, it in enumerate(items):
+        if it.kind == BOX:
+            continue
+        if it.kind == GLUE:
+            if i == 0 or items[i - 1].kind != BOX:
+                continue
+            pen, flagged, extra = 0.0, False, 0.0
+        else:
+            if it.penalty >= INFINITY:
+                continue
+            pen, flagged, extra = it.penalty, it.flagged, it.width
+        forced = it.kind == PENALTY and pen <= -INFINITY
+        best: dict[int, tuple[float, _Node, float]] = {}
+        keep: list[_Node] = []
+        for a in active:
+            measure = widths[a.line] if a.line < len(widths) else last_width
+            natural = sum_w[i] - a.width + extra
+            if natural < measure:
+                stretch = sum_y[i] - a.stretch
+                ratio = (measure - natural) / stretch if stretch > 0 else INFINITY
+            elif natural > measure:
+                shrink = sum_z[i] - a.shrink
+                ratio = (measure - natural) / shrink if shrink > 0 else -INFINITY
+            else:
+                ratio = 0.0
+            if ratio < -1 or forced:
+                pass  # this node can never start a feasible line ending later
+            else:
+                keep.append(a)
+            if -1 <= ratio <= tolerance or (forced and ratio >= -1):
+                if flagged and a.hyphens >= MAX_HYPHENS_IN_A_ROW:
+                    continue
+                badness = 100 * min(abs(ratio), 10.0) ** 3
+                if forced and ratio > tolerance:
+                    badness = 0  # last line: its glue may stretch without limit
+                if pen >= 0:
+                    d = (LINE_PENALTY + badness) ** 2 + pen * pen
+                elif pen > -INFINITY:
+                    d = (LINE_PENALTY + badness) ** 2 - pen * pen
+                else:
+                    d = (LINE_PENALTY + badness) ** 2
+                if flagged and a.hyphens:
+                    d += FLAGGED_DEMERITS
+                fit = _fitness(ratio) if not forced else 1
+                if abs(fit - a.fitness) > 1:
+                    d += FITNESS_DEMERITS
+                d += a.demerits
+                prev = best.get(fit)
+                if prev is None or d < prev[0]:
+                    best[fit] = (d, a, ratio)
+        active = keep
+        if best:
+            # Totals after the break skip the glue and penalties that vanish at a line start.
+            j = i
+            if it.kind == GLUE or not forced:
+                j = i + 1 if it.kind == GLUE else i + 1
+            while j < n and items[j].kind != BOX and not (
+                    items[j].kind == PENALTY and items[j].penalty <= -INFINITY and j > i):
+                j += 1
+            tw, ty, tz = sum_w[j], sum_y[j], sum_z[j]
+            for fit, (d, a, ratio) in best.items():
+                hy = a.hyphens + 1 if flagged else 0
+                active.append(_Node(i, a.line + 1, fit, tw, ty, tz, d, ratio, hy, a))
+        if not active:
+            return None
+    ends = [a for a in active if a.position == n - 1]
+    if not ends:
+        return None
+    node = min(ends, key=lambda a: a.demerits)
+    out: list[Break] = []
+    while node.previous is not None:
+        pos = node.position
+        it = items[pos]
+        out.append(Break(pos, node.ratio, it.kind == PENALTY and it.flagged))
+        node = node.previous
+    out.reverse()
+    return out
+
+
+def greedy_breaks(items: list[Item], widths: list[float]) -> list[Break]:
+    """First-fit breaking: each line takes as much as fits (allowing full shrink)."""
+    out: list[Break] = []
+    n = len(items)
+    start = 0
+    line = 0
+    while start < n:
+        measure = widths[line] if line < len(widths) else widths[-1]
+        w = y = z = 0.0
+        last_ok: tuple[int, float, float, float] | None = None
+        i = start
+        chosen = None
+        while i < n:
+            it = items[i]
+            if it.kind == BOX:
+                w += it.width
+            elif it.kind == GLUE:
+                if i > start and items[i - 1].kind == BOX:
+                    if w - z <= measure or last_ok is None:
+                        last_ok = (i, w, y, z)
+                w += it.width
+                y += it.stretch
+                z += it.shrink
+            elif it.penalty < INFINITY:
+                total = w + it.width
+                if it.penalty <= -INFINITY:
+                    if total - z <= measure or last_ok is None:
+                        chosen = (i, total, y, z)
+                    break
+                if total - z <= measure:
+                    last_ok = (i, total, y, z)
+            if w - z > measure and last_ok is not None:
+                break
+            i += 1
+        if chosen is None:
+            chosen = last_ok if last_ok is not None else (n - 1, w, y, z)
+        pos, natural, stretch, shrink = chosen
+        it = items[pos]
+        forced = it.kind == PENALTY and it.penalty <= -INFINITY
+        if natural < measure:
+            ratio = 0.0 if forced else ((measure - natural) / stretch if stretch else 0.0)
+        else:
+            ratio = (measure - natural) / shrink if shrink else 0.0
+        out.append(Break(pos, ratio, it.kind == PENALTY and it.flagged))
+        start = pos + 1
+        while start < n and items[start].kind != BOX and not (
+                items[start].kind == PENALTY and items[start].penalty <= -INFINITY):
+            start += 1
+        line += 1
+    return out

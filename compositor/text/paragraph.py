@@ -1,0 +1,319 @@
+"""Setting a paragraph: styled runs -> boxes, glue and penalties -> measured lines.
+
+This is the one door through which text reaches the page: fonts are chosen here, words
+measured, hyphenation points found, and lines broken. The renderer only draws the lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from compositor.model.content import Run
+from compositor.text.fonts import FontBook
+from compositor.text.hyphenate import hyphen_points
+from compositor.text.linebreak import (
+    BOX,
+    GLUE,
+    INFINITY,
+    PENALTY,
+    Break,
+    Item,
+    greedy_breaks,
+    optimal_breaks,
+)
+
+HYPHEN = "-"
+HYPHEN_PENALTY = 50
+URL_BREAK_PENALTY = 40
+URL_CHARS_AFTER = "/-_?&=#~"
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """What the typesetter needs of a text style: face key, size, colour name."""
+
+    face: str  # 'family:weight'
+    size: float
+    leading: float
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class Frag:
+    face: str
+    size: float
+    color: str
+    text: str
+    width: float  # natural width in points, spaces included
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    frags: tuple[Frag, ...]
+    natural: float  # natural width in points
+    spaces: int  # justifiable spaces
+    measure: float  # target width
+    indent: float
+    ratio: float  # how far spaces stretch (+) or shrink (-), 1.0 = to the limit
+    hyphenated: bool
+    justified: bool
+
+    @property
+    def text(self) -> str:
+        return "".join(f.text for f in self.frags)
+
+
+@dataclass(frozen=True)
+class SetParagraph:
+    lines: tuple[Line, ...]
+    missing: frozenset[str]  # characters no font could draw
+
+
+@dataclass(frozen=True)
+class Settings:
+    language: str = "en"
+    hyphenate: bool = True
+    optimal: bool = True
+    stretch: float = 0.5  # allowed stretch of a space, times its width
+    shrink: float = 0.2
+
+
+_WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
+            (True, True): "bold_italic"}
+
+
+def run_face(style: Style, run: Run, accent: str | None) -> tuple[str, float, str]:
+    family, _, weight = style.face.partition(":")
+    italic = ("italic" in weight) != run.italic  # emphasis inside italic text goes upright
+    bold = "bold" in weight or run.bold
+    size = style.size
+    if run.code:
+        family, size = "sans", size * 0.92
+    color = accent if (run.href and accent) else style.color
+    return f"{family}:{_WEIGHTS[italic, bold]}", size, color
+
+
+class Typesetter:
+    """Sets paragraphs, caching results: a layout pass that repeats a paragraph at the same
+    measure gets the lines of the first pass back for free."""
+
+    def __init__(self, fonts: FontBook, settings: Settings, link_color: str | None = None):
+        self.fonts = fonts
+        self.settings = settings
+        self.link_color = link_color
+        self._cache: dict[tuple, SetParagraph] = {}
+
+    def set(self, runs: tuple[Run, ...], style: Style, measure: float, *, align: str = "justify",
+            indent: float = 0.0, hyphenate: bool = True) -> SetParagraph:
+        key = (runs, style, round(measure, 3), align, round(indent, 3), hyphenate)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._set(runs, style, measure, align, indent, hyphenate)
+        return hit
+
+    # -- building items -------------------------------------------------------------------
+
+    def _set(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
+             indent: float, hyphenate: bool) -> SetParagraph:
+        settings = self.settings
+        items: list[Item] = []
+        payload: list[object] = []
+        missing: set[str] = set()
+        hyph = hyphenate and settings.hyphenate and align == "justify"
+        fonts = self.fonts
+        if indent:
+            items.append(Item(BOX, indent))
+            payload.append(None)
+
+        words: list[list[tuple[str, float, str, str, str | None]]] = [[]]
+        seps: list[str] = []  # what follows each word: ' ' or '\n'
+        for run in runs:
+            face, size, color = run_face(style, run, self.link_color)
+            text = run.text
+            start = 0
+            for i, ch in enumerate(text):
+                if ch == " " or ch == "\n":
+                    if i > start:
+                        words[-1].append((face, size, color, text[start:i], run.href))
+                    if words[-1] or ch == "\n":
+                        seps.append(ch)
+                        words[-1].append((face, size, color, "", run.href))  # space style
+                        words.append([])
+                    start = i + 1
+            if start < len(text):
+                words[-1].append((face, size, color, text[start:], run.href))
+        if not words[-1]:
+            words.pop()
+
+        for wi, word in enumerate(words):
+            sep = seps[wi] if wi < len(seps) else None
+            parts = [p for p in word if p[3]]
+            space_style = word[-1] if sep else None
+            if parts:
+                self._word_items(parts, items, payload, measure, hyph, missing)
+            if sep == " ":
+                face, size = space_style[0], space_style[1]
+                f = fonts.face(face)
+                sw = f.width(" ", size)
+                items.append(Item(GLUE, sw, sw * settings.stretch, sw * settings.shrink))
+                payload.append(space_style)
+            elif sep == "\n":
+                items.append(Item(GLUE, 0.0, 100_000.0, 0.0))
+                payload.append(None)
+                items.append(Item(PENALTY, 0.0, 0.0, 0.0, -INFINITY))
+                payload.append("\n")
+        # Drop trailing glue, then finish with fill glue and a forced break.
+        while items and items[-1].kind == GLUE:
+            items.pop()
+            payload.pop()
+        items.append(Item(GLUE, 0.0, 100_000.0, 0.0))
+        payload.append(None)
+        items.append(Item(PENALTY, 0.0, 0.0, 0.0, -INFINITY))
+        payload.append("end")
+
+        widths = [measure]
+        if align == "justify" and settings.optimal:
+            breaks = optimal_breaks(items, widths, 1.0) or optimal_breaks(items, widths, 4.0)
+            if breaks is None:
+                breaks = greedy_breaks(items, widths)
+        else:
+            breaks = greedy_breaks(items, widths)
+        lines = self._lines(items, payload, breaks, measure, indent, align)
+        return SetParagraph(tuple(lines), frozenset(missing))
+
+    def _word_items(self, parts, items: list[Item], payload: list[object], measure: float,
+                    hyph: bool, missing: set[str]) -> None:
+        fonts = self.fonts
+        for face, _size, _c, text, _h in parts:
+            f = fonts.face(face)
+            for ch in text:
+                if not f.covers(ch):
+                    missing.add(ch)
+        # Split the word into pieces at allowed break points inside it.
+        pieces: list[tuple[list[tuple], str | None]] = []  # (frags, break-kind after)
+        if len(parts) == 1:
+            face, size, color, text, href = parts[0]
+            cuts = self._cuts(text, hyph)
+            prev = 0
+            for pos, kind in cuts:
+                pieces.append(([(face, size, color, text[prev:pos], href)], kind))
+                prev = pos
+            pieces.append(([(face, size, color, text[prev:], href)], None))
+        else:
+            pieces.append((list(parts), None))
+        for k, (frags, kind) in enumerate(pieces):
+            width = sum(fonts.face(fc).width(t, sz) for fc, sz, _c, t, _h in frags)
+            if width > measure:
+                self._emergency(frags, items, payload, measure)
+            else:
+                items.append(Item(BOX, width))
+                payload.append(tuple(frags))
+            if kind is not None and k < len(pieces) - 1:
+                fc, sz = frags[-1][0], frags[-1][1]
+                if kind == "hyphen":
+                    hw = fonts.face(fc).width(HYPHEN, sz)
+                    items.append(Item(PENALTY, hw, 0, 0, HYPHEN_PENALTY, True))
+                    payload.append((fc, sz, frags[-1][2], HYPHEN, frags[-1][4]))
+                elif kind == "hard":
+                    items.append(Item(PENALTY, 0.0, 0, 0, HYPHEN_PENALTY, True))
+                    payload.append(None)
+                else:
+                    self._ragged_break(items, payload, measure, URL_BREAK_PENALTY)
+
+    def _cuts(self, text: str, hyph: bool) -> list[tuple[int, str]]:
+        cuts: list[tuple[int, str]] = []
+        urlish = len(text) > 14 and any(c in text for c in "/.@") and not text.isalpha()
+        if urlish or "-" in text:
+            for i, ch in enumerate(text[:-1]):
+                if i < 2 or i > len(text) - 3:
+                    continue
+                if urlish and text[i + 1] == "/":
+                    continue  # never split "//"
+                if ch in URL_CHARS_AFTER if urlish else ch == "-":
+                    cuts.append((i + 1, "url" if urlish else "hard"))
+                elif urlish and text[i + 1] in ".@" and ch != text[i + 1]:
+                    cuts.append((i + 1, "url"))
+        elif hyph:
+            cuts = [(p, "hyphen") for p in hyphen_points(text, self.settings.language)]
+        return cuts
+
+    def _emergency(self, frags, items: list[Item], payload: list[object], measure: float) -> None:
+        """A piece wider than the column: cut it between characters so nothing overflows."""
+        fonts = self.fonts
+        for n, (face, size, color, text, href) in enumerate(frags):
+            f = fonts.face(face)
+            chunk = ""
+            for ch in text:
+                if chunk and f.width(chunk + ch, size) > measure * 0.97:
+                    items.append(Item(BOX, f.width(chunk, size)))
+                    payload.append(((face, size, color, chunk, href),))
+                    self._ragged_break(items, payload, measure, 0)
+                    chunk = ""
+                chunk += ch
+            if chunk:
+                items.append(Item(BOX, f.width(chunk, size)))
+                payload.append(((face, size, color, chunk, href),))
+                if n < len(frags) - 1:
+                    self._ragged_break(items, payload, measure, 0)
+
+    @staticmethod
+    def _ragged_break(items: list[Item], payload: list[object], measure: float,
+                      cost: float) -> None:
+        """A break inside a URL or an over-long word. The line ending here may fall short of
+        the measure (it is set ragged), so the break carries stretch of its own; the stretch
+        is cancelled again when the break is not taken (the TeX idiom for ragged breaks)."""
+        give = measure * 0.6
+        items += [Item(PENALTY, 0.0, 0, 0, INFINITY), Item(GLUE, 0.0, give, 0.0),
+                  Item(PENALTY, 0.0, 0, 0, cost, False), Item(GLUE, 0.0, -give, 0.0)]
+        payload += [None, None, "ragged", None]
+
+    # -- from breaks to lines ------------------------------------------------------------
+
+    def _lines(self, items: list[Item], payload: list[object], breaks: list[Break],
+               measure: float, indent: float, align: str) -> list[Line]:
+        fonts = self.fonts
+        lines: list[Line] = []
+        start = 0
+        for k, brk in enumerate(breaks):
+            frags: list[list] = []  # [face, size, color, text, href]
+            spaces = 0
+            line_indent = indent if k == 0 else 0.0
+            for i in range(start, brk.position + 1):
+                it = items[i]
+                p = payload[i]
+                if it.kind == BOX and p is not None:
+                    for face, size, color, text, href in p:
+                        if frags and frags[-1][0] == face and frags[-1][1] == size and \
+                                frags[-1][2] == color and frags[-1][4] == href:
+                            frags[-1][3] += text
+                        else:
+                            frags.append([face, size, color, text, href])
+                elif it.kind == GLUE and p is not None and i < brk.position:
+                    face, size, color = p[0], p[1], p[2]
+                    href = p[4]
+                    if frags and frags[-1][0] == face and frags[-1][1] == size:
+                        frags[-1][3] += " "
+                        if frags[-1][4] != href:
+                            frags.append([face, size, color, "", href])
+                    else:
+                        frags.append([face, size, color, " ", href])
+                    spaces += 1
+                elif it.kind == PENALTY and i == brk.position and isinstance(p, tuple):
+                    face, size, color, text, href = p
+                    if frags and frags[-1][0] == face:
+                        frags[-1][3] += text
+                    else:
+                        frags.append([face, size, color, text, href])
+            out = tuple(Frag(f[0], f[1], f[2], f[3], fonts.face(f[0]).width(f[3], f[1]), f[4])
+                        for f in frags if f[3])
+            # A line never starts or ends with a justifiable space.
+            natural = sum(f.width for f in out)
+            last = k == len(breaks) - 1 or payload[brk.position] in ("\n", "ragged")
+            lines.append(Line(out, natural, spaces, measure - line_indent, line_indent,
+                              brk.ratio, brk.hyphenated, align == "justify" and not last))
+            start = brk.position + 1
+            while start < len(items) and items[start].kind in (GLUE, PENALTY) and \
+                    payload[start] not in ("\n", "end"):
+                start += 1
+        return lines
