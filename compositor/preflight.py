@@ -17,6 +17,7 @@ import math
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
@@ -1207,11 +1208,14 @@ class _Document:
         if not self.pdf.is_linearized:
             return [Finding("error", None, "linearization", "file is not linearized")]
         report = io.StringIO()
-        try:
+        saved = sys.stdout, sys.stderr  # pikepdf rebinds these while checking and may not
+        try:  # restore them, which would silence every later message of the CLI
             ok = self.pdf.check_linearization(report)
         except Exception as exc:  # qpdf throws on hint tables it cannot parse
             ok = False
             report.write(str(exc))
+        finally:
+            sys.stdout, sys.stderr = saved
         if ok:
             return []
         detail = " ".join(report.getvalue().split())[:200] or "hint tables are inconsistent"

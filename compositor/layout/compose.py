@@ -51,6 +51,7 @@ class Composer:
     language: str
     column_height: float
     missing: dict[str, set[str]] = field(default_factory=dict)  # source -> characters
+    images: list = field(default_factory=list)  # (location, effective ppi, path)
     _element: int = 0
 
     def __post_init__(self) -> None:
@@ -160,6 +161,7 @@ class Composer:
         w = width
         if h > max_h:
             h, w = max_h, max_h * pw / ph
+        self.images.append((fig.where, pw / (w / 72.0), fig.path))
         el = self.new_element()
         parts: list[Part] = [ImagePart(fig.path, (width - w) / 2, 0.0, w, h, fig.alt or "",
                                        fig.pixel_size, Tag("Figure", el))]

@@ -34,6 +34,7 @@ class IssueLayout:
     warnings: list[tuple[Location, str]]
     flow: FlowResult
     chunks: list[Chunk]
+    images: list  # (location, effective ppi, path) of every photo
 
 
 _TYPESETTERS: dict[tuple, Typesetter] = {}
@@ -188,7 +189,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None) ->
         where = Location(issue.manifest if source in ("layout", "contents", "manifest",
                                                       "publication") else Path(source))
         warnings.append((where, f"the fonts cannot draw {shown}; it prints as an empty box"))
-    return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks)
+    return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images)
 
 
 def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:

@@ -28,7 +28,7 @@ class RenderOptions:
     bleed: float = 0.0  # points beyond the trim on every side
     marks: bool = False  # crop marks outside the bleed
     mark_offset: float = 0.0  # space between trim and media edge, for the marks
-    slug: str = ""  # a line of production info outside the trim (print)
+    slug: tuple = ()  # per page, a set Line of production info outside the trim (print)
     image_ppi: float | None = None  # downsample to this resolution at printed size
     jpeg_quality: int = 85
     icc_profile: str | None = None  # CMYK profile for photo conversion
@@ -54,7 +54,13 @@ def render(layout: IssueLayout, options: RenderOptions) -> tuple[bytes, StructRe
     media = (spec.page_width + 2 * off, spec.page_height + 2 * off)
     buf = io.BytesIO()
     body_face = fonts.face(spec.styles["body"].font)
-    canv = Canvas(buf, pagesize=media, initialFontName=body_face.name,
+    boxes = {}
+    if off or options.bleed:
+        b = options.bleed
+        boxes = {"trimBox": (off, off, off + spec.page_width, off + spec.page_height),
+                 "bleedBox": (off - b, off - b, off + spec.page_width + b,
+                              off + spec.page_height + b)}
+    canv = Canvas(buf, pagesize=media, initialFontName=body_face.name, **boxes,
                   initialFontSize=spec.styles["body"].size, pageCompression=1,
                   invariant=0 if os.environ.get("SOURCE_DATE_EPOCH") else 1,
                   pdfVersion=options.pdf_version, lang=issue.language)
@@ -129,7 +135,7 @@ class _Painter:
         mcid = self._mcid
         self._mcid += 1
         page_marks.append((mcid, tag.role, tag.element, tag.parent, ""))
-        code.append(f"/{_pdf_role(tag.role)} <</MCID {mcid}>> BDC")
+        code.append(f"/{pdf_role(tag.role)} <</MCID {mcid}>> BDC")
 
     def end_mark(self, code: list[str], tag) -> None:
         if self.opt.tagged and tag is not None:
@@ -168,6 +174,10 @@ class _Painter:
         texts = [(x, y, p) for x, y, p in all_parts if isinstance(p, TextPart)]
         if texts:
             self.text(texts, marks)
+        if self.opt.marks:
+            self.crop_marks()
+        if self.opt.slug and page.number <= len(self.opt.slug):
+            self.slug_line(self.opt.slug[page.number - 1])
         if self.opt.links:
             for x, y, p in all_parts:
                 if isinstance(p, LinkPart):
@@ -177,6 +187,35 @@ class _Painter:
                         canv.linkRect("", p.target[1:], rect, thickness=0, relative=0)
                     else:
                         canv.linkURL(p.target, rect, thickness=0, relative=0)
+
+    def crop_marks(self) -> None:
+        """Trim marks at the four corners, starting outside the bleed so they never print
+        on the finished page; drawn in registration colour (on every plate)."""
+        canv = self.canv
+        off, b = self.off, self.opt.bleed
+        W, H = self.layout.spec.page_width, self.layout.spec.page_height
+        start = b + 2.0
+        end = max(start + 6.0, off - 2.0)
+        if self.opt.color_mode == "cmyk":
+            canv.setStrokeColorCMYK(1, 1, 1, 1)
+        else:
+            canv.setStrokeColorRGB(0, 0, 0)
+        canv.setLineWidth(0.25)
+        for x in (off, off + W):
+            for y in (off, off + H):
+                sx = -1 if x == off else 1
+                sy = -1 if y == off else 1
+                canv.line(x + sx * start, y, x + sx * end, y)
+                canv.line(x, y + sy * start, x, y + sy * end)
+
+    def slug_line(self, line) -> None:
+        t = self.canv.beginText()
+        t.setTextOrigin(self.off + 36.0, max(2.0, self.off - self.opt.bleed - 9.0))
+        for frag in line.frags:
+            t.setFont(self.fonts.face(frag.face).name, frag.size)
+            self.fill("text", t)
+            t.textOut(frag.text)
+        self.canv.drawText(t)
 
     def rect(self, x: float, y: float, p: RectPart) -> None:
         x0, y0, x1, y1 = x + p.dx, y + p.dy, x + p.dx + p.width, y + p.dy + p.height
@@ -256,20 +295,12 @@ class _Painter:
         canv.drawText(t)
 
 
-def _pdf_role(role: str) -> str:
+def pdf_role(role: str) -> str:
     return {"Title": "H1", "TOCI": "P", "Lbl": "Span"}.get(role, role)
 
 
-def write_atomic(data: bytes, out: Path) -> None:
-    """Write next to the target, then rename: a failed build never leaves half a file."""
+def temporary_path(out: Path) -> Path:
+    """A name beside the target: a failed build never leaves half a file, and the rename
+    that publishes the finished one stays on the same file system."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    return out.with_name(f".{out.name}.{os.getpid()}.tmp")

@@ -1,0 +1,91 @@
+"""The subscriber PDF: a structure tree for screen readers, document settings, and
+linearization for fast first-page display, added with pikepdf after rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import warnings
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from compositor.render.pdf import StructRecord, pdf_role
+
+
+def finish_web(data: bytes, record: StructRecord, language: str, titles: dict[str, str]
+               ) -> bytes:
+    digest = hashlib.sha256(data).digest()
+    doc_id = uuid.UUID(bytes=digest[:16])
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        build_structure(pdf, record)
+        root = pdf.Root
+        root.MarkInfo = Dictionary(Marked=True)
+        root.Lang = String(language)
+        root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        root.PageMode = Name.UseOutlines
+        for page in pdf.pages:
+            page.obj.Tabs = Name.S
+            if "/Trans" in page.obj and len(page.obj.Trans) == 0:
+                del page.obj["/Trans"]
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            with warnings.catch_warnings():  # keys XMP has no place for are expected
+                warnings.simplefilter("ignore")
+                meta.load_from_docinfo(pdf.docinfo)
+            meta["dc:language"] = [language]
+            meta["xmpMM:DocumentID"] = f"uuid:{doc_id}"
+            meta["xmpMM:InstanceID"] = f"uuid:{doc_id}"
+        out = io.BytesIO()
+        pdf.save(out, linearize=True, deterministic_id=True, compress_streams=True,
+                 recompress_flate=True)
+    return out.getvalue()
+
+
+def build_structure(pdf: pikepdf.Pdf, record: StructRecord) -> None:
+    """StructTreeRoot -> Document -> headings, paragraphs, figures (with Alt) and links, in
+    reading order, each pointing at the marked content the renderer wrote."""
+    tree = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree,
+                                            K=Array()))
+    tree.K = document
+    pdf.Root.StructTreeRoot = tree
+    elements: dict[int, pikepdf.Object] = {}
+    nums = Array()
+    for index, (page, marks) in enumerate(zip(pdf.pages, record.pages, strict=False)):
+        page.obj.StructParents = index
+        by_mcid = Array()
+        for mcid, role, element, _parent, alt in marks:
+            elem = elements.get(element)
+            if elem is None:
+                elem = pdf.make_indirect(Dictionary(Type=Name.StructElem,
+                                                    S=Name("/" + pdf_role(role)), P=document,
+                                                    Pg=page.obj, K=Array()))
+                if role == "Figure":
+                    elem.Alt = String(alt or "Photo")
+                elements[element] = elem
+                document.K.append(elem)
+            if elem.Pg.objgen == page.obj.objgen:
+                elem.K.append(mcid)
+            else:
+                elem.K.append(Dictionary(Type=Name.MCR, Pg=page.obj, MCID=mcid))
+            if role == "Figure" and alt:
+                elem.Alt = String(alt)
+            by_mcid.append(elem)
+        nums.append(index)
+        nums.append(pdf.make_indirect(by_mcid))
+    # Link annotations get a description for screen readers. They are not wrapped in Link
+    # structure elements: with an OBJR pointing at them, qpdf 11 and qpdf 12 disagree about
+    # the linearization hint tables, and the file must pass both.
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            if annot.get("/Subtype") != Name.Link:
+                continue
+            action = annot.get("/A")
+            if action is not None and "/URI" in action:
+                annot.Contents = String(f"Link to {action.URI}")
+            else:
+                annot.Contents = String("Link to a page in this issue")
+    key = len(pdf.pages)
+    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    tree.ParentTreeNextKey = key
