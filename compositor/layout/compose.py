@@ -9,6 +9,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from compositor.layout.chunks import (
+    Chunk,
+    ImagePart,
+    LinkPart,
+    Part,
+    RectPart,
+    RulePart,
+    Tag,
+    TextPart,
+    space,
+)
 from compositor.load.dates import format_date
 from compositor.load.layout import LayoutSpec, TextStyle, parse_length
 from compositor.model.content import (
@@ -22,17 +33,6 @@ from compositor.model.content import (
     Quote,
     Rule,
     Run,
-)
-from compositor.layout.chunks import (
-    Chunk,
-    ImagePart,
-    LinkPart,
-    Part,
-    RectPart,
-    RulePart,
-    Tag,
-    TextPart,
-    space,
 )
 from compositor.text.paragraph import Line, SetParagraph, Style, Typesetter
 
@@ -100,9 +100,7 @@ class Composer:
         """Clickable areas over linked fragments (positions as set unjustified)."""
         if not any(f.href for f in line.frags):
             return []
-        extra = 0.0
-        if line.justified and line.spaces:
-            extra = (line.measure - line.natural) / line.spaces
+        tw, tc = line.spacing() if align == "justify" else (0.0, 0.0)
         out = []
         x = dx
         if align == "center":
@@ -110,7 +108,7 @@ class Composer:
         elif align == "right":
             x += line.measure - line.natural
         for f in line.frags:
-            w = f.width + f.text.count(" ") * extra
+            w = f.width + f.text.count(" ") * tw + len(f.text) * tc
             if f.href:
                 out.append(LinkPart(x, top, w, height, f.href))
             x += w
@@ -274,7 +272,7 @@ class Composer:
             p, _ = self.lines_parts((line,), st, dx, 0, align, Tag("P", el, parent))
             keep = (k == 0 and keep_first) or k == 1 or (k == n - 1 and n > 1)
             out.append(Chunk(st.leading, tuple(p), keep_before=keep, article=index,
-                             kind="body", lines=1, meta={"ratio": line.ratio,
+                             kind="body", lines=1, meta={"ratio": line.space_ratio(),
                                                          "hyphen": line.hyphenated,
                                                          "justified": line.justified,
                                                          "element": el, "k": k, "n": n}))

@@ -42,7 +42,8 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) and key is not None:
-                raise UserError.at(Location(Path(loader.name), key_node.start_mark.line + 1),
+                raise UserError.at(Location(Path(loader.name), key_node.start_mark.line + 1
+                                            + loader.line_offset),
                                    "a key must be a plain word")
             key = str(key)
             out[key] = _build(value_node, loader)
@@ -56,7 +57,7 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except ValueError as exc:  # e.g. an impossible date such as 2023-02-30
-        raise UserError.at(Location(Path(loader.name), line),
+        raise UserError.at(Location(Path(loader.name), line + loader.line_offset),
                            f"invalid value '{node.value}': {exc}") from None
 
 
@@ -64,6 +65,7 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
     """Parse YAML text; line numbers are shifted so they count from `first_line` of the file."""
     loader = yaml.SafeLoader(text)
     loader.name = str(path)
+    loader.line_offset = first_line - 1
     try:
         node = loader.get_single_node()
         if node is None:

@@ -267,6 +267,7 @@ class _Painter:
         current_font = None
         current_color = None
         current_ws = 0.0
+        current_tc = 0.0
         for x, y, part in texts:
             line = part.line
             lx = x + part.dx
@@ -274,14 +275,15 @@ class _Painter:
                 lx += (line.measure - line.natural) / 2
             elif part.align == "right":
                 lx += line.measure - line.natural
-            ws = 0.0
-            if part.align == "justify" and line.spaces:
-                ws = (line.measure - line.natural) / line.spaces
+            ws, tc = line.spacing() if part.align == "justify" else (0.0, 0.0)
             self.begin_mark(code, part.tag, marks)
             t.setTextOrigin(self.X(lx), self.Y(y + part.baseline))
             if ws != current_ws:
                 t.setWordSpace(ws)
                 current_ws = ws
+            if tc != current_tc:
+                t.setCharSpace(tc)
+                current_tc = tc
             for frag in line.frags:
                 face = self.fonts.face(frag.face)
                 if (face.name, frag.size) != current_font:

@@ -110,7 +110,7 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                 continue
             pen, flagged, extra = it.penalty, it.flagged, it.width
         forced = it.kind == PENALTY and pen <= -INFINITY
-        best: dict[int, tuple[float, _Node, float]] = {}
+        best: dict[tuple[int, int], tuple[float, _Node, float]] = {}
         keep: list[_Node] = []
         for a in active:
             measure = widths[a.line] if a.line < len(widths) else last_width
@@ -130,7 +130,7 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
             if -1 <= ratio <= tolerance or (forced and ratio >= -1):
                 if flagged and a.hyphens >= MAX_HYPHENS_IN_A_ROW:
                     continue
-                badness = 100 * min(abs(ratio), 10.0) ** 3
+                badness = 100 * abs(ratio) ** 3
                 if forced and ratio > tolerance:
                     badness = 0  # last line: its glue may stretch without limit
                 if pen >= 0:
@@ -145,9 +145,13 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                 if abs(fit - a.fitness) > 1:
                     d += FITNESS_DEMERITS
                 d += a.demerits
-                prev = best.get(fit)
+                # Keep the best candidate per fitness class *and* hyphen run: a cheaper
+                # candidate that already ends two hyphenated lines must not crowd out one
+                # that leaves room for the next hyphen.
+                slot = (fit, a.hyphens + 1 if flagged else 0)
+                prev = best.get(slot)
                 if prev is None or d < prev[0]:
-                    best[fit] = (d, a, ratio)
+                    best[slot] = (d, a, ratio)
         active = keep
         if best:
             # Totals after the break skip the glue and penalties that vanish at a line start.
@@ -158,8 +162,7 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                     items[j].kind == PENALTY and items[j].penalty <= -INFINITY and j > i):
                 j += 1
             tw, ty, tz = sum_w[j], sum_y[j], sum_z[j]
-            for fit, (d, a, ratio) in best.items():
-                hy = a.hyphens + 1 if flagged else 0
+            for (fit, hy), (d, a, ratio) in best.items():
                 active.append(_Node(i, a.line + 1, fit, tw, ty, tz, d, ratio, hy, a))
         if not active:
             return None
@@ -206,7 +209,7 @@ def greedy_breaks(items: list[Item], widths: list[float]) -> list[Break]:
                     if total - z <= measure or last_ok is None:
                         chosen = (i, total, y, z)
                     break
-                if total - z <= measure:
+                if total - z <= measure or last_ok is None:
                     last_ok = (i, total, y, z)
             if w - z > measure and last_ok is not None:
                 break

@@ -58,10 +58,37 @@ class Line:
     ratio: float  # how far spaces stretch (+) or shrink (-), 1.0 = to the limit
     hyphenated: bool
     justified: bool
+    space_stretch: float = 0.0  # what the spaces may stretch in total, in points
+    track: float = 0.0  # most letter spacing allowed per glyph, in points
+    glyphs: int = 0
 
     @property
     def text(self) -> str:
         return "".join(f.text for f in self.frags)
+
+    def spacing(self) -> tuple[float, float]:
+        """(extra per word space, extra per glyph) that fill the line to its measure.
+
+        Slack is shared between word spaces and letter spacing in proportion to what each
+        may give, the way InDesign's justification settings work, so that narrow columns
+        need neither gaping word spaces nor visible letter spacing.
+        """
+        if not self.justified or not self.spaces:
+            return 0.0, 0.0
+        extra = self.measure - self.natural
+        tc = 0.0
+        if extra > 0 and self.track > 0 and self.glyphs:
+            tracking = self.track * self.glyphs
+            tc = min(self.track, extra * tracking / (tracking + self.space_stretch) / self.glyphs)
+        return (extra - tc * self.glyphs) / self.spaces, tc
+
+    def space_ratio(self) -> float:
+        """How far word spaces are stretched (+) or shrunk (-) as a fraction of the space."""
+        if not self.justified or not self.spaces or not self.frags:
+            return 0.0
+        tw, _ = self.spacing()
+        space = self.space_stretch / self.spaces if self.space_stretch else 1.0
+        return tw / space
 
 
 @dataclass(frozen=True)
@@ -77,6 +104,7 @@ class Settings:
     optimal: bool = True
     stretch: float = 0.5  # allowed stretch of a space, times its width
     shrink: float = 0.2
+    tracking: float = 0.02  # most letter spacing added per glyph, in em
 
 
 _WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
@@ -121,6 +149,8 @@ class Typesetter:
         payload: list[object] = []
         missing: set[str] = set()
         hyph = hyphenate and settings.hyphenate and align == "justify"
+        justify = align == "justify"
+        track_em = settings.tracking
         fonts = self.fonts
         if indent:
             items.append(Item(BOX, indent))
@@ -151,12 +181,16 @@ class Typesetter:
             parts = [p for p in word if p[3]]
             space_style = word[-1] if sep else None
             if parts:
-                self._word_items(parts, items, payload, measure, hyph, missing)
+                # Pieces must fit even on an indented first line.
+                self._word_items(parts, items, payload, measure - indent, hyph, missing)
             if sep == " ":
                 face, size = space_style[0], space_style[1]
                 f = fonts.face(face)
                 sw = f.width(" ", size)
-                items.append(Item(GLUE, sw, sw * settings.stretch, sw * settings.shrink))
+                # The word just set may also letter-space a little: its share rides on
+                # the space after it.
+                track = sum(len(p[3]) for p in parts) * size * track_em if justify else 0.0
+                items.append(Item(GLUE, sw, sw * settings.stretch + track, sw * settings.shrink))
                 payload.append(space_style)
             elif sep == "\n":
                 items.append(Item(GLUE, 0.0, 100_000.0, 0.0))
@@ -174,7 +208,10 @@ class Typesetter:
 
         widths = [measure]
         if align == "justify" and settings.optimal:
-            breaks = optimal_breaks(items, widths, 1.0) or optimal_breaks(items, widths, 4.0)
+            # Strict first; then looser passes that still minimise badness over the whole
+            # paragraph (spreading unavoidable slack) rather than dumping it on one line.
+            breaks = (optimal_breaks(items, widths, 1.0) or optimal_breaks(items, widths, 2.5)
+                      or optimal_breaks(items, widths, 60.0))
             if breaks is None:
                 breaks = greedy_breaks(items, widths)
         else:
@@ -310,8 +347,14 @@ class Typesetter:
             # A line never starts or ends with a justifiable space.
             natural = sum(f.width for f in out)
             last = k == len(breaks) - 1 or payload[brk.position] in ("\n", "ragged")
+            justified = align == "justify" and not last
+            space_stretch = sum(fonts.face(f.face).width(" ", f.size) * f.text.count(" ")
+                                for f in out) * self.settings.stretch
+            glyphs = sum(len(f.text) for f in out)
+            track = (out[0].size * self.settings.tracking) if (out and justified) else 0.0
             lines.append(Line(out, natural, spaces, measure - line_indent, line_indent,
-                              brk.ratio, brk.hyphenated, align == "justify" and not last))
+                              brk.ratio, brk.hyphenated, justified, space_stretch, track,
+                              glyphs))
             start = brk.position + 1
             while start < len(items) and items[start].kind in (GLUE, PENALTY) and \
                     payload[start] not in ("\n", "end"):
