@@ -20,6 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 BUILTIN = PACKAGE / "layouts"
 FONT_DIR = PACKAGE.parent / "fonts"
 
+WEIGHTS = ("regular", "italic", "bold", "bold_italic")
 PAGE_SIZES = {  # points
     "A3": (841.89, 1190.55), "A4": (595.28, 841.89), "A5": (419.53, 595.28),
     "LETTER": (612.0, 792.0), "LEGAL": (612.0, 1008.0), "TABLOID": (792.0, 1224.0),
@@ -238,7 +239,8 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
     else:
         report.error(where("page", "size"),
                      f"'page.size' must be A4, A5, A3, Letter, Legal, Tabloid or "
-                     f"[width, height], not {describe(size)}{suggest(str(size).upper(), PAGE_SIZES)}")
+                     f"[width, height], not {describe(size)}"
+                     f"{suggest(str(size).upper(), PAGE_SIZES)}")
         width, height = PAGE_SIZES["A4"]
     lengths = {k: parse_length(page[k]) or 0.0 for k in
                ("margin_top", "margin_bottom", "margin_inside", "margin_outside", "gutter")}
@@ -301,9 +303,10 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
             report.error(loc, f"style '{name}': unknown font family '{family}'"
                               f"{suggest(str(family), m['fonts'])}")
             continue
-        if weight not in ("regular", "italic", "bold", "bold_italic"):
+        if weight not in WEIGHTS:
             report.error(loc, f"style '{name}': weight must be regular, italic, bold or "
-                              f"bold_italic, not {describe(weight)}{suggest(str(weight), ['regular', 'italic', 'bold', 'bold_italic'])}")
+                              f"bold_italic, not {describe(weight)}"
+                              f"{suggest(str(weight), WEIGHTS)}")
             continue
         size, leading = st.get("size"), st.get("leading")
         if not isinstance(size, int | float) or not 3 <= size <= 200:

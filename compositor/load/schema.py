@@ -42,8 +42,8 @@ class Checker:
 
     def required(self, mapping: Mapping, key: str, what: str) -> bool:
         if mapping.get(key) in (None, ""):
-            self.report.error(self.at(mapping),
-                              f"{what} needs '{key}'" + (" (it is empty)" if key in mapping else ""))
+            empty = " (it is empty)" if key in mapping else ""
+            self.report.error(self.at(mapping), f"{what} needs '{key}'{empty}")
             return False
         return True
 

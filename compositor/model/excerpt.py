@@ -36,7 +36,8 @@ def sentence_ends(text: str) -> list[int]:
     """Offsets just after each sentence end in text."""
     ends = []
     for m in _END.finditer(text):
-        if m.group(0).startswith(".") and _ABBREV.search(text[max(0, m.start() - 8): m.start() + 1]):
+        before = text[max(0, m.start() - 8): m.start() + 1]
+        if m.group(0).startswith(".") and _ABBREV.search(before):
             continue
         ends.append(m.end())
     return ends

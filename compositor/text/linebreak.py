@@ -197,9 +197,9 @@ def greedy_breaks(items: list[Item], widths: list[float]) -> list[Break]:
             if it.kind == BOX:
                 w += it.width
             elif it.kind == GLUE:
-                if i > start and items[i - 1].kind == BOX:
-                    if w - z <= measure or last_ok is None:
-                        last_ok = (i, w, y, z)
+                if i > start and items[i - 1].kind == BOX and (
+                        w - z <= measure or last_ok is None):
+                    last_ok = (i, w, y, z)
                 w += it.width
                 y += it.stretch
                 z += it.shrink
