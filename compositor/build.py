@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.errors import Diagnostic, Location, Report
+from compositor.layout.fit import fit_issue
 from compositor.layout.issue import IssueLayout, layout_issue
 from compositor.load.layout import LayoutSpec, load_layout
 from compositor.load.manifest import load_issue
@@ -38,8 +39,18 @@ def load(manifest: Path) -> Loaded:
     return Loaded(issue, spec, report)
 
 
-def lay_out(loaded: Loaded, optimal: bool | None = None) -> IssueLayout:
-    layout = layout_issue(loaded.issue, loaded.spec, optimal)
+def lay_out(loaded: Loaded, optimal: bool | None = None, pages: int | None = None
+            ) -> IssueLayout:
+    """Lay the issue out; with `pages` (or `pages:` in the manifest) fit it to that count."""
+    pages = pages or loaded.issue.pages
+    if pages:
+        outcome = fit_issue(loaded.issue, loaded.spec, pages, optimal)
+        layout = outcome.layout
+        for note in outcome.notes:
+            loaded.report.diagnostics.append(
+                Diagnostic(Location(loaded.issue.manifest), note, "note"))
+    else:
+        layout = layout_issue(loaded.issue, loaded.spec, optimal)
     for where, message in layout.warnings:
         loaded.report.diagnostics.append(Diagnostic(where, message, "warning"))
     return layout

@@ -13,8 +13,9 @@ EXIT_OK, EXIT_USER = 0, 1
 
 def _print_diagnostics(report, strict: bool) -> bool:
     """Print warnings; True when they must fail the run (--strict)."""
-    for d in report.warnings:
-        print(d, file=sys.stderr)
+    for d in report.diagnostics:
+        if d.severity != "error":
+            print(d, file=sys.stderr)
     return strict and bool(report.warnings)
 
 
@@ -37,8 +38,17 @@ def build_command(args: argparse.Namespace) -> int:
         raise UserError.at(Location(args.manifest), "--pages must be between 1 and 512")
     loaded = load(args.manifest)
     timings.mark("load")
-    layout = lay_out(loaded, optimal=False if args.greedy else None)
+    layout = lay_out(loaded, optimal=False if args.greedy else None, pages=args.pages)
     timings.mark("layout")
+    from compositor.layout.report import fit_report, format_report
+    report = fit_report(layout)
+    if args.report:
+        import json
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                               encoding="utf-8")
+    if not args.quiet:
+        print(format_report(report))
     if _print_diagnostics(loaded.report, args.strict):
         print("warnings are errors with --strict; nothing was written", file=sys.stderr)
         return EXIT_USER

@@ -33,7 +33,7 @@ class Diagnostic:
     severity: str = "error"  # "error" | "warning"
 
     def __str__(self) -> str:
-        prefix = "" if self.severity == "error" else "warning: "
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
         return f"{self.location}: {prefix}{self.message}"
 
 

@@ -52,6 +52,7 @@ class Composer:
     column_height: float
     missing: dict[str, set[str]] = field(default_factory=dict)  # source -> characters
     images: list = field(default_factory=list)  # (location, effective ppi, path)
+    photo_scale: float = 1.0  # photo width as a fraction of the column (fitting lever)
     _element: int = 0
 
     def __post_init__(self) -> None:
@@ -154,9 +155,9 @@ class Composer:
 
     def figure(self, fig: Figure, article: int | None, width: float, source: str) -> Chunk:
         pw, ph = fig.pixel_size if fig.pixel_size != (0, 0) else (4, 3)
-        h = width * ph / pw
+        w = width * self.photo_scale
+        h = w * ph / pw
         max_h = self.column_height * 0.5
-        w = width
         if h > max_h:
             h, w = max_h, max_h * pw / ph
         self.images.append((fig.where, pw / (w / 72.0), fig.path))

@@ -35,6 +35,7 @@ class IssueLayout:
     flow: FlowResult
     chunks: list[Chunk]
     images: list  # (location, effective ppi, path) of every photo
+    capacity: dict[int, float] = field(default_factory=dict)  # page -> full column height
 
 
 _TYPESETTERS: dict[tuple, Typesetter] = {}
@@ -55,13 +56,14 @@ def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None) -> 
     return ts
 
 
-def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None) -> IssueLayout:
+def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
+                 photo_scale: float = 1.0, min_pages: int = 0) -> IssueLayout:
     ts = typesetter(spec, issue.language, optimal)
     body = spec.styles["body"]
     gap = body.leading
     masthead_h = parse_length(spec.section("masthead")["height"]) or 120.0
     plan = PagePlan(spec, masthead_h, 0.0, gap)
-    comp = Composer(spec, ts, issue.language, plan.full_height(2))
+    comp = Composer(spec, ts, issue.language, plan.full_height(2), photo_scale=photo_scale)
     warnings: list[tuple[Location, str]] = []
 
     # 1. Compose: articles into chunks, the lead title as a band across page 1.
@@ -130,7 +132,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None) ->
             pages = result.pages
             continue
         pages = result.pages
-    pages = max(result.pages, max((p for p in box_pages_for(pages)), default=1))
+    pages = max(result.pages, max((p for p in box_pages_for(pages)), default=1), min_pages)
     result = balance_last_page(chunks, plan, result)
     for p in result.forced:
         where = (issue.articles[p.chunk.article].where if p.chunk.article is not None
@@ -190,7 +192,10 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None) ->
         where = Location(issue.manifest if source in ("layout", "contents", "manifest",
                                                       "publication") else Path(source))
         warnings.append((where, f"the fonts cannot draw {shown}; it prints as an empty box"))
-    return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images)
+    warnings = list(dict.fromkeys(warnings))
+    capacity = {p.number: plan.full_height(p.number) for p in out}
+    return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images,
+                       capacity)
 
 
 def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:

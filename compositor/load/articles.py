@@ -26,6 +26,7 @@ ARTICLE_KEYS = {
     "caption": "caption of the lead photo",
     "alt": "text alternative of the lead photo (defaults to the caption)",
     "excerpt": "word budget: a number, 'none' or 'auto'",
+    "continue": "true: open on page 1 and continue on a later page",
 }
 BOX_KEYS = {"title": "box heading", "page": "first, last or a page number"}
 
@@ -122,12 +123,24 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
                 report.diagnostics.extend(exc.diagnostics)
     budget = None
     v, loc = get("excerpt")
-    if v is not None and v not in ("none", "auto", False):
+    mode = "auto" if url else "none"
+    if v in ("none", False):
+        mode = "none"
+    elif v == "auto":
+        mode = "auto"
+    elif v is not None:
         if isinstance(v, bool) or not isinstance(v, int) or v < 20:
             report.error(loc, "'excerpt' must be a number of words (at least 20), "
                               f"'auto' or 'none', not {describe(v)}")
         else:
-            budget = v
+            budget, mode = v, "fixed"
+    jump = False
+    v, jloc = get("continue")
+    if v is not None:
+        if not isinstance(v, bool):
+            report.error(jloc, f"'continue' must be true or false, not {describe(v)}")
+        else:
+            jump = v
     blocks = tuple(parse_markdown(body, path, body_line))
     blocks = tuple(_check_figures(blocks, report))
     total = count_words(blocks)
@@ -142,7 +155,8 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
     return Article(title=clean_text(str(title)).strip(), where=Location(path, 1),
                    blocks=kept_blocks, toc_title=values.get("toc_title"),
                    byline=values.get("byline"), date=date, url=url, lead=lead,
-                   excerpt=budget, words_total=total, words_kept=kept)
+                   excerpt=budget if kept < total else None, words_total=total,
+                   words_kept=kept, excerpt_mode=mode, all_blocks=blocks, jump=jump)
 
 
 def _check_figures(blocks: tuple[Block, ...], report: Report) -> list[Block]:

@@ -79,6 +79,9 @@ class Article:
     excerpt: int | None = None  # word budget, None = full text
     words_total: int = 0
     words_kept: int = 0
+    excerpt_mode: str = "none"  # none | fixed | auto (fitting may cut at a sentence end)
+    all_blocks: tuple[Block, ...] = ()  # the full text, before any excerpt
+    jump: bool = False  # opens on page 1 and continues later
 
     @property
     def contents_title(self) -> str:

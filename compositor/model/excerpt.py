@@ -103,6 +103,17 @@ def _slice_runs(runs: tuple[Run, ...], stop: int) -> list[Run]:
     return out
 
 
+def excerpted(article, budget: int | None):
+    """The article cut to about `budget` words (None: the full text)."""
+    from dataclasses import replace as _replace
+    full = article.all_blocks or article.blocks
+    if budget is None or article.words_total <= budget:
+        return _replace(article, blocks=full, words_kept=article.words_total, excerpt=None)
+    kept_blocks, kept = cut_to_words(full, budget)
+    return _replace(article, blocks=append_ellipsis(kept_blocks), words_kept=kept,
+                    excerpt=budget)
+
+
 def append_ellipsis(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """Put the ellipsis after the last text of the excerpt."""
     out = list(blocks)

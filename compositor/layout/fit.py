@@ -1,0 +1,119 @@
+"""Fitting an issue to an exact number of pages, the way an editor would.
+
+Levers, in order: shorten the articles that allow it (`excerpt: auto`, the default for an
+article with a `url`), always at a sentence end and never below `fit.min_words`; then
+shrink photos down to `fit.min_photo` of the column. Each trial is a layout pass over
+cached paragraph settings, so fitting costs a few layouts, never a re-render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from compositor.errors import Location, UserError
+from compositor.layout.issue import IssueLayout, layout_issue
+from compositor.load.layout import LayoutSpec
+from compositor.model.content import Issue
+from compositor.model.excerpt import excerpted
+
+
+@dataclass
+class FitOutcome:
+    layout: IssueLayout
+    passes: int
+    factor: float  # share of each adjustable article kept (1.0 = untouched)
+    photo_scale: float
+    notes: list[str]
+
+
+def _with_factor(issue: Issue, factor: float, min_words: int) -> Issue:
+    articles = []
+    for a in issue.articles:
+        if a.excerpt_mode == "auto" and a.words_total > min_words:
+            budget = max(min_words, int(a.words_total * factor))
+            articles.append(excerpted(a, None if factor >= 1.0 else budget))
+        else:
+            articles.append(a)
+    return replace(issue, articles=tuple(articles))
+
+
+def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None = None
+              ) -> FitOutcome:
+    fit = spec.section("fit")
+    min_words = int(fit["min_words"])
+    min_photo = float(fit["min_photo"])
+    passes = 1
+    layout = layout_issue(issue, spec, optimal)
+    notes: list[str] = []
+    if len(layout.pages) <= pages:
+        if len(layout.pages) < pages:
+            free = free_lines(layout)
+            notes.append(f"the content fills {len(layout.pages)} of {pages} pages; "
+                         f"{free} lines of column space are left empty (add an article or "
+                         "a photo rather than stretching the text)")
+            layout = layout_issue(issue, spec, optimal, min_pages=pages)
+            passes += 1
+        return FitOutcome(layout, passes, 1.0, 1.0, notes)
+
+    adjustable = [a for a in issue.articles if a.excerpt_mode == "auto"
+                  and a.words_total > min_words]
+    best: tuple[float, float, IssueLayout] | None = None
+    for scale in (1.0, (1.0 + min_photo) / 2, min_photo):
+        trial_issue = _with_factor(issue, 0.0, min_words) if adjustable else issue
+        floor = layout_issue(trial_issue, spec, optimal, photo_scale=scale)
+        passes += 1
+        if len(floor.pages) > pages:
+            continue
+        lo, hi = 0.0, 1.0
+        best = (0.0, scale, floor)
+        for _ in range(7 if adjustable else 0):
+            mid = (lo + hi) / 2
+            trial = layout_issue(_with_factor(issue, mid, min_words), spec, optimal,
+                                 photo_scale=scale)
+            passes += 1
+            if len(trial.pages) <= pages:
+                lo, best = mid, (mid, scale, trial)
+            else:
+                hi = mid
+        break
+    if best is None:
+        over = overflow_lines(floor, pages)
+        biggest = sorted(issue.articles, key=lambda a: -a.words_kept)[:3]
+        names = ", ".join(f"'{a.contents_title}' ({a.words_kept} words, "
+                          f"excerpt: {a.excerpt_mode})" for a in biggest)
+        raise UserError.at(Location(issue.manifest),
+                           f"the issue cannot fit {pages} pages: even with every adjustable "
+                           f"article at {min_words} words and photos at {min_photo:.0%} it "
+                           f"needs {len(floor.pages)} pages, overflowing by about {over} "
+                           f"lines; drop an article or allow excerpts (largest: {names})")
+    factor, scale, layout = best
+    if len(layout.pages) < pages:
+        layout = layout_issue(_with_factor(issue, factor, min_words), spec, optimal,
+                              photo_scale=scale, min_pages=pages)
+        passes += 1
+    cut = [a for a in layout.issue.articles if a.cut]
+    if cut:
+        notes.append("shortened to fit: " + ", ".join(
+            f"'{a.contents_title}' {a.words_kept}/{a.words_total} words" for a in cut))
+    if scale < 1.0:
+        notes.append(f"photos reduced to {scale:.0%} of the column width to fit")
+    return FitOutcome(layout, passes, factor, scale, notes)
+
+
+def free_lines(layout: IssueLayout) -> int:
+    """Empty body lines left in the columns of the last page."""
+    spec = layout.spec
+    gap = spec.styles["body"].leading
+    last = layout.pages[-1]
+    used = sum(p.chunk.height for p in last.placed if p.chunk.kind not in ("box", "contents"))
+    from compositor.layout.pages import PagePlan
+    plan = PagePlan(spec, 0.0, 0.0, gap)
+    capacity = plan.full_height(2) * spec.columns
+    return max(0, int((capacity - used) / gap))
+
+
+def overflow_lines(layout: IssueLayout, pages: int) -> int:
+    gap = layout.spec.styles["body"].leading
+    extra = [p for page in layout.pages[pages:] for p in page.placed
+             if p.chunk.kind not in ("box", "contents")]
+    return int(sum(p.chunk.height for p in extra) / gap)
