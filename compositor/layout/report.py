@@ -12,7 +12,6 @@ from compositor.layout.issue import IssueLayout
 def fit_report(layout: IssueLayout) -> dict:
     spec = layout.spec
     issue = layout.issue
-    spec.styles["body"].leading
     max_space = float(spec.section("text")["max_word_space"])
     min_space = float(spec.section("text")["min_word_space"])
     spans: dict[int, list[int]] = defaultdict(list)
