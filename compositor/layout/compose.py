@@ -311,6 +311,45 @@ class Composer:
         parts.append(RulePart(0, y + self.L * 0.3, width, 1.2, "accent"))
         return Chunk(self.grid(y + self.L * 0.8), tuple(parts), article=index, kind="figure")
 
+    def jump(self, chunks: list[Chunk], index: int, article: Article, lines: int
+             ) -> tuple[list[Chunk], list[Chunk]]:
+        """Split an article into its opening (about `lines` body lines, ending in "Continued
+        on page N") and the rest (headed "Continued from page M"), to be set later."""
+        body_seen = 0
+        cut = None
+        for k, c in enumerate(chunks):
+            if c.kind == "body":
+                body_seen += 1
+            if body_seen >= lines and k + 1 < len(chunks) and not chunks[k + 1].keep_before \
+                    and chunks[k + 1].kind == "body":
+                cut = k + 1
+                break
+        if cut is None or sum(1 for c in chunks[cut:] if c.kind == "body") < 4:
+            return chunks, []
+        width = self.width
+        st = style_of(self.spec, "byline")
+        base = self.baseline(st) + (self.L - st.leading) / 2
+        el = self.new_element()
+        to_page = Chunk(self.L, (PageRef(f"jump-{index}", width, base, st, Tag("P", el),
+                                         "Continued on page {page}", False, True),),
+                        keep_before=True, article=index, kind="jump")
+        title_st = style_of(self.spec, "subhead")
+        head_el = self.new_element()
+        title = self.set((Run(article.title),), title_st, width, str(article.where.path), "left")
+        parts: list[Part] = [RulePart(0, self.L * 0.3, width, 0.6, "rule")]
+        p, y = self.lines_parts(title.lines, title_st, 0, self.L * 0.5, "left", Tag("H2", head_el))
+        parts += p
+        parts.append(PageRef(f"article-{index}", 0.0, y + base, st, Tag("P", self.new_element()),
+                             "Continued from page {page}", False, True, align_left=True))
+        y += self.L
+        head = Chunk(self.grid(y), tuple(parts), anchor=f"jump-{index}", article=index,
+                     kind="head")
+        rest = list(chunks[cut:])
+        first = rest[0]
+        rest[0] = Chunk(first.height, first.parts, True, first.discard, first.anchor,
+                        first.article, first.kind, first.lines, first.meta)
+        return list(chunks[:cut]) + [to_page], [space(self.L, index), head, *rest]
+
     # -- boxes and the contents ------------------------------------------------------------
 
     def box(self, box: Box, width: float) -> Chunk:
@@ -372,13 +411,18 @@ class Composer:
 
 @dataclass(frozen=True, slots=True)
 class PageRef:
-    """A page number to fill in once pages are known (right-aligned at `right`)."""
+    """Text with a page number, filled in once pages are known ("Continued on page 3").
+    Its width never changes the layout: it is right-aligned at `right` or set from `left`."""
 
     anchor: str
     right: float
     baseline: float
     style: Style
     tag: Tag | None = None
+    template: str = "{page}"
+    bold: bool = True
+    link: bool = False
+    align_left: bool = False
 
 
 def _shift(part, dy: float):

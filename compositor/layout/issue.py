@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from compositor.errors import Location
-from compositor.layout.chunks import Chunk, Part, RectPart, RulePart, TextPart
+from compositor.layout.chunks import Chunk, LinkPart, Part, RectPart, RulePart, TextPart
 from compositor.layout.compose import Composer, PageRef
 from compositor.layout.flow import Placed
 from compositor.layout.furniture import footer, masthead
@@ -70,10 +70,18 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     chunks: list[Chunk] = []
     band: Chunk | None = None
     span_first = bool(spec.section("article")["title_span_first"]) and spec.columns > 1
+    continuations: list[Chunk] = []
+    art = spec.section("article")
     for i, article in enumerate(issue.articles):
         b, cs = comp.article(article, i, i == 0, span_first and i == 0)
         band = band or b
-        chunks += cs
+        if article.jump or i < int(art["jump_first"]):
+            opening, rest = comp.jump(cs, i, article, int(art["jump_lines"]))
+            chunks += opening
+            continuations += rest
+        else:
+            chunks += cs
+    chunks += continuations
     if band is not None:
         band = replace(band, meta={**band.meta, "band": True})
         plan.band_height = band.height
@@ -149,6 +157,10 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         if p.chunk.anchor and p.chunk.anchor not in anchors:
             anchors[p.chunk.anchor] = p.page
             anchor_y[p.chunk.anchor] = p.y
+    for page in out:
+        page.placed = [replace(p, chunk=resolve_refs(p.chunk, anchors, comp))
+                       if any(isinstance(x, PageRef) for x in p.chunk.parts) else p
+                       for p in page.placed]
     if band is not None:
         left, top, _, _ = plan.content_box(1)
         out[0].placed.insert(0, Placed(band, 1, 0, left, top))
@@ -228,10 +240,14 @@ def resolve_refs(chunk: Chunk, anchors: dict[str, int], comp: Composer) -> Chunk
     parts: list[Part] = []
     for part in chunk.parts:
         if isinstance(part, PageRef):
-            number = str(anchors.get(part.anchor, "?"))
-            line = comp.ts.set((Run(number, bold=True),), part.style, 100.0, align="left").lines[0]
-            parts.append(TextPart(line, part.right - line.natural, part.baseline, "left",
-                                  part.tag))
+            text = part.template.format(page=anchors.get(part.anchor, "?"))
+            line = comp.ts.set((Run(text, bold=part.bold),), part.style, 1000.0,
+                               align="left").lines[0]
+            x = part.right if part.align_left else part.right - line.natural
+            parts.append(TextPart(line, x, part.baseline, "left", part.tag))
+            if part.link:
+                parts.append(LinkPart(x, part.baseline - part.style.size, line.natural,
+                                      part.style.leading, f"#{part.anchor}"))
         else:
             parts.append(part)
     return replace(chunk, parts=tuple(parts))
