@@ -45,15 +45,14 @@ class PagePlan:
         s = self.spec
         return self.content_box(page)[0] + column * (s.column_width + s.gutter)
 
-    def slots(self, page: int, cap: float | None = None) -> list[Slot]:
+    def slots(self, page: int, cap: float | tuple[float, ...] | None = None) -> list[Slot]:
+        """The columns of a page; `cap` limits their height (one value, or one per column)."""
         s = self.spec
         _, _, _, bottom = self.content_box(page)
         top = self.columns_top(page)
         r = self.reserves.get(page, Reserve())
         top += r.top
         bottom -= r.bottom
-        if cap is not None:
-            bottom = min(bottom, top + cap)
         out = []
         for c in range(s.columns):
             t, b = top, bottom
@@ -61,8 +60,10 @@ class PagePlan:
                 if r.column[2] == "top":
                     t += r.column[1]
                 else:
-                    b = min(b, bottom - r.column[1]) if cap is None else min(
-                        b, self.content_box(page)[3] - r.bottom - r.column[1])
+                    b -= r.column[1]
+            if cap is not None:
+                limit = cap[c] if isinstance(cap, tuple) else cap
+                b = min(b, top + limit)
             out.append(Slot(page, c, self.column_x(page, c), t, max(t, b), s.column_width))
         return out
 
@@ -81,7 +82,8 @@ class FlowResult:
 
 
 def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
-             last_page: int | None = None, caps: dict[int, float] | None = None) -> FlowResult:
+             last_page: int | None = None,
+             caps: dict[int, float | tuple[float, ...]] | None = None) -> FlowResult:
     """Flow chunks from `first_page` on, adding pages as needed (up to `last_page`)."""
     placed: list[Placed] = []
     forced: list[Placed] = []
@@ -127,8 +129,26 @@ def balance_last_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult) -
             lo = mid + 1
     if best is None:
         return result
+    # Equal caps can leave the last column two or more lines short; take a line off the
+    # later columns where the text allows, so no column differs by more than one line.
+    h = hi + 1
+    cols = plan.spec.columns
+    spread = _spread(best)
+    for k in range(cols - 1, 0, -1):
+        caps = tuple(h * plan.gap if c < k else (h - 1) * plan.gap for c in range(cols))
+        trial = run_flow(rest, plan, first_page=last, last_page=last, caps={last: caps})
+        if trial.complete and not trial.forced and _spread(trial) < spread:
+            best, spread = trial, _spread(trial)
     keep = [p for p in result.placed if p.page < last]
     return FlowResult(keep + best.placed, last, result.forced, result.page_start)
+
+
+def _spread(result: FlowResult) -> float:
+    """Difference between the longest and shortest column of a one-page flow."""
+    bottoms: dict[int, float] = {}
+    for p in result.placed:
+        bottoms[p.column] = max(bottoms.get(p.column, 0.0), p.y + p.chunk.height)
+    return max(bottoms.values()) - min(bottoms.values()) if bottoms else 0.0
 
 
 def gap_length(spec: LayoutSpec, value: object, em: float) -> float:

@@ -1,0 +1,152 @@
+"""Fitting to a page count, jump lines and the fit report, read back from the PDF."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pdfplumber
+from pypdf import PdfReader
+
+from compositor.build import lay_out, load
+from compositor.cli import main
+from compositor.layout.report import fit_report
+from conftest import prose, write_article, write_issue
+
+
+def long_issue(folder, articles=10, sentences=60):
+    """Ten long web articles (each with a url, so each may be cut to fit)."""
+    manifest = write_issue(folder, articles=articles, boxes=True)
+    for i in range(articles):
+        paras = [prose(i * 31 + k, sentences // 6) for k in range(6)]
+        write_article(folder, f"a{i}", f"Story {i}: news from the river", paras,
+                      byline="Ayşe Yılmaz", date=f"2023-07-{i + 10:02d}",
+                      url=f"https://tide.example.org/stories/{i}")
+    return manifest
+
+
+def page_texts(pdf) -> list[str]:
+    return [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
+
+
+def test_fit_to_four_and_eight_pages(tmp_path):
+    manifest = long_issue(tmp_path)
+    for pages in (4, 8):
+        out = tmp_path / f"fit{pages}.pdf"
+        report = tmp_path / f"fit{pages}.json"
+        assert main(["build", str(manifest), "-q", "--pages", str(pages), "-o", str(out),
+                     "--report", str(report)]) == 0
+        assert len(PdfReader(out).pages) == pages
+        data = json.loads(report.read_text())
+        assert data["pages"] == pages
+        cut = [a for a in data["articles"] if a["words_kept"] < a["words_total"]]
+        text = " ".join(page_texts(out))
+        # Every cut article ends at a sentence with the ellipsis, then its address.
+        ends = re.findall(r"(\S+) … Read the full article: (\S+)", text)
+        assert len(ends) == len(cut) > 0
+        for last_word, _ in ends:
+            assert last_word.endswith((".", "!", "?")), last_word
+        assert data["counts"]["widows"] == 0 and data["counts"]["orphans"] == 0
+
+
+def test_cannot_fit_says_what_overflows(tmp_path, capsys):
+    manifest = long_issue(tmp_path)
+    for i in range(10):  # forbid cutting: nothing can give
+        art = tmp_path / "articles" / f"a{i}.md"
+        art.write_text(art.read_text().replace("url:", "excerpt: none\nurl:"))
+    code = main(["build", str(manifest), "--pages", "2"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "cannot fit 2 pages" in err and "overflowing by about" in err
+    assert "drop an article" in err
+    assert not (tmp_path / "build").exists()
+
+
+def test_too_little_content_reports_space_left(tmp_path, capsys):
+    manifest = write_issue(tmp_path, articles=2)
+    out = tmp_path / "out.pdf"
+    assert main(["build", str(manifest), "-q", "--pages", "4", "-o", str(out)]) == 0
+    assert len(PdfReader(out).pages) == 4
+    assert "lines of column space are left empty" in capsys.readouterr().err
+
+
+def test_jump_lines_point_to_the_right_pages(tmp_path):
+    manifest = long_issue(tmp_path, articles=6, sentences=40)
+    text = manifest.read_text().replace("  - articles/a1.md",
+                                        "  - file: articles/a1.md\n    continue: true")
+    manifest.write_text(text)
+    out = tmp_path / "out.pdf"
+    assert main(["build", str(manifest), "-q", "-o", str(out)]) == 0
+    pages = page_texts(out)
+    on = [(i + 1, int(m)) for i, t in enumerate(pages) for m in
+          re.findall(r"Continued on page (\d+)", t)]
+    back = [(i + 1, int(m)) for i, t in enumerate(pages) for m in
+            re.findall(r"Continued from page (\d+)", t)]
+    assert len(on) == 1 and len(back) == 1
+    (jump_page, target), (resume_page, origin) = on[0], back[0]
+    assert jump_page == 1 and target == resume_page and origin == jump_page
+    assert resume_page > jump_page
+
+
+def test_last_page_columns_balanced(tmp_path):
+    manifest = write_issue(tmp_path, articles=5, boxes=False)
+    out = tmp_path / "out.pdf"
+    assert main(["build", str(manifest), "-q", "-o", str(out)]) == 0
+    with pdfplumber.open(out) as pdf:
+        last = pdf.pages[-1]
+        words = [w for w in last.extract_words(extra_attrs=["size"]) if 9 <= w["size"] <= 9.8]
+        width = last.width
+    bottoms = {}
+    for w in words:
+        col = int((w["x0"] - 39) // ((width - 78) / 3))
+        bottoms[col] = max(bottoms.get(col, 0), w["bottom"])
+    assert len(bottoms) == 3
+    assert max(bottoms.values()) - min(bottoms.values()) <= 12.4 + 0.5
+
+
+def test_report_counts_a_constructed_widow(tmp_path):
+    """A page built to end a paragraph with one line at a column top is counted."""
+    manifest = write_issue(tmp_path, articles=3, boxes=False)
+    loaded = load(manifest)
+    layout = lay_out(loaded)
+    report = fit_report(layout)
+    assert report["counts"]["widows"] == 0
+    # Move the last line of a split paragraph to the top of the next column by hand.
+    from dataclasses import replace
+    page = layout.pages[1]
+    by_col = {}
+    for p in page.placed:
+        by_col.setdefault(p.column, []).append(p)
+    first = min(by_col[1], key=lambda p: p.y)
+    meta = dict(first.chunk.meta, k=4, n=5)
+    idx = page.placed.index(first)
+    page.placed[idx] = replace(first, chunk=replace(first.chunk, meta=meta, kind="body"))
+    layout.chunks[layout.chunks.index(first.chunk)] = page.placed[idx].chunk
+    assert fit_report(layout)["counts"]["widows"] == 1
+
+
+def test_report_counts_stacked_hyphens():
+    from compositor.layout.chunks import Chunk
+    from compositor.layout.report import fit_report as report_of
+
+    class Fake:
+        pass
+
+    chunks = [Chunk(12, (), kind="body", meta={"ratio": 0.0, "hyphen": h, "justified": True,
+                                               "k": i, "n": 5})
+              for i, h in enumerate([True, True, True, False, True])]
+    layout = Fake()
+    layout.spec = load(write_issue_tmp()).spec
+    layout.issue = type("I", (), {"articles": ()})()
+    layout.pages = []
+    layout.chunks = chunks
+    layout.flow = type("F", (), {"forced": []})()
+    layout.capacity = {}
+    counts = report_of(layout)["counts"]
+    assert counts["hyphenated"] == 4 and counts["stacked_hyphens"] == 1
+
+
+def write_issue_tmp():
+    import tempfile
+    from pathlib import Path
+    return write_issue(Path(tempfile.mkdtemp()), articles=1)

@@ -1,0 +1,117 @@
+"""Print (PDF/X-4) and web (tagged, linearized) PDFs, read back with pikepdf and qpdf."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pikepdf
+import pytest
+
+from compositor.preflight import preflight
+
+MM = 72 / 25.4
+
+
+def test_print_has_output_intent_with_cmyk_profile(built_issue):
+    with pikepdf.open(built_issue["print"]) as pdf:
+        intents = pdf.Root.OutputIntents
+        assert len(intents) == 1
+        intent = intents[0]
+        assert intent.S == "/GTS_PDFX"
+        assert str(intent.OutputConditionIdentifier) == "FOGRA39"
+        profile = intent.DestOutputProfile.read_bytes()
+        assert profile[16:20] == b"CMYK"
+        assert str(pdf.docinfo.GTS_PDFXVersion) == "PDF/X-4"
+        assert pdf.docinfo.Trapped == "/False"
+        assert pdf.pdf_version >= "1.6"
+        meta = pdf.open_metadata()
+        assert meta["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
+        assert "/ID" in pdf.trailer
+
+
+def test_print_page_boxes_bleed_and_marks(built_issue):
+    with pikepdf.open(built_issue["print"]) as pdf:
+        for page in pdf.pages:
+            trim = [float(v) for v in page.obj.TrimBox]
+            bleed = [float(v) for v in page.obj.BleedBox]
+            media = [float(v) for v in page.obj.MediaBox]
+            assert trim[2] - trim[0] == pytest.approx(595.28, abs=0.01)
+            assert trim[3] - trim[1] == pytest.approx(841.89, abs=0.01)
+            for side in range(2):
+                assert trim[side] - bleed[side] == pytest.approx(3 * MM, abs=0.01)
+                assert bleed[side + 2] - trim[side + 2] == pytest.approx(3 * MM, abs=0.01)
+            assert media[0] < bleed[0] and media[2] > bleed[2]
+            # Crop marks: stroked lines drawn entirely outside the bleed box.
+            ops = pikepdf.parse_content_stream(page)
+            segments = []
+            point = None
+            for operands, op in ops:
+                if str(op) == "m":
+                    point = [float(v) for v in operands]
+                elif str(op) == "l" and point:
+                    segments.append((*point, *[float(v) for v in operands]))
+            marks = [s for s in segments if s[0] < bleed[0] or s[0] > bleed[2]
+                     or s[1] < bleed[1] or s[1] > bleed[3]]
+            assert len(marks) == 8
+            for x0, y0, x1, y1 in marks:
+                inside = all(bleed[0] < x < bleed[2] and bleed[1] < y < bleed[3]
+                             for x, y in ((x0, y0), (x1, y1)))
+                assert not inside
+
+
+def test_print_has_no_rgb_anywhere(built_issue):
+    with pikepdf.open(built_issue["print"]) as pdf:
+        for page in pdf.pages:
+            for operands, op in pikepdf.parse_content_stream(page):
+                assert str(op) not in ("rg", "RG"), "RGB colour operator in a print page"
+            for name, xobj in page.get_images().items():
+                assert xobj.ColorSpace == "/DeviceCMYK", name
+    findings = preflight(built_issue["print"], "print", tac_limit=330)
+    assert not [f for f in findings if f.severity == "error"], findings
+
+
+def test_black_text_is_pure_k(built_issue):
+    with pikepdf.open(built_issue["print"]) as pdf:
+        fills = set()
+        for operands, op in pikepdf.parse_content_stream(pdf.pages[1]):
+            if str(op) == "k":
+                fills.add(tuple(round(float(v), 3) for v in operands))
+    assert (0.0, 0.0, 0.0, 1.0) in fills
+    assert not any(c > 0 and m > 0 and y > 0 and k > 0.9 for c, m, y, k in fills)
+
+
+def test_web_is_tagged_linearized_and_small(built_issue):
+    web, prt = built_issue["web"], built_issue["print"]
+    with pikepdf.open(web) as pdf:
+        assert pdf.is_linearized
+        root = pdf.Root
+        assert root.MarkInfo.Marked is True
+        assert str(root.Lang) == "en"
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        document = root.StructTreeRoot.K
+        roles = [str(e.S) for e in document.K]
+        assert "/H1" in roles and "/P" in roles and "/Figure" in roles
+        figures = [e for e in document.K if e.S == "/Figure"]
+        assert all(str(f.Alt) for f in figures)
+        assert any(str(f.Alt) == "The slipway at low tide." for f in figures)
+        # Reading order: article titles appear in issue order.
+        titles = []
+        for e in document.K:
+            if e.S == "/H1":
+                titles.append(e)
+        assert len(titles) >= 8
+        # Images are downsampled to about 150 ppi at their printed size.
+        for page in pdf.pages:
+            for _, img in page.get_images().items():
+                assert int(img.Width) <= 420
+    assert web.stat().st_size < prt.stat().st_size / 3
+    if shutil.which("qpdf"):
+        for path in (web, prt):
+            result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True)
+            assert result.returncode == 0, result.stdout[-500:]
+
+
+def test_web_preflight_is_clean(built_issue):
+    findings = preflight(built_issue["web"], "web")
+    assert not [f for f in findings if f.severity == "error"], findings
