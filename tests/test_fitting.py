@@ -6,12 +6,12 @@ import json
 import re
 
 import pdfplumber
+from conftest import prose, write_article, write_issue
 from pypdf import PdfReader
 
 from compositor.build import lay_out, load
 from compositor.cli import main
 from compositor.layout.report import fit_report
-from conftest import prose, write_article, write_issue
 
 
 def long_issue(folder, articles=10, sentences=60):

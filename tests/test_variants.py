@@ -63,7 +63,7 @@ def test_print_page_boxes_bleed_and_marks(built_issue):
 def test_print_has_no_rgb_anywhere(built_issue):
     with pikepdf.open(built_issue["print"]) as pdf:
         for page in pdf.pages:
-            for operands, op in pikepdf.parse_content_stream(page):
+            for _operands, op in pikepdf.parse_content_stream(page):
                 assert str(op) not in ("rg", "RG"), "RGB colour operator in a print page"
             for name, xobj in page.get_images().items():
                 assert xobj.ColorSpace == "/DeviceCMYK", name

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 
 from compositor.errors import Location, UserError
 
@@ -63,10 +64,11 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
 
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
     """Parse YAML text; line numbers are shifted so they count from `first_line` of the file."""
-    loader = yaml.SafeLoader(text)
-    loader.name = str(path)
-    loader.line_offset = first_line - 1
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # rejects control characters straight away
+        loader.name = str(path)
+        loader.line_offset = first_line - 1
         node = loader.get_single_node()
         if node is None:
             return None
@@ -76,10 +78,15 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
         line = (mark.line + first_line) if mark else first_line
         problem = exc.problem or "cannot read this YAML"
         raise UserError.at(Location(path, line), f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + first_line
+        raise UserError.at(Location(path, line), f"invalid YAML: character U+{exc.character:04X} "
+                                                 "is not allowed in YAML text") from None
     except yaml.YAMLError as exc:
         raise UserError.at(Location(path, first_line), f"invalid YAML: {exc}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if first_line != 1:
         _shift(value, first_line - 1)
     return value
