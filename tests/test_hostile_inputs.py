@@ -8,11 +8,11 @@ import zlib
 
 import pikepdf
 import pytest
+from conftest import make_photo, prose, write_article, write_issue
 from PIL import Image
 from pypdf import PdfReader
 
 from compositor.cli import main
-from conftest import make_photo, prose, write_article, write_issue
 
 
 def build(tmp_path, capsys, *extra):
@@ -127,7 +127,7 @@ def test_text_prints_literally_inside_the_page(tmp_path, capsys, text):
     with pdfplumber.open(out) as pdf:
         for pg in pdf.pages:
             for ch in pg.chars:
-                assert -0.5 <= ch["x0"] and ch["x1"] <= width + 0.5
+                assert ch["x0"] >= -0.5 and ch["x1"] <= width + 0.5
 
 
 def test_enormous_image_is_refused(tmp_path, capsys):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from compositor import cache
 from compositor.errors import Location, UserError
 
 # Pillow warns from ~89 Mpx and refuses from ~179 Mpx; a newsletter photo never needs more
@@ -17,6 +18,25 @@ MAX_PIXELS = 60_000_000
 
 @lru_cache(maxsize=256)
 def _probe(path: Path, mtime: float) -> tuple[int, int] | str:
+    """Pixel size or a problem; a file already checked unchanged is not decoded again."""
+    try:
+        key = cache.key_for("probe", 1, str(path), path.stat().st_size, mtime)
+    except OSError:
+        key = None
+    if key and (hit := cache.get("probe", key)) is not None:
+        text = hit.decode("utf-8")
+        if text.startswith("size:"):
+            w, h = text[5:].split("x")
+            return int(w), int(h)
+        return text
+    result = _decode(path)
+    if key:
+        cache.put("probe", key, (f"size:{result[0]}x{result[1]}" if isinstance(result, tuple)
+                                 else result).encode("utf-8"))
+    return result
+
+
+def _decode(path: Path) -> tuple[int, int] | str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -42,7 +62,7 @@ def _probe(path: Path, mtime: float) -> tuple[int, int] | str:
 def check_image(path: Path, where: Location) -> tuple[int, int]:
     """Pixel size of a usable image, or a user error naming the file that refers to it."""
     try:
-        mtime = path.stat().st_mtime
+        mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise UserError.at(where, f"image not found: {path}") from None
     except OSError as exc:

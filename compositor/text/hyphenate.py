@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import json
+
 import pyphen
+
+from compositor import cache
 
 MIN_WORD = 6  # shorter words are never hyphenated
 
@@ -15,7 +19,28 @@ def _dictionary(language: str) -> pyphen.Pyphen | None:
     found = pyphen.language_fallback(code) or pyphen.language_fallback(code.split("_")[0])
     if found is None and code.split("_")[0].lower() == "en":
         found = "en_US"
-    return pyphen.Pyphen(lang=found, left=2, right=3) if found else None
+    if not found:
+        return None
+    # Parsing a dictionary's patterns takes longer than a whole layout pass; keep the parsed
+    # form in the cache, keyed by the pyphen version and dictionary file.
+    path = pyphen.LANGUAGES[found]
+    key = cache.key_for("hyph", pyphen.__version__, str(path), found)
+    data = cache.get("hyphenation", key)
+    if data is not None and path not in pyphen.hdcache:
+        try:
+            stored = json.loads(data)
+            hd = pyphen.HyphDict.__new__(pyphen.HyphDict)
+            hd.patterns = {k: (v[0], tuple(v[1])) for k, v in stored["patterns"].items()}
+            hd.cache, hd.maxlen = {}, stored["maxlen"]
+            pyphen.hdcache[path] = hd
+        except (ValueError, KeyError, TypeError, IndexError):
+            data = None  # a damaged entry is rebuilt below
+    dic = pyphen.Pyphen(lang=found, left=2, right=3)
+    plain = all(isinstance(x, int) for _, values in dic.hd.patterns.values() for x in values)
+    if data is None and plain:  # dictionaries with alternative spellings are not cached
+        cache.put("hyphenation", key, json.dumps(
+            {"patterns": dic.hd.patterns, "maxlen": dic.hd.maxlen}).encode())
+    return dic
 
 
 def has_dictionary(language: str) -> bool:
