@@ -22,7 +22,6 @@ from compositor.layout.issue import IssueLayout
 from compositor.render.images import prepare
 from compositor.text.fonts import FontBook
 
-
 # Binary streams: ASCII85 only makes files a quarter bigger and slower to write.
 rl_config.useA85 = 0
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import json
+from functools import lru_cache
 
 import pyphen
 
