@@ -211,8 +211,12 @@ class Composer:
         after_heading = True
         for block in blocks:
             if isinstance(block, Paragraph):
+                boxed = block.role == "box"
+                if boxed and not after_heading:
+                    out.append(space(self.L * 0.4, index))  # boxes space, not indent
                 self.paragraph(block, index, source, out, keep, dx, width, style_name,
-                               indent=0.0 if after_heading else self.indent, parent=parent)
+                               indent=0.0 if (after_heading or boxed) else self.indent,
+                               parent=parent)
                 after_heading = False
                 keep = False
             elif isinstance(block, Heading):

@@ -129,18 +129,15 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     plan.reserves = reserves({})
     result = run_flow(chunks, plan)
     pages = max(result.pages, 1)
-    for _ in range(6):
-        box_pages = box_pages_for(pages)
-        plan.reserves = reserves(box_pages)
+    for _ in range(8):
+        plan.reserves = reserves(box_pages_for(pages))
         result = run_flow(chunks, plan)
-        if result.pages == pages or (result.pages < pages and not chunks):
+        # Consistent once the text ends on or before the page the boxes were reserved on
+        # (reserving space only ever pushes text on, so this settles within a few passes).
+        if result.pages <= pages:
             break
-        if result.pages < pages:
-            # Fewer pages than assumed: try once more with the boxes on the new last page.
-            pages = result.pages
-            continue
         pages = result.pages
-    pages = max(result.pages, max((p for p in box_pages_for(pages)), default=1), min_pages)
+    pages = max(pages, max((p for p in box_pages_for(pages)), default=1), min_pages)
     result = balance_last_page(chunks, plan, result)
     for p in result.forced:
         where = (issue.articles[p.chunk.article].where if p.chunk.article is not None

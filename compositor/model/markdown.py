@@ -25,8 +25,8 @@ from compositor.model.content import (
 )
 
 # Entity references are left as typed: an editor who writes "&nbsp;" sees "&nbsp;".
-_md = (MarkdownIt("commonmark", {"html": False, "typographer": False})
-       .enable("strikethrough").disable("entity"))
+_md = (MarkdownIt("commonmark", {"html": False, "typographer": True})
+       .enable(["strikethrough", "smartquotes"]).disable("entity"))
 
 # Characters that would otherwise reach the page as invisible trouble: bidi overrides
 # and isolates from pasted web text are dropped (the engine sets Latin left to right),
