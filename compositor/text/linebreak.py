@@ -11,6 +11,7 @@ as most word processors do; it is kept as the fast fallback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 BOX, GLUE, PENALTY = 0, 1, 2
 INFINITY = 10_000  # a penalty this high forbids a break; its negative forces one
@@ -83,43 +84,47 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
     The paragraph must end with a forced break (penalty -INFINITY).
     """
     n = len(items)
-    sum_w = [0.0] * (n + 1)
-    sum_y = [0.0] * (n + 1)
-    sum_z = [0.0] * (n + 1)
-    w = y = z = 0.0
-    for i, it in enumerate(items):
-        sum_w[i], sum_y[i], sum_z[i] = w, y, z
-        if it.kind != PENALTY:
-            w += it.width
-            if it.kind == GLUE:
-                y += it.stretch
-                z += it.shrink
-    sum_w[n], sum_y[n], sum_z[n] = w, y, z
+    # Prefix sums of width, stretch and shrink (penalties add nothing until a break).
+    sum_w = [0.0, *accumulate(0.0 if it.kind == PENALTY else it.width for it in items)]
+    sum_y = [0.0, *accumulate(it.stretch for it in items)]
+    sum_z = [0.0, *accumulate(it.shrink for it in items)]
+    # Legal breakpoints: glue right after a box, and penalties below infinity.
+    points = [i for i, it in enumerate(items)
+              if (it.kind == GLUE and i and items[i - 1].kind == BOX)
+              or (it.kind == PENALTY and it.penalty < INFINITY)]
 
     active: list[_Node] = [_Node(0, 0, 1, 0.0, 0.0, 0.0, 0.0, 0.0, 0, None)]
     last_width = widths[-1]
-    for i, it in enumerate(items):
-        if it.kind == BOX:
-            continue
+    n_widths = len(widths)
+    single = n_widths == 1
+    for i in points:
+        it = items[i]
         if it.kind == GLUE:
-            if i == 0 or items[i - 1].kind != BOX:
-                continue
             pen, flagged, extra = 0.0, False, 0.0
         else:
-            if it.penalty >= INFINITY:
-                continue
             pen, flagged, extra = it.penalty, it.flagged, it.width
         forced = it.kind == PENALTY and pen <= -INFINITY
-        best: dict[tuple[int, int], tuple[float, _Node, float]] = {}
+        best: dict[tuple[int, bool], tuple[float, _Node, float]] = {}
         keep: list[_Node] = []
-        for a in active:
-            measure = widths[a.line] if a.line < len(widths) else last_width
-            natural = sum_w[i] - a.width + extra
+        wi, yi, zi = sum_w[i] + extra, sum_y[i], sum_z[i]
+        for k, a in enumerate(active):
+            measure = last_width if single else (
+                widths[a.line] if a.line < n_widths else last_width)
+            natural = wi - a.width
             if natural < measure:
-                stretch = sum_y[i] - a.stretch
+                stretch = yi - a.stretch
+                if not forced and stretch * tolerance < measure - natural:
+                    # Too loose to end here. Active nodes are in text order, and a later
+                    # node gives a shorter line with less stretch: looser still. With one
+                    # measure for all lines the rest can be kept without a look.
+                    if single:
+                        keep.extend(active[k:])
+                        break
+                    keep.append(a)
+                    continue
                 ratio = (measure - natural) / stretch if stretch > 0 else INFINITY
             elif natural > measure:
-                shrink = sum_z[i] - a.shrink
+                shrink = zi - a.shrink
                 ratio = (measure - natural) / shrink if shrink > 0 else -INFINITY
             else:
                 ratio = 0.0
@@ -148,7 +153,7 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                 # Keep the best candidate per fitness class *and* hyphen run: a cheaper
                 # candidate that already ends two hyphenated lines must not crowd out one
                 # that leaves room for the next hyphen.
-                slot = (fit, a.hyphens + 1 if flagged else 0)
+                slot = (fit, flagged and a.hyphens + 1 >= MAX_HYPHENS_IN_A_ROW)
                 prev = best.get(slot)
                 if prev is None or d < prev[0]:
                     best[slot] = (d, a, ratio)
@@ -162,7 +167,8 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                     items[j].kind == PENALTY and items[j].penalty <= -INFINITY and j > i):
                 j += 1
             tw, ty, tz = sum_w[j], sum_y[j], sum_z[j]
-            for (fit, hy), (d, a, ratio) in best.items():
+            for (fit, _), (d, a, ratio) in best.items():
+                hy = a.hyphens + 1 if flagged else 0
                 active.append(_Node(i, a.line + 1, fit, tw, ty, tz, d, ratio, hy, a))
         if not active:
             return None

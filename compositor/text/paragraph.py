@@ -131,6 +131,7 @@ class Typesetter:
         self.settings = settings
         self.link_color = link_color
         self._cache: dict[tuple, SetParagraph] = {}
+        self._words: dict[tuple, tuple[list[Item], list[object], frozenset[str]]] = {}
 
     def set(self, runs: tuple[Run, ...], style: Style, measure: float, *, align: str = "justify",
             indent: float = 0.0, hyphenate: bool = True) -> SetParagraph:
@@ -221,6 +222,24 @@ class Typesetter:
 
     def _word_items(self, parts, items: list[Item], payload: list[object], measure: float,
                     hyph: bool, missing: set[str]) -> None:
+        """Boxes and break points of one word, cached: a newsletter repeats its words."""
+        key = (tuple(parts), round(measure, 2), hyph)
+        hit = self._words.get(key)
+        if hit is None:
+            w_items: list[Item] = []
+            w_payload: list[object] = []
+            w_missing: set[str] = set()
+            self._word_items_uncached(parts, w_items, w_payload, measure, hyph, w_missing)
+            hit = (w_items, w_payload, frozenset(w_missing))
+            if len(self._words) < 300_000:
+                self._words[key] = hit
+        items.extend(hit[0])
+        payload.extend(hit[1])
+        if hit[2]:
+            missing.update(hit[2])
+
+    def _word_items_uncached(self, parts, items: list[Item], payload: list[object],
+                             measure: float, hyph: bool, missing: set[str]) -> None:
         fonts = self.fonts
         for face, _size, _c, text, _h in parts:
             f = fonts.face(face)
@@ -313,7 +332,9 @@ class Typesetter:
         lines: list[Line] = []
         start = 0
         for k, brk in enumerate(breaks):
-            frags: list[list] = []  # [face, size, color, text, href]
+            # [face, size, color, text, href, width]: widths add up from the pieces, which
+            # were measured (and cached) when the words were first set.
+            frags: list[list] = []
             spaces = 0
             line_indent = indent if k == 0 else 0.0
             for i in range(start, brk.position + 1):
@@ -321,29 +342,33 @@ class Typesetter:
                 p = payload[i]
                 if it.kind == BOX and p is not None:
                     for face, size, color, text, href in p:
-                        if frags and frags[-1][0] == face and frags[-1][1] == size and \
-                                frags[-1][2] == color and frags[-1][4] == href:
-                            frags[-1][3] += text
+                        w = fonts.face(face).width(text, size)
+                        last = frags[-1] if frags else None
+                        if last and last[0] == face and last[1] == size and \
+                                last[2] == color and last[4] == href:
+                            last[3] += text
+                            last[5] += w
                         else:
-                            frags.append([face, size, color, text, href])
+                            frags.append([face, size, color, text, href, w])
                 elif it.kind == GLUE and p is not None and i < brk.position:
                     face, size, color = p[0], p[1], p[2]
                     href = p[4]
                     if frags and frags[-1][0] == face and frags[-1][1] == size:
                         frags[-1][3] += " "
+                        frags[-1][5] += it.width
                         if frags[-1][4] != href:
-                            frags.append([face, size, color, "", href])
+                            frags.append([face, size, color, "", href, 0.0])
                     else:
-                        frags.append([face, size, color, " ", href])
+                        frags.append([face, size, color, " ", href, it.width])
                     spaces += 1
                 elif it.kind == PENALTY and i == brk.position and isinstance(p, tuple):
                     face, size, color, text, href = p
                     if frags and frags[-1][0] == face:
                         frags[-1][3] += text
+                        frags[-1][5] += it.width
                     else:
-                        frags.append([face, size, color, text, href])
-            out = tuple(Frag(f[0], f[1], f[2], f[3], fonts.face(f[0]).width(f[3], f[1]), f[4])
-                        for f in frags if f[3])
+                        frags.append([face, size, color, text, href, it.width])
+            out = tuple(Frag(f[0], f[1], f[2], f[3], f[5], f[4]) for f in frags if f[3])
             # A line never starts or ends with a justifiable space.
             natural = sum(f.width for f in out)
             last = k == len(breaks) - 1 or payload[brk.position] in ("\n", "ragged")
