@@ -381,24 +381,46 @@ class Composer:
         back = [RectPart(0, 0, width, y, bg)] if bg != "none" else []
         return Chunk(y, tuple(back + parts), kind="box")
 
-    def contents(self, articles: tuple[Article, ...], width: float) -> Chunk:
+    def contents(self, articles: tuple[Article, ...], width: float, max_height: float,
+                 max_parts: int) -> list[Chunk]:
+        """The "Inside this issue" box, in as many column-high parts as it needs (at most
+        `max_parts`; entries that do not fit are summed up in a last line)."""
         spec = self.spec
         pad = self.body.size * 0.9
         inner = width - 2 * pad
         tst = style_of(spec, "contents_title")
         est = style_of(spec, "contents_entry")
+        num_w = est.size * 2.2
+        toc_el = self.new_element()
+        entries = []
+        for i, a in enumerate(articles):
+            lines = self.set((Run(a.contents_title),), est, inner - num_w, "contents", "left").lines
+            entries.append((i, lines, len(lines) * est.leading + est.leading * 0.2))
+        more_h = est.leading * 1.2
+        chunks: list[Chunk] = []
         parts: list[Part] = []
         y = pad
-        el = self.new_element()
         title = self.set((Run(spec.section("contents")["title"]),), tst, inner, "layout", "left")
-        p, y = self.lines_parts(title.lines, tst, pad, y, "left", Tag("H2", el))
+        p, y = self.lines_parts(title.lines, tst, pad, y, "left", Tag("H2", self.new_element()))
         parts += p
         parts.append(RulePart(pad, y + 1, inner, 0.8, "accent"))
         y += est.leading * 0.45
-        num_w = est.size * 2.2
-        toc_el = self.new_element()
-        for i, a in enumerate(articles):
-            lines = self.set((Run(a.contents_title),), est, inner - num_w, "contents", "left").lines
+        k = 0
+        while k < len(entries):
+            i, lines, h = entries[k]
+            last_part = len(chunks) == max_parts - 1
+            room = max_height - pad * 0.6 - (more_h if last_part and k < len(entries) - 1 else 0)
+            if y + h > room and parts and y > pad * 2:
+                if last_part:
+                    rest = len(entries) - k
+                    line = self.set((Run(f"… and {rest} more: see the bookmarks"),), est,
+                                    inner, "contents", "left").lines
+                    p, y = self.lines_parts(line, est, pad, y, "left", Tag("P", toc_el))
+                    parts += p
+                    break
+                chunks.append(self._contents_chunk(parts, y + pad * 0.6, width))
+                parts, y = [], pad
+                continue
             top = y
             entry = self.new_element()
             p, y = self.lines_parts(lines, est, pad, y, "left", Tag("TOCI", entry, toc_el))
@@ -407,8 +429,12 @@ class Composer:
                                  + self.baseline(est), est, Tag("TOCI", entry, toc_el)))
             parts.append(LinkPart(pad, top, inner, y - top, f"#article-{i}"))
             y += est.leading * 0.2
-        y += pad * 0.6
-        height = self.grid(y)
+            k += 1
+        chunks.append(self._contents_chunk(parts, y + pad * 0.6, width))
+        return chunks
+
+    def _contents_chunk(self, parts: list[Part], height: float, width: float) -> Chunk:
+        height = self.grid(height)
         return Chunk(height, (RectPart(0, 0, width, height, "accent_light"), *parts),
                      kind="contents")
 

@@ -86,14 +86,19 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         band = replace(band, meta={**band.meta, "band": True})
         plan.band_height = band.height
     text_width = spec.page_width - spec.margin_inside - spec.margin_outside
-    contents = comp.contents(issue.articles, spec.column_width) if issue.articles else None
+    # The contents box takes part of one column on page 1, or (for a long issue) several.
+    c = spec.section("contents")
+    first_col = int(c["column"]) - 1
+    contents_cols = [(first_col + k) % spec.columns for k in range(spec.columns)]
+    contents = comp.contents(issue.articles, spec.column_width, plan.full_height(1) - gap,
+                             max(1, spec.columns - 1)) if issue.articles else []
 
     # 2. Reserve space: the contents on page 1, the box bands on their pages.
     def reserves(box_pages: dict[int, list[Box]]) -> dict[int, Reserve]:
         out: dict[int, Reserve] = {}
-        c = spec.section("contents")
-        if contents is not None:
-            out[1] = Reserve(column=(int(c["column"]) - 1, contents.height + gap, c["position"]))
+        if contents:
+            out[1] = Reserve(columns=tuple((contents_cols[k], part.height + gap, c["position"])
+                                           for k, part in enumerate(contents)))
         for page, boxes in box_pages.items():
             h = box_band(boxes)[1]
             r = out.get(page, Reserve())
@@ -163,16 +168,14 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         out[0].placed.insert(0, Placed(band, 1, 0, left, top))
         anchors[band.anchor] = 1
         anchor_y[band.anchor] = top
-    if contents is not None:
-        c = spec.section("contents")
-        col = int(c["column"]) - 1
+    for k, part in enumerate(contents):
+        col = contents_cols[k]
         x = plan.column_x(1, col)
         if c["position"] == "top":
             y = plan.columns_top(1)
         else:
-            y = plan.content_box(1)[3] - plan.reserves.get(1, Reserve()).bottom - contents.height
-        resolved = resolve_refs(contents, anchors, comp)
-        out[0].placed.append(Placed(resolved, 1, col, x, y))
+            y = plan.content_box(1)[3] - plan.reserves.get(1, Reserve()).bottom - part.height
+        out[0].placed.append(Placed(resolve_refs(part, anchors, comp), 1, col, x, y))
     for page, boxes in box_pages_for(pages).items():
         made, height, w = box_band(boxes)
         left, _, _, bottom = plan.content_box(page)

@@ -15,8 +15,8 @@ class Reserve:
 
     top: float = 0.0
     bottom: float = 0.0
-    # (column index, height, at 'top' or 'bottom') taken from a single column
-    column: tuple[int, float, str] | None = None
+    # (column index, height, at 'top' or 'bottom') taken from single columns
+    columns: tuple[tuple[int, float, str], ...] = ()
 
 
 @dataclass
@@ -56,11 +56,12 @@ class PagePlan:
         out = []
         for c in range(s.columns):
             t, b = top, bottom
-            if r.column and r.column[0] == c:
-                if r.column[2] == "top":
-                    t += r.column[1]
-                else:
-                    b -= r.column[1]
+            for col, height, where in r.columns:
+                if col == c:
+                    if where == "top":
+                        t += height
+                    else:
+                        b -= height
             if cap is not None:
                 limit = cap[c] if isinstance(cap, tuple) else cap
                 b = min(b, top + limit)
