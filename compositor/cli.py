@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true",
                    help="write the PDFs even when preflight finds errors")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--impose", choices=("saddle",),
+                   help="also write printer spreads of the print PDF for saddle stitching "
+                        "(<name>-print-saddle.pdf)")
     b.add_argument("--greedy", action="store_true",
                    help="break lines one at a time instead of whole paragraphs (faster)")
     b.add_argument("-q", "--quiet", action="store_true", help="print only problems")

@@ -62,6 +62,12 @@ def build_command(args: argparse.Namespace) -> int:
             outputs[v] = args.output.with_name(f"{args.output.stem}-{v}{args.output.suffix}")
         else:
             outputs[v] = default_output(args.manifest, loaded.issue.name, v)
+    if args.impose and "print" not in outputs:
+        raise UserError.at(Location(args.manifest), "--impose needs the print variant "
+                                                    "(--variant print or all)")
+    if args.impose:
+        p = outputs["print"]
+        outputs["print-saddle"] = p.with_name(f"{p.stem}-saddle{p.suffix}")
     written = produce(layout, outputs, timings, preflight=not args.no_preflight,
                       force=args.force)
     if not args.quiet:

@@ -115,3 +115,36 @@ def test_web_is_tagged_linearized_and_small(built_issue):
 def test_web_preflight_is_clean(built_issue):
     findings = preflight(built_issue["web"], "web")
     assert not [f for f in findings if f.severity == "error"], findings
+
+
+def test_saddle_imposition_order_and_boxes(tmp_path):
+    import pdfplumber
+
+    from compositor.cli import main
+    from compositor.finish.impose import saddle_order
+    from conftest import write_issue
+
+    assert saddle_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
+    assert saddle_order(6) == [(None, 1), (2, None), (6, 3), (4, 5)]
+    manifest = write_issue(tmp_path, articles=8)
+    out = tmp_path / "out.pdf"
+    assert main(["build", str(manifest), "-q", "--variant", "print", "--impose", "saddle",
+                 "-o", str(out)]) == 0
+    pages = len(pikepdf.open(out).pages)
+    imposed = tmp_path / "out-saddle.pdf"
+    sides = saddle_order(pages)
+    with pdfplumber.open(imposed) as pdf:
+        assert len(pdf.pages) == len(sides)
+        for sheet, (left, right) in zip(pdf.pages, sides, strict=True):
+            half = sheet.width / 2
+            left_text = sheet.crop((0, 0, half, sheet.height)).extract_text() or ""
+            right_text = sheet.crop((half, 0, sheet.width, sheet.height)).extract_text() or ""
+            if left:
+                assert f"Page {left}" in left_text
+            if right:
+                assert f"Page {right}" in right_text
+    with pikepdf.open(imposed) as pdf:
+        page = pdf.pages[0].obj
+        trim = [float(v) for v in page.TrimBox]
+        assert trim[2] - trim[0] == pytest.approx(2 * 595.28, abs=0.01)
+        assert len(pdf.Root.OutputIntents) == 1

@@ -95,8 +95,21 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
         if any(d.severity == "error" for d in problems):
             raise UserError([d for d in problems if d.severity == "error"])
     staged: dict[str, tuple[Path, Path]] = {}
+    print_data = None
     try:
         for variant, path in outputs.items():
+            if variant == "print-saddle":
+                from compositor.finish.impose import impose_saddle
+                data, blanks = impose_saddle(print_data)
+                if blanks:
+                    print(f"{path}: warning: {blanks} blank page(s) added to make "
+                          f"{len(layout.pages) + blanks} pages, a multiple of 4 for "
+                          "saddle stitching", file=sys.stderr)
+                tmp = temporary_path(path)
+                tmp.write_bytes(data)
+                staged[variant] = (tmp, path)
+                timings.mark("impose saddle")
+                continue
             opts = options_for(variant, layout)
             data, record = render(layout, opts)
             timings.mark(f"render {variant}")
@@ -104,6 +117,7 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                 p = layout.spec.section("print")
                 data = finish_pdfx(data, p["standard"], Path(opts.icc_profile),
                                    str(p["output_condition"]))
+                print_data = data
             else:
                 data = finish_web(data, record, layout.issue.language, {})
             tmp = temporary_path(path)
