@@ -119,10 +119,10 @@ def test_web_preflight_is_clean(built_issue):
 
 def test_saddle_imposition_order_and_boxes(tmp_path):
     import pdfplumber
+    from conftest import write_issue
 
     from compositor.cli import main
     from compositor.finish.impose import saddle_order
-    from conftest import write_issue
 
     assert saddle_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
     assert saddle_order(6) == [(None, 1), (2, None), (6, 3), (4, 5)]

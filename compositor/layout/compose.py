@@ -196,7 +196,9 @@ class Composer:
             body.append(Paragraph((Run("Read the full article: "),
                                    Run(article.url, href=article.url)),
                                   article.where, "fulltext"))
-        self.blocks(body, index, source, chunks, keep_first=True)
+        mode = self.spec.section("article")["drop_cap"]
+        drop = mode == "all" or (mode == "lead" and index == 0)
+        self.blocks(body, index, source, chunks, keep_first=True, drop_cap=drop)
         if spanning and chunks and not chunks[0].anchor:
             first = chunks[0]
             chunks[0] = Chunk(first.height, first.parts, first.keep_before, first.discard,
@@ -205,7 +207,7 @@ class Composer:
 
     def blocks(self, blocks: list[Block], index: int | None, source: str, out: list[Chunk],
                keep_first: bool, dx: float = 0.0, width: float | None = None,
-               style_name: str = "body", parent: int = 0) -> None:
+               style_name: str = "body", parent: int = 0, drop_cap: bool = False) -> None:
         width = self.width if width is None else width
         keep = keep_first
         after_heading = True
@@ -216,7 +218,8 @@ class Composer:
                     out.append(space(self.L * 0.4, index))  # boxes space, not indent
                 self.paragraph(block, index, source, out, keep, dx, width, style_name,
                                indent=0.0 if (after_heading or boxed) else self.indent,
-                               parent=parent)
+                               parent=parent, drop_cap=drop_cap)
+                drop_cap = False
                 after_heading = False
                 keep = False
             elif isinstance(block, Heading):
@@ -261,7 +264,7 @@ class Composer:
 
     def paragraph(self, par: Paragraph, index: int | None, source: str, out: list[Chunk],
                   keep_first: bool, dx: float, width: float, style_name: str, indent: float,
-                  parent: int = 0) -> None:
+                  parent: int = 0, drop_cap: bool = False) -> None:
         role = par.role
         name = {"fulltext": "fulltext", "code": "code", "box": "box_body"}.get(role, style_name)
         st = style_of(self.spec, name)
@@ -270,17 +273,52 @@ class Composer:
             align = "left"
         if role == "fulltext":
             out.append(space(self.L * 0.5, index))
-        lines = self.set(par.runs, st, width, source, align, indent).lines
         el = self.new_element()
+        cap = self.drop_cap(par, st, source, dx, Tag("P", el, parent)) if drop_cap else None
+        if cap is not None:
+            part, hang, runs = cap
+            lines = self.ts.set(runs, st, width, align=align, hang=(3, hang)).lines
+            if len(lines) < 4:
+                cap = None
+        if cap is None:
+            lines = self.set(par.runs, st, width, source, align, indent).lines
         n = len(lines)
         for k, line in enumerate(lines):
             p, _ = self.lines_parts((line,), st, dx, 0, align, Tag("P", el, parent))
-            keep = (k == 0 and keep_first) or k == 1 or (k == n - 1 and n > 1)
+            if cap is not None and k == 0:
+                p.insert(0, cap[0])
+            keep = (k == 0 and keep_first) or k == 1 or (k == n - 1 and n > 1) or (
+                cap is not None and k == 2)
             out.append(Chunk(st.leading, tuple(p), keep_before=keep, article=index,
                              kind="body", lines=1, meta={"ratio": line.space_ratio(),
                                                          "hyphen": line.hyphenated,
                                                          "justified": line.justified,
                                                          "element": el, "k": k, "n": n}))
+
+    def drop_cap(self, par: Paragraph, st: Style, source: str, dx: float, tag: Tag
+                 ) -> tuple[TextPart, float, tuple[Run, ...]] | None:
+        """A three-line initial in the display face, aligned to the first line's cap height
+        and the third line's baseline; returns (cap part, hang width, remaining runs)."""
+        if not par.runs:
+            return None
+        text = par.runs[0].text
+        start = 0
+        while start < len(text) and text[start] in "\"'“‘(":
+            start += 1
+        if start >= len(text) or not text[start].isalnum() or len(text) < start + 2:
+            return None
+        letter = text[: start + 1]
+        rest = (Run(text[start + 1:], par.runs[0].italic, par.runs[0].bold, par.runs[0].code,
+                    par.runs[0].href), *par.runs[1:])
+        body_face = self.ts.fonts.face(st.face)
+        cap_face_key = "display:regular"
+        cap_face = self.ts.fonts.face(cap_face_key)
+        body_cap = st.size * body_face.cap_height / 1000
+        size = (2 * self.L + body_cap) / (cap_face.cap_height / 1000)
+        cap_style = Style(cap_face_key, size, size, "accent")
+        line = self.set((Run(letter),), cap_style, self.width, source, "left").lines[0]
+        part = TextPart(line, dx, 2 * self.L + self.baseline(st), "left", tag)
+        return part, line.natural + st.size * 0.35, rest
 
     def list_block(self, block: ListBlock, index: int | None, source: str, out: list[Chunk],
                    keep_first: bool, dx: float, width: float, parent: int) -> None:

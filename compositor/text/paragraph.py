@@ -134,17 +134,22 @@ class Typesetter:
         self._words: dict[tuple, tuple[list[Item], list[object], frozenset[str]]] = {}
 
     def set(self, runs: tuple[Run, ...], style: Style, measure: float, *, align: str = "justify",
-            indent: float = 0.0, hyphenate: bool = True) -> SetParagraph:
-        key = (runs, style, round(measure, 3), align, round(indent, 3), hyphenate)
+            indent: float = 0.0, hyphenate: bool = True,
+            hang: tuple[int, float] = (0, 0.0)) -> SetParagraph:
+        """Set a paragraph. `hang` = (n, width): the first n lines are `width` narrower and
+        start that much further right (room for a drop cap)."""
+        key = (runs, style, round(measure, 3), align, round(indent, 3), hyphenate, hang)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache[key] = self._set(runs, style, measure, align, indent, hyphenate)
+            hit = self._cache[key] = self._set(runs, style, measure, align, indent, hyphenate,
+                                               hang)
         return hit
 
     # -- building items -------------------------------------------------------------------
 
     def _set(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
-             indent: float, hyphenate: bool) -> SetParagraph:
+             indent: float, hyphenate: bool, hang: tuple[int, float] = (0, 0.0)
+             ) -> SetParagraph:
         settings = self.settings
         items: list[Item] = []
         payload: list[object] = []
@@ -182,8 +187,9 @@ class Typesetter:
             parts = [p for p in word if p[3]]
             space_style = word[-1] if sep else None
             if parts:
-                # Pieces must fit even on an indented first line.
-                self._word_items(parts, items, payload, measure - indent, hyph, missing)
+                # Pieces must fit even on an indented or hanging first line.
+                self._word_items(parts, items, payload, measure - max(indent, hang[1]), hyph,
+                                 missing)
             if sep == " ":
                 face, size = space_style[0], space_style[1]
                 f = fonts.face(face)
@@ -207,7 +213,7 @@ class Typesetter:
         items.append(Item(PENALTY, 0.0, 0.0, 0.0, -INFINITY))
         payload.append("end")
 
-        widths = [measure]
+        widths = [measure - hang[1]] * hang[0] + [measure]
         if align == "justify" and settings.optimal:
             # Strict first; then looser passes that still minimise badness over the whole
             # paragraph (spreading unavoidable slack) rather than dumping it on one line.
@@ -217,7 +223,7 @@ class Typesetter:
                 breaks = greedy_breaks(items, widths)
         else:
             breaks = greedy_breaks(items, widths)
-        lines = self._lines(items, payload, breaks, measure, indent, align)
+        lines = self._lines(items, payload, breaks, measure, indent, align, hang)
         return SetParagraph(tuple(lines), frozenset(missing))
 
     def _word_items(self, parts, items: list[Item], payload: list[object], measure: float,
@@ -327,7 +333,8 @@ class Typesetter:
     # -- from breaks to lines ------------------------------------------------------------
 
     def _lines(self, items: list[Item], payload: list[object], breaks: list[Break],
-               measure: float, indent: float, align: str) -> list[Line]:
+               measure: float, indent: float, align: str, hang: tuple[int, float] = (0, 0.0)
+               ) -> list[Line]:
         fonts = self.fonts
         lines: list[Line] = []
         start = 0
@@ -336,7 +343,7 @@ class Typesetter:
             # were measured (and cached) when the words were first set.
             frags: list[list] = []
             spaces = 0
-            line_indent = indent if k == 0 else 0.0
+            line_indent = (indent if k == 0 else 0.0) + (hang[1] if k < hang[0] else 0.0)
             for i in range(start, brk.position + 1):
                 it = items[i]
                 p = payload[i]
