@@ -272,7 +272,9 @@ class Composer:
         if role == "box":
             align = "left"
         if role == "fulltext":
-            out.append(space(self.L * 0.5, index))
+            # The link belongs to the excerpt's last line: never separated by a break.
+            out.append(Chunk(self.L * 0.5, (), keep_before=True, article=index, kind="space"))
+            keep_first = True
         el = self.new_element()
         cap = self.drop_cap(par, st, source, dx, Tag("P", el, parent)) if drop_cap else None
         if cap is not None:
@@ -288,12 +290,18 @@ class Composer:
             if cap is not None and k == 0:
                 p.insert(0, cap[0])
             keep = (k == 0 and keep_first) or k == 1 or (k == n - 1 and n > 1) or (
-                cap is not None and k == 2)
+                cap is not None and k == 2) or role == "fulltext"
             out.append(Chunk(st.leading, tuple(p), keep_before=keep, article=index,
                              kind="body", lines=1, meta={"ratio": line.space_ratio(),
                                                          "hyphen": line.hyphenated,
                                                          "justified": line.justified,
                                                          "element": el, "k": k, "n": n}))
+        if role == "fulltext":
+            # Back onto the baseline grid after the smaller type of the link line.
+            used = self.L * 0.5 + n * st.leading
+            if self.grid(used) - used > 0.01:
+                out.append(Chunk(self.grid(used) - used, (), keep_before=True, article=index,
+                                 kind="space"))
 
     def drop_cap(self, par: Paragraph, st: Style, source: str, dx: float, tag: Tag
                  ) -> tuple[TextPart, float, tuple[Run, ...]] | None:
