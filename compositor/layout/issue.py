@@ -48,7 +48,8 @@ def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None) -> 
     settings = Settings(language=language, hyphenate=bool(t["hyphenate"]), optimal=opt,
                         stretch=max(0.05, float(t["max_word_space"]) - 1.0),
                         shrink=max(0.0, 1.0 - float(t["min_word_space"])),
-                        tracking=max(0.0, float(t["max_letter_spacing"])))
+                        tracking=max(0.0, float(t["max_letter_spacing"])),
+                        tracking_shrink=max(0.0, float(t["min_letter_spacing"])))
     key = (spec.source, str(spec.raw), settings)
     ts = _TYPESETTERS.get(key)
     if ts is None:

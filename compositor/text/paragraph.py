@@ -61,6 +61,8 @@ class Line:
     space_stretch: float = 0.0  # what the spaces may stretch in total, in points
     track: float = 0.0  # most letter spacing allowed per glyph, in points
     glyphs: int = 0
+    space_shrink: float = 0.0  # what the spaces may shrink in total, in points
+    track_shrink: float = 0.0  # most letter spacing taken away per glyph, in points
 
     @property
     def text(self) -> str:
@@ -80,15 +82,21 @@ class Line:
         if extra > 0 and self.track > 0 and self.glyphs:
             tracking = self.track * self.glyphs
             tc = min(self.track, extra * tracking / (tracking + self.space_stretch) / self.glyphs)
+        elif extra < 0 and self.track_shrink > 0 and self.glyphs:
+            tracking = self.track_shrink * self.glyphs
+            tc = max(-self.track_shrink,
+                     extra * tracking / (tracking + self.space_shrink) / self.glyphs)
         return (extra - tc * self.glyphs) / self.spaces, tc
 
     def space_ratio(self) -> float:
-        """How far word spaces are stretched (+) or shrunk (-) as a fraction of the space."""
+        """How far word spaces are stretched (+) or shrunk (-), as a fraction of what the
+        layout allows them: above 1.0 is looser, below -1.0 tighter than the designer's
+        max_word_space / min_word_space."""
         if not self.justified or not self.spaces or not self.frags:
             return 0.0
         tw, _ = self.spacing()
-        space = self.space_stretch / self.spaces if self.space_stretch else 1.0
-        return tw / space
+        room = self.space_stretch if tw >= 0 else self.space_shrink
+        return tw / (room / self.spaces) if room else 0.0
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,7 @@ class Settings:
     stretch: float = 0.5  # allowed stretch of a space, times its width
     shrink: float = 0.2
     tracking: float = 0.02  # most letter spacing added per glyph, in em
+    tracking_shrink: float = 0.01  # most letter spacing removed per glyph, in em
 
 
 _WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
@@ -196,8 +205,9 @@ class Typesetter:
                 sw = f.width(" ", size)
                 # The word just set may also letter-space a little: its share rides on
                 # the space after it.
-                track = sum(len(p[3]) for p in parts) * size * track_em if justify else 0.0
-                items.append(Item(GLUE, sw, sw * settings.stretch + track, sw * settings.shrink))
+                glyphs = sum(len(p[3]) for p in parts) * size if justify else 0.0
+                items.append(Item(GLUE, sw, sw * settings.stretch + glyphs * track_em,
+                                  sw * settings.shrink + glyphs * settings.tracking_shrink))
                 payload.append(space_style)
             elif sep == "\n":
                 items.append(Item(GLUE, 0.0, 100_000.0, 0.0))
@@ -384,9 +394,13 @@ class Typesetter:
                                 for f in out) * self.settings.stretch
             glyphs = sum(len(f.text) for f in out)
             track = (out[0].size * self.settings.tracking) if (out and justified) else 0.0
+            track_shrink = (out[0].size * self.settings.tracking_shrink) if (
+                out and justified) else 0.0
+            space_shrink = space_stretch / self.settings.stretch * self.settings.shrink if \
+                self.settings.stretch else 0.0
             lines.append(Line(out, natural, spaces, measure - line_indent, line_indent,
                               brk.ratio, brk.hyphenated, justified, space_stretch, track,
-                              glyphs))
+                              glyphs, space_shrink, track_shrink))
             start = brk.position + 1
             while start < len(items) and items[start].kind in (GLUE, PENALTY) and \
                     payload[start] not in ("\n", "end"):
