@@ -36,6 +36,7 @@ class ImagePart:
     alt: str
     pixel_size: tuple[int, int]
     tag: Tag | None = None
+    crop: tuple[int, int, int, int] | None = None  # pixel box to keep, left top right bottom
 
 
 @dataclass(frozen=True, slots=True)

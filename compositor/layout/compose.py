@@ -53,6 +53,7 @@ class Composer:
     missing: dict[str, set[str]] = field(default_factory=dict)  # source -> characters
     images: list = field(default_factory=list)  # (location, effective ppi, path)
     photo_scale: float = 1.0  # photo width as a fraction of the column (fitting lever)
+    spanned_photo: Chunk | None = None  # the lead photo set across columns, if any
     _element: int = 0
 
     def __post_init__(self) -> None:
@@ -153,17 +154,25 @@ class Composer:
         return Chunk(height, tuple(parts), anchor=f"article-{index}", article=index,
                      kind="head", meta={"title": article.title})
 
-    def figure(self, fig: Figure, article: int | None, width: float, source: str) -> Chunk:
+    def figure(self, fig: Figure, article: int | None, width: float, source: str,
+               max_share: float = 0.5, max_aspect: float | None = None) -> Chunk:
+        """A photo at column width (or less, if tall) with its caption. With `max_aspect`
+        (height / width) a taller photo is cropped to that shape, centred, instead."""
         pw, ph = fig.pixel_size if fig.pixel_size != (0, 0) else (4, 3)
+        crop = None
+        if max_aspect and ph / pw > max_aspect:
+            keep = round(pw * max_aspect)
+            top = (ph - keep) // 2
+            crop, ph = (0, top, pw, top + keep), keep
         w = width * self.photo_scale
         h = w * ph / pw
-        max_h = self.column_height * 0.5
+        max_h = self.column_height * max_share
         if h > max_h:
             h, w = max_h, max_h * pw / ph
         self.images.append((fig.where, pw / (w / 72.0), fig.path))
         el = self.new_element()
         parts: list[Part] = [ImagePart(fig.path, (width - w) / 2, 0.0, w, h, fig.alt or "",
-                                       fig.pixel_size, Tag("Figure", el))]
+                                       fig.pixel_size, Tag("Figure", el), crop)]
         y = h
         if fig.caption:
             cst = style_of(self.spec, "caption")
@@ -175,9 +184,10 @@ class Composer:
         return Chunk(self.grid(y), tuple(parts), article=article, kind="figure")
 
     def article(self, article: Article, index: int, first_on_page_one: bool,
-                spanning: bool) -> tuple[Chunk | None, list[Chunk]]:
+                spanning: bool, photo_span: int = 1) -> tuple[Chunk | None, list[Chunk]]:
         """Chunks of one article. With `spanning`, the title comes back separately, to be
-        set across all columns."""
+        set across all columns; with `photo_span` > 1 as well, the lead photo comes back
+        in `self.spanned_photo`, set across that many columns."""
         source = str(article.where.path)
         chunks: list[Chunk] = []
         band = None
@@ -186,7 +196,12 @@ class Composer:
                              - self.spec.margin_outside, "lead_title", False)
         else:
             chunks.append(self.head(article, index, self.width, "title", not first_on_page_one))
-        if article.lead is not None:
+        if article.lead is not None and spanning and photo_span > 1:
+            span_w = photo_span * self.width + (photo_span - 1) * self.spec.gutter
+            fig = self.figure(article.lead, index, span_w, source, max_share=0.62,
+                              max_aspect=2 / 3)
+            self.spanned_photo = fig
+        elif article.lead is not None:
             fig = self.figure(article.lead, index, self.width, source)
             chunks.append(Chunk(fig.height, fig.parts, keep_before=not spanning,
                                 article=index, kind="figure",

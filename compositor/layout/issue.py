@@ -74,7 +74,8 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     continuations: list[Chunk] = []
     art = spec.section("article")
     for i, article in enumerate(issue.articles):
-        b, cs = comp.article(article, i, i == 0, span_first and i == 0)
+        b, cs = comp.article(article, i, i == 0, span_first and i == 0,
+                             min(int(art["lead_photo_columns"]), spec.columns))
         band = band or b
         if article.jump or i < int(art["jump_first"]):
             opening, rest = comp.jump(cs, i, article, int(art["jump_lines"]))
@@ -87,9 +88,13 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         band = replace(band, meta={**band.meta, "band": True})
         plan.band_height = band.height
     text_width = spec.page_width - spec.margin_inside - spec.margin_outside
+    photo = comp.spanned_photo
+    photo_cols = min(int(art["lead_photo_columns"]), spec.columns) if photo else 0
     # The contents box takes part of one column on page 1, or (for a long issue) several.
     c = spec.section("contents")
     first_col = int(c["column"]) - 1
+    if first_col < photo_cols:  # the spanning photo's columns are taken: move along
+        first_col = photo_cols % spec.columns
     contents_cols = [(first_col + k) % spec.columns for k in range(spec.columns)]
     contents = comp.contents(issue.articles, spec.column_width, plan.full_height(1) - gap,
                              max(1, spec.columns - 1)) if issue.articles else []
@@ -97,9 +102,11 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     # 2. Reserve space: the contents on page 1, the box bands on their pages.
     def reserves(box_pages: dict[int, list[Box]]) -> dict[int, Reserve]:
         out: dict[int, Reserve] = {}
-        if contents:
-            out[1] = Reserve(columns=tuple((contents_cols[k], part.height + gap, c["position"])
-                                           for k, part in enumerate(contents)))
+        taken = [(contents_cols[k], part.height + gap, c["position"])
+                 for k, part in enumerate(contents)]
+        taken += [(col, photo.height, "top") for col in range(photo_cols)]
+        if taken:
+            out[1] = Reserve(columns=tuple(taken))
         for page, boxes in box_pages.items():
             h = box_band(boxes)[1]
             r = out.get(page, Reserve())
@@ -169,11 +176,13 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         out[0].placed.insert(0, Placed(band, 1, 0, left, top))
         anchors[band.anchor] = 1
         anchor_y[band.anchor] = top
+    if photo is not None:
+        out[0].placed.insert(1, Placed(photo, 1, 0, plan.column_x(1, 0), plan.columns_top(1)))
     for k, part in enumerate(contents):
         col = contents_cols[k]
         x = plan.column_x(1, col)
         if c["position"] == "top":
-            y = plan.columns_top(1)
+            y = plan.columns_top(1) + (photo.height if col < photo_cols else 0.0)
         else:
             y = plan.content_box(1)[3] - plan.reserves.get(1, Reserve()).bottom - part.height
         out[0].placed.append(Placed(resolve_refs(part, anchors, comp), 1, col, x, y))

@@ -39,29 +39,32 @@ def _flatten(im: Image.Image) -> Image.Image:
 
 @lru_cache(maxsize=64)
 def prepare(path: Path, mtime: float, mode: str, target_px: tuple[int, int] | None,
-            quality: int, profile: str | None) -> bytes:
+            quality: int, profile: str | None,
+            crop: tuple[int, int, int, int] | None = None) -> bytes:
     """Encoded JPEG bytes for the page. mode: 'cmyk' or 'rgb'. Cached on disk by content."""
     try:
         stat = path.stat()
         key = cache.key_for("image", 1, str(path.resolve()), stat.st_size, stat.st_mtime_ns,
-                            mode, target_px, quality, profile)
+                            mode, target_px, quality, profile, crop)
     except OSError:
         key = None
     if key and (hit := cache.get("images", key)) is not None:
         return hit
-    data = _convert(path, mode, target_px, quality, profile)
+    data = _convert(path, mode, target_px, quality, profile, crop)
     if key:
         cache.put("images", key, data)
     return data
 
 
 def _convert(path: Path, mode: str, target_px: tuple[int, int] | None, quality: int,
-             profile: str | None) -> bytes:
+             profile: str | None, crop: tuple[int, int, int, int] | None = None) -> bytes:
     with Image.open(path) as src:
-        if target_px and src.format == "JPEG":
+        if target_px and src.format == "JPEG" and crop is None:
             # Decode at a reduced scale straight from the DCT data when that is enough.
             src.draft(src.mode, (target_px[0], target_px[1]))
         im = _flatten(src)
+    if crop is not None:
+        im = im.crop(crop)
     if target_px and (im.width > target_px[0] * 1.05):
         im = im.resize(target_px, Image.Resampling.LANCZOS, reducing_gap=3.0)
     if mode == "cmyk":

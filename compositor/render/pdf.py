@@ -254,7 +254,7 @@ class _Painter:
             th = max(1, round(p.height / 72 * opt.image_ppi))
             target = (tw, th)
         data = prepare(p.path, p.path.stat().st_mtime, opt.color_mode, target,
-                       opt.jpeg_quality, opt.icc_profile)
+                       opt.jpeg_quality, opt.icc_profile, p.crop)
         code = self.canv._code
         self.begin_mark(code, p.tag, marks)
         if p.tag is not None and marks:
