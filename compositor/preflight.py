@@ -126,6 +126,7 @@ def preflight(
             checks += [
                 ("tagging", doc.check_tagging),
                 ("linearization", doc.check_linearization),
+                ("PDF/A", doc.check_pdfa),
             ]
         if pdfx1a:
             checks.append(("transparency", doc.check_transparency))
@@ -1275,6 +1276,34 @@ class _Document:
             return []
         detail = " ".join(report.getvalue().split())[:200] or "hint tables are inconsistent"
         return [Finding("error", None, "linearization", f"linearization is damaged: {detail}")]
+
+    # -- PDF/A ------------------------------------------------------------------
+
+    def check_pdfa(self) -> list[Finding]:
+        """A file that declares PDF/A conformance (pdfaid in its XMP) must pass pikepdf's
+        PDF/A validator for that part and level."""
+        try:
+            meta = self.pdf.open_metadata()
+            part, level = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
+        except Exception:  # noqa: BLE001 - unreadable XMP is reported by other checks
+            return []
+        if not part:
+            return [Finding("info", None, "PDF/A", "no PDF/A conformance declared")]
+        flavour = f"{part}{(level or 'b').lower()}"
+        try:
+            import pikepdf.pdfa as pdfa
+        except ImportError:
+            return [Finding("info", None, "PDF/A", f"declares PDF/A-{flavour}; validator "
+                                                   "not installed (pip install 'pikepdf[pdfa]')")]
+        try:
+            report = pdfa.check(self.pdf, flavour)
+        except (ValueError, KeyError) as exc:
+            return [Finding("warning", None, "PDF/A", f"cannot check PDF/A-{flavour}: {exc}")]
+        bad = [f for f in report.findings if f.kind == "violation"]
+        if not bad:
+            return [Finding("info", None, "PDF/A", f"PDF/A-{flavour}: passes")]
+        return [Finding("error", None, "PDF/A", f"PDF/A-{flavour}: {f.rule}: {f.message} "
+                                                f"({f.where})") for f in bad[:20]]
 
     # -- transparency ---------------------------------------------------------
 

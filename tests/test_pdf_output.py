@@ -190,3 +190,17 @@ def test_long_url_stays_inside_its_column(tmp_path):
     # Every body character stays inside the page margins (14 mm).
     assert min(c["x0"] for c in chars) >= 14 * 72 / 25.4 - 0.5
     assert max(c["x1"] for c in chars) <= width - 14 * 72 / 25.4 + 0.5
+
+
+def test_font_fallback_for_greek_and_replacement_for_the_rest(tmp_path, capsys):
+    manifest = write_issue(tmp_path, articles=1, photo=False)
+    write_article(tmp_path, "a0", "Greek", ["Ελληνικά words sit in body text, 中 does not."])
+    out = tmp_path / "out.pdf"
+    assert main(["build", str(manifest), "-q", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "'中' (U+4E2D)" in err and "Ε" not in err.split("cannot draw")[1]
+    with pdfplumber.open(out) as pdf:
+        chars = pdf.pages[0].chars
+    greek = [c for c in chars if c["text"] == "λ"]
+    assert greek and all("NotoSans" in c["fontname"] for c in greek)
+    assert any(c["text"] == "\ufffd" for c in chars)

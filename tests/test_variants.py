@@ -113,6 +113,19 @@ def test_web_is_tagged_linearized_and_small(built_issue):
             assert result.returncode == 0, result.stdout[-500:]
 
 
+def test_web_passes_pdfa_2b_validation(built_issue):
+    import pikepdf.pdfa as pdfa
+
+    with pikepdf.open(built_issue["web"]) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "B"
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFA1"
+        assert intent.DestOutputProfile.read_bytes()[16:20] == b"RGB "
+        report = pdfa.check(pdf, "2b")
+        assert not [f for f in report.findings if f.kind == "violation"], report.findings
+
+
 def test_web_preflight_is_clean(built_issue):
     findings = preflight(built_issue["web"], "web")
     assert not [f for f in findings if f.severity == "error"], findings

@@ -11,7 +11,10 @@ import warnings
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from compositor.render.images import ASSETS
 from compositor.render.pdf import StructRecord, pdf_role
+
+SRGB = ASSETS / "sRGB.icc"
 
 
 def finish_web(data: bytes, record: StructRecord, language: str, titles: dict[str, str]
@@ -29,11 +32,21 @@ def finish_web(data: bytes, record: StructRecord, language: str, titles: dict[st
             page.obj.Tabs = Name.S
             if "/Trans" in page.obj and len(page.obj.Trans) == 0:
                 del page.obj["/Trans"]
+            for annot in page.obj.get("/Annots", []):
+                annot.F = 4  # printable: PDF/A wants every annotation to print
+        # PDF/A-2b: colours are device RGB, so the sRGB profile says what they mean.
+        icc = pdf.make_stream(SRGB.read_bytes())
+        icc.N = 3
+        root.OutputIntents = Array([Dictionary(
+            Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String("sRGB"),
+            Info=String("sRGB IEC61966-2.1"), DestOutputProfile=icc)])
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             with warnings.catch_warnings():  # keys XMP has no place for are expected
                 warnings.simplefilter("ignore")
                 meta.load_from_docinfo(pdf.docinfo)
             meta["dc:language"] = [language]
+            meta["pdfaid:part"] = "2"
+            meta["pdfaid:conformance"] = "B"
             meta["xmpMM:DocumentID"] = f"uuid:{doc_id}"
             meta["xmpMM:InstanceID"] = f"uuid:{doc_id}"
         out = io.BytesIO()

@@ -213,7 +213,8 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in sorted(chars))
         where = Location(issue.manifest if source in ("layout", "contents", "manifest",
                                                       "publication") else Path(source))
-        warnings.append((where, f"the fonts cannot draw {shown}; it prints as an empty box"))
+        warnings.append((where, f"the fonts cannot draw {shown}; they print as \u201c\ufffd\u201d "
+                                "(use a layout font that has them)"))
     warnings = list(dict.fromkeys(warnings))
     capacity = {p.number: plan.full_height(p.number) for p in out}
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images,

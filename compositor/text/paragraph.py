@@ -23,6 +23,7 @@ from compositor.text.linebreak import (
 )
 
 HYPHEN = "-"
+REPLACEMENT = "\ufffd"  # drawn for characters no font of the layout has
 HYPHEN_PENALTY = 50
 URL_BREAK_PENALTY = 40
 URL_CHARS_AFTER = "/-_?&=#~"
@@ -141,6 +142,7 @@ class Typesetter:
         self.link_color = link_color
         self._cache: dict[tuple, SetParagraph] = {}
         self._words: dict[tuple, tuple[list[Item], list[object], frozenset[str]]] = {}
+        self._fallbacks: dict[tuple[str, str], str | None] = {}
 
     def set(self, runs: tuple[Run, ...], style: Style, measure: float, *, align: str = "justify",
             indent: float = 0.0, hyphenate: bool = True,
@@ -180,14 +182,16 @@ class Typesetter:
             for i, ch in enumerate(text):
                 if ch == " " or ch == "\n":
                     if i > start:
-                        words[-1].append((face, size, color, text[start:i], run.href))
+                        for f, piece in self._segments(text[start:i], face, missing):
+                            words[-1].append((f, size, color, piece, run.href))
                     if words[-1] or ch == "\n":
                         seps.append(ch)
                         words[-1].append((face, size, color, "", run.href))  # space style
                         words.append([])
                     start = i + 1
             if start < len(text):
-                words[-1].append((face, size, color, text[start:], run.href))
+                for f, piece in self._segments(text[start:], face, missing):
+                    words[-1].append((f, size, color, piece, run.href))
         if not words[-1]:
             words.pop()
 
@@ -235,6 +239,38 @@ class Typesetter:
             breaks = greedy_breaks(items, widths)
         lines = self._lines(items, payload, breaks, measure, indent, align, hang)
         return SetParagraph(tuple(lines), frozenset(missing))
+
+    def _segments(self, text: str, face: str, missing: set[str]) -> list[tuple[str, str]]:
+        """Split text by the face that can draw it: a character the run's font lacks is
+        taken from another family of the layout in the same weight; one that no font has
+        becomes U+FFFD (and is reported), never an invisible .notdef box."""
+        primary = self.fonts.face(face)
+        if all(primary.covers(ch) for ch in text):
+            return [(face, text)]
+        out: list[tuple[str, str]] = []
+        for ch in text:
+            use = face if primary.covers(ch) else self._fallback(face, ch)
+            if use is None:
+                missing.add(ch)
+                use, ch = face, REPLACEMENT
+            if out and out[-1][0] == use:
+                out[-1] = (use, out[-1][1] + ch)
+            else:
+                out.append((use, ch))
+        return out
+
+    def _fallback(self, face: str, ch: str) -> str | None:
+        key = (face, ch)
+        if key not in self._fallbacks:
+            weight = face.partition(":")[2] or "regular"
+            found = None
+            for family in self.fonts.families:
+                candidate = f"{family}:{weight}"
+                if candidate != face and self.fonts.face(candidate).covers(ch):
+                    found = candidate
+                    break
+            self._fallbacks[key] = found
+        return self._fallbacks[key]
 
     def _word_items(self, parts, items: list[Item], payload: list[object], measure: float,
                     hyph: bool, missing: set[str]) -> None:
