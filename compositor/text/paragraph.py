@@ -247,6 +247,12 @@ class Typesetter:
         primary = self.fonts.face(face)
         if all(primary.covers(ch) for ch in text):
             return [(face, text)]
+        # A word is set in one face where possible, not letter by letter.
+        weight = face.partition(":")[2] or "regular"
+        for family in self.fonts.families:
+            candidate = f"{family}:{weight}"
+            if candidate != face and all(self.fonts.face(candidate).covers(ch) for ch in text):
+                return [(candidate, text)]
         out: list[tuple[str, str]] = []
         for ch in text:
             use = face if primary.covers(ch) else self._fallback(face, ch)
