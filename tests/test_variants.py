@@ -163,3 +163,22 @@ def test_saddle_imposition_order_and_boxes(tmp_path):
         trim = [float(v) for v in page.TrimBox]
         assert trim[2] - trim[0] == pytest.approx(2 * 595.28, abs=0.01)
         assert len(pdf.Root.OutputIntents) == 1
+
+
+def test_spot_colour_is_a_separation_in_print_and_rgb_on_the_web(tmp_path):
+    from compositor.cli import main
+    from conftest import write_issue
+
+    manifest = write_issue(tmp_path, articles=2,
+                           extra="layout: house.yaml\n")
+    (tmp_path / "house.yaml").write_text(
+        "extends: default\ncolors:\n  accent: {spot: PANTONE 288 C, cmyk: [100, 67, 0, 23]}\n")
+    out = tmp_path / "o.pdf"
+    assert main(["build", str(manifest), "-q", "--variant", "all", "-o", str(out)]) == 0
+    with pikepdf.open(tmp_path / "o-print.pdf") as pdf:
+        spaces = pdf.pages[0].Resources.ColorSpace
+        sep = [v for v in spaces.values() if v[0] == "/Separation"]
+        assert sep and str(sep[0][1]) == "/PANTONE 288 C" and sep[0][2] == "/DeviceCMYK"
+    with pikepdf.open(tmp_path / "o-web.pdf") as pdf:
+        assert "/ColorSpace" not in pdf.pages[0].Resources or not any(
+            v[0] == "/Separation" for v in pdf.pages[0].Resources.ColorSpace.values())

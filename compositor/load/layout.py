@@ -39,6 +39,7 @@ class Color:
 
     cmyk: tuple[float, float, float, float] | None = None  # 0..1
     rgb: tuple[float, float, float] | None = None  # 0..1
+    spot: str | None = None  # a named ink (Separation), e.g. "PANTONE 185 C"
 
     def as_cmyk(self) -> tuple[float, float, float, float]:
         if self.cmyk is not None:
@@ -206,6 +207,12 @@ def parse_length(value: Any, em: float = 10.0) -> float | None:
 
 
 def parse_color(value: Any) -> Color | None:
+    if isinstance(value, dict) and set(value) == {"spot", "cmyk"}:
+        base = parse_color(value["cmyk"])
+        name = value["spot"]
+        if base is None or base.cmyk is None or not isinstance(name, str) or not name.strip():
+            return None
+        return Color(cmyk=base.cmyk, spot=name.strip())
     if isinstance(value, str):
         m = _HEX.match(value.strip())
         if m:
@@ -268,8 +275,9 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
         color = parse_color(value)
         if color is None:
             report.error(where("colors", name),
-                         f"colour '{name}' must be '#rrggbb' or a CMYK list in percent like "
-                         f"[100, 60, 0, 20], not {describe(value)}")
+                         f"colour '{name}' must be '#rrggbb', a CMYK list in percent like "
+                         f"[100, 60, 0, 20], or a spot colour {{spot: PANTONE 185 C, cmyk: "
+                         f"[0, 91, 76, 0]}}, not {describe(value)}")
             color = Color(cmyk=(0, 0, 0, 1))
         colors[name] = color
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab import rl_config
+from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -105,18 +106,23 @@ class _Painter:
 
     # -- colour ------------------------------------------------------------------------------
 
+    def _print_color(self, color):
+        if color.spot:
+            return CMYKColorSep(*color.as_cmyk(), spotName=color.spot, density=1)
+        return CMYKColor(*color.as_cmyk())
+
     def fill(self, name: str, target=None) -> None:
         t = target or self.canv
         color = self.colors.get(name) or self.colors["text"]
         if self.opt.color_mode == "cmyk":
-            t.setFillColorCMYK(*color.as_cmyk())
+            t.setFillColor(self._print_color(color))
         else:
             t.setFillColorRGB(*color.as_rgb())
 
     def stroke(self, name: str) -> None:
         color = self.colors.get(name) or self.colors["text"]
         if self.opt.color_mode == "cmyk":
-            self.canv.setStrokeColorCMYK(*color.as_cmyk())
+            self.canv.setStrokeColor(self._print_color(color))
         else:
             self.canv.setStrokeColorRGB(*color.as_rgb())
 
