@@ -166,8 +166,9 @@ def test_saddle_imposition_order_and_boxes(tmp_path):
 
 
 def test_spot_colour_is_a_separation_in_print_and_rgb_on_the_web(tmp_path):
-    from compositor.cli import main
     from conftest import write_issue
+
+    from compositor.cli import main
 
     manifest = write_issue(tmp_path, articles=2,
                            extra="layout: house.yaml\n")
