@@ -70,6 +70,8 @@ def build_command(args: argparse.Namespace) -> int:
         outputs["print-saddle"] = p.with_name(f"{p.stem}-saddle{p.suffix}")
     written = produce(layout, outputs, timings, preflight=not args.no_preflight,
                       force=args.force)
+    from compositor.layout.issue import save_caches
+    save_caches()
     if not args.quiet:
         for v, path in written.items():
             size = path.stat().st_size

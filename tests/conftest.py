@@ -102,6 +102,13 @@ def write_issue(folder: Path, articles: int = 8, sentences: int = 40, extra: str
     return manifest
 
 
+def pytest_configure(config):
+    """Tests keep their on-disk cache to themselves, never the user's ~/.cache."""
+    import os
+    import tempfile
+    os.environ["COMPOSITOR_CACHE"] = tempfile.mkdtemp(prefix="compositor-test-cache-")
+
+
 @pytest.fixture(autouse=True)
 def _reproducible(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1690000000")

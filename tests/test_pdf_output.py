@@ -204,3 +204,23 @@ def test_font_fallback_for_greek_and_replacement_for_the_rest(tmp_path, capsys):
     greek = [c for c in chars if c["text"] == "λ"]
     assert greek and all("NotoSans" in c["fontname"] for c in greek)
     assert any(c["text"] == "\ufffd" for c in chars)
+
+
+def test_cached_rebuild_is_byte_identical_to_a_cold_build(tmp_path, monkeypatch):
+    """The on-disk caches (photos, paragraphs, hyphenation) never change the output."""
+    import subprocess
+    import sys
+
+    manifest = write_issue(tmp_path, articles=3)
+    env = {"SOURCE_DATE_EPOCH": "1690000000", "COMPOSITOR_CACHE": str(tmp_path / "cache")}
+    outs = []
+    for name, extra in (("cold", {"COMPOSITOR_CACHE": "off"}), ("fill", {}), ("warm", {})):
+        out = tmp_path / f"{name}.pdf"
+        subprocess.run([sys.executable, "-m", "compositor", "build", str(manifest), "-q",
+                        "--variant", "all", "-o", str(out)], check=True,
+                       env={**__import__("os").environ, **env, **extra})
+        outs.append(out)
+    assert (tmp_path / "cache" / "paragraphs").is_dir()
+    for variant in ("print", "web"):
+        data = [o.with_name(f"{o.stem}-{variant}.pdf").read_bytes() for o in outs]
+        assert data[0] == data[1] == data[2]

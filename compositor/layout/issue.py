@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from compositor import cache
 from compositor.errors import Location
 from compositor.layout.chunks import Chunk, LinkPart, Part, RectPart, RulePart, TextPart
 from compositor.layout.compose import Composer, PageRef
@@ -54,7 +55,18 @@ def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None) -> 
     ts = _TYPESETTERS.get(key)
     if ts is None:
         ts = _TYPESETTERS[key] = Typesetter(FontBook(spec.fonts), settings, link_color=None)
+        # Set paragraphs are reused by later builds only with identical fonts and settings.
+        fonts = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns)
+                       for faces in spec.fonts.values() for p in faces.values())
+        ts.load_store(cache.key_for("paragraphs", 1, fonts, str(spec.raw["styles"]),
+                                    str(spec.raw["text"]), settings))
     return ts
+
+
+def save_caches() -> None:
+    """Keep this run's set paragraphs for the next build."""
+    for ts in _TYPESETTERS.values():
+        ts.save_store()
 
 
 def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,

@@ -6,8 +6,11 @@ measured, hyphenation points found, and lines broken. The renderer only draws th
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
+from compositor import cache
 from compositor.model.content import Run
 from compositor.text.fonts import FontBook
 from compositor.text.hyphenate import hyphen_points
@@ -143,6 +146,9 @@ class Typesetter:
         self._cache: dict[tuple, SetParagraph] = {}
         self._words: dict[tuple, tuple[list[Item], list[object], frozenset[str]]] = {}
         self._fallbacks: dict[tuple[str, str], str | None] = {}
+        self._stored: dict[str, list] | None = None
+        self._new: dict[str, list] = {}
+        self._store_name: str | None = None
 
     def set(self, runs: tuple[Run, ...], style: Style, measure: float, *, align: str = "justify",
             indent: float = 0.0, hyphenate: bool = True,
@@ -152,9 +158,36 @@ class Typesetter:
         key = (runs, style, round(measure, 3), align, round(indent, 3), hyphenate, hang)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache[key] = self._set(runs, style, measure, align, indent, hyphenate,
-                                               hang)
+            stored = self._stored.get(_digest(key)) if self._stored else None
+            if stored is not None:
+                hit = _decode(stored)
+            else:
+                hit = self._set(runs, style, measure, align, indent, hyphenate, hang)
+                self._new[_digest(key)] = _encode(hit)
+            self._cache[key] = hit
         return hit
+
+    # -- a disk cache of set paragraphs, for the next build of the same issue ---------------
+
+    def load_store(self, name: str) -> None:
+        """Paragraphs set by earlier builds with the same fonts and settings."""
+        self._store_name = name
+        data = cache.get("paragraphs", name)
+        if data:
+            try:
+                self._stored = json.loads(data)
+            except ValueError:
+                self._stored = {}
+
+    def save_store(self) -> None:
+        if not self._store_name or not self._new:
+            return
+        merged = {**(self._stored or {}), **self._new}
+        if len(merged) > 60_000:  # keep the file bounded: start afresh with this build's
+            merged = dict(self._new)
+        cache.put("paragraphs", self._store_name,
+                  json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode())
+        self._stored, self._new = merged, {}
 
     # -- building items -------------------------------------------------------------------
 
@@ -448,3 +481,20 @@ class Typesetter:
                     payload[start] not in ("\n", "end"):
                 start += 1
         return lines
+
+
+def _digest(key: tuple) -> str:
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+
+def _encode(par: SetParagraph) -> list:
+    lines = [[[[f.face, f.size, f.color, f.text, f.width, f.href] for f in ln.frags],
+              ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
+              ln.justified, ln.space_stretch, ln.track, ln.glyphs, ln.space_shrink,
+              ln.track_shrink] for ln in par.lines]
+    return [lines, sorted(par.missing)]
+
+
+def _decode(data: list) -> SetParagraph:
+    lines = tuple(Line(tuple(Frag(*f) for f in ln[0]), *ln[1:]) for ln in data[0])
+    return SetParagraph(lines, frozenset(data[1]))
