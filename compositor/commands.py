@@ -19,7 +19,15 @@ def _print_diagnostics(report, strict: bool) -> bool:
     return strict and bool(report.warnings)
 
 
+def _manifest(path):
+    """A manifest path, or the folder holding issue.yaml."""
+    if path.is_dir() and (path / "issue.yaml").is_file():
+        return path / "issue.yaml"
+    return path
+
+
 def check_command(args: argparse.Namespace) -> int:
+    args.manifest = _manifest(args.manifest)
     loaded = load(args.manifest)
     layout = lay_out(loaded)  # layout finds missing glyphs and oversize blocks too
     if _print_diagnostics(loaded.report, args.strict):
@@ -34,6 +42,7 @@ def build_command(args: argparse.Namespace) -> int:
     from compositor.finish.variants import produce
 
     timings = Timings()
+    args.manifest = _manifest(args.manifest)
     if args.pages is not None and not 1 <= args.pages <= 512:
         raise UserError.at(Location(args.manifest), "--pages must be between 1 and 512")
     loaded = load(args.manifest)
@@ -52,11 +61,18 @@ def build_command(args: argparse.Namespace) -> int:
     if _print_diagnostics(loaded.report, args.strict):
         print("warnings are errors with --strict; nothing was written", file=sys.stderr)
         return EXIT_USER
+    if args.output is not None and args.output.is_dir():
+        # A folder: the usual file names, written there.
+        folder, args.output = args.output, None
+    else:
+        folder = None
     variant = args.variant or ("web" if args.output else "all")
     variants = ("print", "web") if variant == "all" else (variant,)
     outputs = {}
     for v in variants:
-        if args.output and len(variants) == 1:
+        if folder is not None:
+            outputs[v] = folder / f"{loaded.issue.name}-{v}.pdf"
+        elif args.output and len(variants) == 1:
             outputs[v] = args.output
         elif args.output:
             outputs[v] = args.output.with_name(f"{args.output.stem}-{v}{args.output.suffix}")

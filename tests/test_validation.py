@@ -138,3 +138,15 @@ def test_failure_after_rendering_started_leaves_no_file(tmp_path, capsys, monkey
     code = main(["build", str(manifest), "-q", "--variant", "web"])
     assert code == 70
     assert not list((tmp_path / "build").glob("*")) if (tmp_path / "build").exists() else True
+
+
+def test_output_folder_and_manifest_folder(tmp_path, capsys):
+    manifest = write_issue(tmp_path / "issue", articles=1)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["build", str(manifest.parent), "-q", "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["issue-print.pdf", "issue-web.pdf"]
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, err = run(capsys, "build", str(manifest), "-q", "-o", str(blocker / "x.pdf"))
+    assert code == 1 and "cannot write the PDF" in err and "Traceback" not in err

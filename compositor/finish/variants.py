@@ -105,8 +105,7 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                     print(f"{path}: warning: {blanks} blank page(s) added to make "
                           f"{len(layout.pages) + blanks} pages, a multiple of 4 for "
                           "saddle stitching", file=sys.stderr)
-                tmp = temporary_path(path)
-                tmp.write_bytes(data)
+                tmp = _write_temporary(path, data)
                 staged[variant] = (tmp, path)
                 timings.mark("impose saddle")
                 continue
@@ -120,20 +119,33 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                 print_data = data
             else:
                 data = finish_web(data, record, layout.issue.language, {})
-            tmp = temporary_path(path)
-            tmp.write_bytes(data)
+            tmp = _write_temporary(path, data)
             staged[variant] = (tmp, path)
             timings.mark(f"finish {variant}")
             if preflight:
                 run_preflight(tmp, path, variant, force, layout)
                 timings.mark(f"preflight {variant}")
         for tmp, path in staged.values():
-            os.replace(tmp, path)
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise UserError.at(Location(path), f"cannot write the PDF: {exc.strerror}"
+                                   ) from None
     finally:
         for tmp, _ in staged.values():
             if tmp.exists():
                 tmp.unlink()
     return {v: path for v, (_, path) in staged.items()}
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    try:
+        tmp = temporary_path(path)
+        tmp.write_bytes(data)
+    except OSError as exc:
+        raise UserError.at(Location(path), f"cannot write the PDF here: {exc.strerror}"
+                           ) from None
+    return tmp
 
 
 def run_preflight(tmp: Path, final: Path, variant: str, force: bool, layout: IssueLayout) -> None:
