@@ -183,3 +183,22 @@ def test_spot_colour_is_a_separation_in_print_and_rgb_on_the_web(tmp_path):
     with pikepdf.open(tmp_path / "o-web.pdf") as pdf:
         assert "/ColorSpace" not in pdf.pages[0].Resources or not any(
             v[0] == "/Separation" for v in pdf.pages[0].Resources.ColorSpace.values())
+
+
+def test_pdfx1a_option(tmp_path):
+    from compositor.cli import main
+    from conftest import write_issue
+
+    manifest = write_issue(tmp_path, articles=2, extra="layout: x1a.yaml\n")
+    (tmp_path / "x1a.yaml").write_text("extends: default\nprint:\n  standard: PDF/X-1a\n")
+    out = tmp_path / "o.pdf"
+    assert main(["build", str(manifest), "-q", "--variant", "print", "-o", str(out)]) == 0
+    with pikepdf.open(out) as pdf:
+        assert pdf.pdf_version == "1.3"
+        assert str(pdf.docinfo.GTS_PDFXVersion) == "PDF/X-1a:2001"
+        assert str(pdf.docinfo.GTS_PDFXConformance) == "PDF/X-1a:2001"
+        for page in pdf.pages:
+            for _, img in page.get_images().items():
+                assert "/SMask" not in img
+    findings = preflight(out, "print", pdfx1a=True, tac_limit=330)
+    assert not [f for f in findings if f.severity == "error"], findings
