@@ -312,11 +312,37 @@ class Composer:
                                                          "justified": line.justified,
                                                          "element": el, "k": k, "n": n}))
         if role == "fulltext":
+            href = next((r.href for r in par.runs if r.href), None)
+            size = parse_length(self.spec.section("article")["qr_code"]) or 0.0
+            if href and size > 0:
+                qr = self.qr_chunk(href, min(size, width), index)
+                out.append(qr)
             # Back onto the baseline grid after the smaller type of the link line.
             used = self.L * 0.5 + n * st.leading
             if self.grid(used) - used > 0.01:
                 out.append(Chunk(self.grid(used) - used, (), keep_before=True, article=index,
                                  kind="space"))
+
+    def qr_chunk(self, url: str, size: float, index: int | None) -> Chunk:
+        """A QR code for the full article's address, drawn as vector squares (sharp at any
+        resolution, pure K in print) and kept with the link line above it."""
+        matrix = _qr_matrix(url)
+        cell = size / len(matrix)
+        top = self.L * 0.3
+        parts: list[Part] = []
+        for r, row in enumerate(matrix):
+            c = 0
+            while c < len(row):
+                if row[c]:
+                    start = c
+                    while c < len(row) and row[c]:
+                        c += 1
+                    parts.append(RectPart(start * cell, top + r * cell, (c - start) * cell,
+                                          cell, "text"))
+                else:
+                    c += 1
+        return Chunk(self.grid(top + size + self.L * 0.3), tuple(parts), keep_before=True,
+                     article=index, kind="figure")
 
     def drop_cap(self, par: Paragraph, st: Style, source: str, dx: float, tag: Tag
                  ) -> tuple[TextPart, float, tuple[Run, ...]] | None:
@@ -498,6 +524,15 @@ class Composer:
         height = self.grid(height)
         return Chunk(height, (RectPart(0, 0, width, height, "accent_light"), *parts),
                      kind="contents")
+
+
+def _qr_matrix(url: str) -> list[list[bool]]:
+    import qrcode  # only issues that print QR codes pay for the import
+
+    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(url)
+    code.make(fit=True)
+    return code.get_matrix()
 
 
 @dataclass(frozen=True, slots=True)

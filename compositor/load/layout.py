@@ -29,7 +29,7 @@ _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt|em)?\s*$")
 _UNITS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0, None: 1.0}
 _HEX = re.compile(r"^#([0-9a-fA-F]{6})$")
 LENGTH_KEYS = {"margin_top", "margin_bottom", "margin_inside", "margin_outside", "gutter",
-               "height", "logo_height", "paragraph_indent", "bleed", "mark_offset",
+               "height", "logo_height", "paragraph_indent", "bleed", "mark_offset", "qr_code",
                "mark_length"}
 
 
