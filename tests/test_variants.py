@@ -186,8 +186,9 @@ def test_spot_colour_is_a_separation_in_print_and_rgb_on_the_web(tmp_path):
 
 
 def test_pdfx1a_option(tmp_path):
-    from compositor.cli import main
     from conftest import write_issue
+
+    from compositor.cli import main
 
     manifest = write_issue(tmp_path, articles=2, extra="layout: x1a.yaml\n")
     (tmp_path / "x1a.yaml").write_text("extends: default\nprint:\n  standard: PDF/X-1a\n")
