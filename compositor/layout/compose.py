@@ -6,6 +6,7 @@ of body lines tall, so lines in neighbouring columns line up, as in a well-made 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -526,6 +527,7 @@ class Composer:
                      kind="contents")
 
 
+@functools.lru_cache(maxsize=256)
 def _qr_matrix(url: str) -> list[list[bool]]:
     import qrcode  # only issues that print QR codes pay for the import
 

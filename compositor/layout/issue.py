@@ -42,8 +42,10 @@ class IssueLayout:
 _TYPESETTERS: dict[tuple, Typesetter] = {}
 
 
-def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None) -> Typesetter:
-    """One typesetter per layout and language, so repeated builds reuse set paragraphs."""
+def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None,
+               issue_path: Path | None = None) -> Typesetter:
+    """One typesetter per layout and language, so repeated passes reuse set paragraphs;
+    with `issue_path`, paragraphs set by earlier builds of that issue are loaded too."""
     t = spec.section("text")
     opt = (t["line_breaking"] == "optimal") if optimal is None else optimal
     settings = Settings(language=language, hyphenate=bool(t["hyphenate"]), optimal=opt,
@@ -51,15 +53,17 @@ def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None) -> 
                         shrink=max(0.0, 1.0 - float(t["min_word_space"])),
                         tracking=max(0.0, float(t["max_letter_spacing"])),
                         tracking_shrink=max(0.0, float(t["min_letter_spacing"])))
-    key = (spec.source, str(spec.raw), settings)
+    key = (spec.source, str(spec.raw), settings, issue_path)
     ts = _TYPESETTERS.get(key)
     if ts is None:
         ts = _TYPESETTERS[key] = Typesetter(FontBook(spec.fonts), settings, link_color=None)
-        # Set paragraphs are reused by later builds only with identical fonts and settings.
-        fonts = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns)
-                       for faces in spec.fonts.values() for p in faces.values())
-        ts.load_store(cache.key_for("paragraphs", 1, fonts, str(spec.raw["styles"]),
-                                    str(spec.raw["text"]), settings))
+        if issue_path is not None:
+            # Reused by later builds of this issue only, with identical fonts and settings.
+            fonts = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns)
+                           for faces in spec.fonts.values() for p in faces.values())
+            ts.load_store(cache.key_for("paragraphs", 2, str(issue_path.resolve()), fonts,
+                                        str(spec.raw["styles"]), str(spec.raw["text"]),
+                                        settings))
     return ts
 
 
@@ -69,9 +73,41 @@ def save_caches() -> None:
         ts.save_store()
 
 
+ELEMENTS_PER_ARTICLE = 100_000
+_COMPOSED: dict[tuple, tuple] = {}
+
+
+def compose_article(comp: Composer, article, index: int, span: bool, photo_cols: int
+                    ) -> tuple[Chunk | None, list[Chunk]]:
+    """An article's chunks, reused across the passes of one build when nothing that shapes
+    them changed (fitting re-lays the issue out many times, cutting one article at a time).
+    Structure element numbers come from the article's position, so a reused article is
+    numbered exactly as a freshly composed one."""
+    key = (id(article), index, span, photo_cols, comp.photo_scale, id(comp.spec),
+           id(comp.ts), comp.column_height)
+    hit = _COMPOSED.get(key)
+    if hit is None or hit[0] is not article:
+        outer = comp.missing, comp.images, comp.spanned_photo
+        comp.missing, comp.images, comp.spanned_photo = {}, [], None
+        comp._element = (index + 1) * ELEMENTS_PER_ARTICLE
+        band, chunks = comp.article(article, index, index == 0, span, photo_cols)
+        hit = (article, band, chunks, comp.missing, comp.images, comp.spanned_photo)
+        comp.missing, comp.images, comp.spanned_photo = outer
+        if len(_COMPOSED) > 5000:
+            _COMPOSED.clear()
+        _COMPOSED[key] = hit
+    _, band, chunks, missing, images, photo = hit
+    for source, chars in missing.items():
+        comp.missing.setdefault(source, set()).update(chars)
+    comp.images.extend(images)
+    if photo is not None:
+        comp.spanned_photo = photo
+    return band, list(chunks)
+
+
 def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
                  photo_scale: float = 1.0, min_pages: int = 0) -> IssueLayout:
-    ts = typesetter(spec, issue.language, optimal)
+    ts = typesetter(spec, issue.language, optimal, issue.manifest)
     body = spec.styles["body"]
     gap = body.leading
     masthead_h = parse_length(spec.section("masthead")["height"]) or 120.0
@@ -86,16 +122,18 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     continuations: list[Chunk] = []
     art = spec.section("article")
     for i, article in enumerate(issue.articles):
-        b, cs = comp.article(article, i, i == 0, span_first and i == 0,
-                             min(int(art["lead_photo_columns"]), spec.columns))
+        b, cs = compose_article(comp, article, i, span_first and i == 0,
+                                min(int(art["lead_photo_columns"]), spec.columns))
         band = band or b
         if article.jump or i < int(art["jump_first"]):
+            comp._element = (i + 1) * ELEMENTS_PER_ARTICLE + ELEMENTS_PER_ARTICLE // 2
             opening, rest = comp.jump(cs, i, article, int(art["jump_lines"]))
             chunks += opening
             continuations += rest
         else:
             chunks += cs
     chunks += continuations
+    comp._element = (len(issue.articles) + 1) * ELEMENTS_PER_ARTICLE
     if band is not None:
         band = replace(band, meta={**band.meta, "band": True})
         plan.band_height = band.height
