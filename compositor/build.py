@@ -59,5 +59,3 @@ def lay_out(loaded: Loaded, optimal: bool | None = None, pages: int | None = Non
 def default_output(manifest: Path, name: str, variant: str) -> Path:
     return manifest.resolve().parent / "build" / f"{name}-{variant}.pdf"
 
-
-__all__ = ["Loaded", "Location", "Timings", "default_output", "lay_out", "load"]

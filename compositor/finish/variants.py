@@ -118,7 +118,7 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                                    str(p["output_condition"]))
                 print_data = data
             else:
-                data = finish_web(data, record, layout.issue.language, {})
+                data = finish_web(data, record, layout.issue.language)
             tmp = _write_temporary(path, data)
             staged[variant] = (tmp, path)
             timings.mark(f"finish {variant}")

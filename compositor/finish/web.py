@@ -17,8 +17,7 @@ from compositor.render.pdf import StructRecord, pdf_role
 SRGB = ASSETS / "sRGB.icc"
 
 
-def finish_web(data: bytes, record: StructRecord, language: str, titles: dict[str, str]
-               ) -> bytes:
+def finish_web(data: bytes, record: StructRecord, language: str) -> bytes:
     digest = hashlib.sha256(data).digest()
     doc_id = uuid.UUID(bytes=digest[:16])
     with pikepdf.open(io.BytesIO(data)) as pdf:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from compositor.layout.chunks import Chunk
 from compositor.layout.flow import Placed, Slot, fill, place
-from compositor.load.layout import LayoutSpec, parse_length
+from compositor.load.layout import LayoutSpec
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,3 @@ def _spread(result: FlowResult) -> float:
     for p in result.placed:
         bottoms[p.column] = max(bottoms.get(p.column, 0.0), p.y + p.chunk.height)
     return max(bottoms.values()) - min(bottoms.values()) if bottoms else 0.0
-
-
-def gap_length(spec: LayoutSpec, value: object, em: float) -> float:
-    return parse_length(value, em=em) or 0.0

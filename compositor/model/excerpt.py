@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from compositor.model.content import Block, Figure, Heading, ListBlock, Paragraph, Quote, Run
+from compositor.model.content import (
+    Article,
+    Block,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Run,
+)
 
 ELLIPSIS = "\u2026"
 
@@ -103,15 +112,14 @@ def _slice_runs(runs: tuple[Run, ...], stop: int) -> list[Run]:
     return out
 
 
-def excerpted(article, budget: int | None):
+def excerpted(article: Article, budget: int | None) -> Article:
     """The article cut to about `budget` words (None: the full text)."""
-    from dataclasses import replace as _replace
     full = article.all_blocks or article.blocks
     if budget is None or article.words_total <= budget:
-        return _replace(article, blocks=full, words_kept=article.words_total, excerpt=None)
+        return replace(article, blocks=full, words_kept=article.words_total, excerpt=None)
     kept_blocks, kept = cut_to_words(full, budget)
-    return _replace(article, blocks=append_ellipsis(kept_blocks), words_kept=kept,
-                    excerpt=budget)
+    return replace(article, blocks=append_ellipsis(kept_blocks), words_kept=kept,
+                   excerpt=budget)
 
 
 def append_ellipsis(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
