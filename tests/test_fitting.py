@@ -150,3 +150,22 @@ def write_issue_tmp():
     import tempfile
     from pathlib import Path
     return write_issue(Path(tempfile.mkdtemp()), articles=1)
+
+
+def test_front_matter_pull_quote_is_set_and_can_be_left_out(tmp_path):
+    from compositor.model.excerpt import count_words, without_optional_pullquotes
+
+    manifest = write_issue(tmp_path, articles=2, photo=False)
+    write_article(tmp_path, "a0", "Quoted", [prose(1, 6), prose(2, 6), prose(3, 6)],
+                  pullquote="Nobody rows alone on this river.")
+    issue = load(manifest).issue
+    article = issue.articles[0]
+    quotes = [b for b in article.blocks if getattr(b, "pull", False)]
+    assert len(quotes) == 1 and quotes[0].optional
+    # The pull quote repeats text: it does not count as words of the article.
+    assert count_words(without_optional_pullquotes(article).blocks) == article.words_total
+    out = tmp_path / "o.pdf"
+    assert main(["build", str(manifest), "-q", "-o", str(out)]) == 0
+    with pdfplumber.open(out) as pdf:
+        big = [c for c in pdf.pages[0].chars if c["size"] > 12 and c["text"] == "N"]
+    assert big, "the pull quote is set in large type"

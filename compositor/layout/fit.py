@@ -14,7 +14,7 @@ from compositor.errors import Location, UserError
 from compositor.layout.issue import IssueLayout, layout_issue
 from compositor.load.layout import LayoutSpec
 from compositor.model.content import Issue
-from compositor.model.excerpt import excerpted
+from compositor.model.excerpt import excerpted, without_optional_pullquotes
 
 
 @dataclass
@@ -57,9 +57,18 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
 
     adjustable = [a for a in issue.articles if a.excerpt_mode == "auto"
                   and a.words_total > min_words]
+    lean = replace(issue, articles=tuple(without_optional_pullquotes(a)
+                                         for a in issue.articles))
+    has_optional = lean.articles != issue.articles
     best: tuple[float, float, IssueLayout] | None = None
-    for scale in (1.0, (1.0 + min_photo) / 2, min_photo):
-        trial_issue = _with_factor(issue, 0.0, min_words) if adjustable else issue
+    dropped = False
+    # Levers in order: excerpts (searched within each step), then smaller photos, then
+    # leaving out the pull quotes that front matter offered.
+    steps = [(issue, 1.0), (issue, (1.0 + min_photo) / 2), (issue, min_photo)]
+    if has_optional:
+        steps.append((lean, min_photo))
+    for base, scale in steps:
+        trial_issue = _with_factor(base, 0.0, min_words) if adjustable else base
         floor = layout_issue(trial_issue, spec, optimal, photo_scale=scale)
         passes += 1
         if len(floor.pages) > pages:
@@ -68,13 +77,15 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
         best = (0.0, scale, floor)
         for _ in range(7 if adjustable else 0):
             mid = (lo + hi) / 2
-            trial = layout_issue(_with_factor(issue, mid, min_words), spec, optimal,
+            trial = layout_issue(_with_factor(base, mid, min_words), spec, optimal,
                                  photo_scale=scale)
             passes += 1
             if len(trial.pages) <= pages:
                 lo, best = mid, (mid, scale, trial)
             else:
                 hi = mid
+        dropped = base is lean
+        issue = base
         break
     if best is None:
         over = overflow_lines(floor, pages)
@@ -97,6 +108,8 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
             f"'{a.contents_title}' {a.words_kept}/{a.words_total} words" for a in cut))
     if scale < 1.0:
         notes.append(f"photos reduced to {scale:.0%} of the column width to fit")
+    if dropped:
+        notes.append("pull quotes from front matter left out to fit")
     return FitOutcome(layout, passes, factor, scale, notes)
 
 

@@ -27,6 +27,7 @@ ARTICLE_KEYS = {
     "alt": "text alternative of the lead photo (defaults to the caption)",
     "excerpt": "word budget: a number, 'none' or 'auto'",
     "continue": "true: open on page 1 and continue on a later page",
+    "pullquote": "a line from the article set large as a pull quote (fitting may drop it)",
 }
 BOX_KEYS = {"title": "box heading", "page": "first, last or a page number"}
 
@@ -143,6 +144,12 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
             jump = v
     blocks = tuple(parse_markdown(body, path, body_line))
     blocks = tuple(_check_figures(blocks, report))
+    v, ploc = get("pullquote")
+    if v is not None:
+        if not isinstance(v, str) or not v.strip():
+            report.error(ploc, f"'pullquote' must be text, not {describe(v)}")
+        else:
+            blocks = _with_pullquote(blocks, clean_text(v).strip(), ploc)
     total = count_words(blocks)
     kept_blocks, kept = blocks, total
     if budget is not None and total > budget:
@@ -157,6 +164,18 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
                    byline=values.get("byline"), date=date, url=url, lead=lead,
                    excerpt=budget if kept < total else None, words_total=total,
                    words_kept=kept, excerpt_mode=mode, all_blocks=blocks, jump=jump)
+
+
+def _with_pullquote(blocks: tuple[Block, ...], text: str, where: Location
+                    ) -> tuple[Block, ...]:
+    """Put a front-matter pull quote about a third of the way into the article, after a
+    paragraph, where a designer would."""
+    paragraphs = [i for i, b in enumerate(blocks) if isinstance(b, Paragraph)]
+    if not paragraphs:
+        return blocks
+    after = paragraphs[min(len(paragraphs) - 1, max(0, len(paragraphs) // 3))]
+    quote = Quote((Paragraph((Run(text),), where),), where, pull=True, optional=True)
+    return blocks[: after + 1] + (quote,) + blocks[after + 1:]
 
 
 def _check_figures(blocks: tuple[Block, ...], report: Report) -> list[Block]:

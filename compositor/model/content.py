@@ -47,6 +47,7 @@ class Quote:
     blocks: tuple[Block, ...]
     where: Location
     pull: bool = False
+    optional: bool = False  # from front matter: fitting may leave it out
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def _block_words(block: Block) -> int:
     if isinstance(block, ListBlock):
         return sum(count_words(item) for item in block.items)
     if isinstance(block, Quote):
-        return count_words(block.blocks)
+        return 0 if block.pull else count_words(block.blocks)  # a pull quote repeats text
     return 0
 
 
@@ -76,7 +76,8 @@ def cut_to_words(blocks: tuple[Block, ...], budget: int) -> tuple[tuple[Block, .
         elif isinstance(block, Figure):
             continue
         break
-    while kept and isinstance(kept[-1], Heading | Figure):
+    while kept and (isinstance(kept[-1], Heading | Figure) or (
+            isinstance(kept[-1], Quote) and kept[-1].pull)):
         kept.pop()
     if not kept:
         return blocks[:0], 0
@@ -110,6 +111,13 @@ def _slice_runs(runs: tuple[Run, ...], stop: int) -> list[Run]:
         out.append(replace(run, text=take))
         pos += len(run.text)
     return out
+
+
+def without_optional_pullquotes(article: Article) -> Article:
+    def keep(block: Block) -> bool:
+        return not (isinstance(block, Quote) and block.optional)
+    return replace(article, blocks=tuple(b for b in article.blocks if keep(b)),
+                   all_blocks=tuple(b for b in article.all_blocks if keep(b)))
 
 
 def excerpted(article: Article, budget: int | None) -> Article:
