@@ -203,3 +203,25 @@ def test_pdfx1a_option(tmp_path):
                 assert "/SMask" not in img
     findings = preflight(out, "print", pdfx1a=True, tac_limit=330)
     assert not [f for f in findings if f.severity == "error"], findings
+
+
+def test_structure_nests_lists_and_contents_in_reading_order(tmp_path):
+    from compositor.cli import main
+    from conftest import write_article, write_issue
+
+    manifest = write_issue(tmp_path, articles=2, photo=False)
+    write_article(tmp_path, "a0", "Lists", ["Before the list.", "- first item\n- second item",
+                                           "After the list."])
+    out = tmp_path / "o.pdf"
+    assert main(["build", str(manifest), "-q", "-o", str(out)]) == 0
+    with pikepdf.open(out) as pdf:
+        document = pdf.Root.StructTreeRoot.K
+        top = [str(e.S) for e in document.K]
+        assert top[0] == "/H1"  # the masthead name comes first in reading order
+        lists = [e for e in document.K if e.S == "/L"]
+        assert len(lists) == 1
+        items = list(lists[0].K)
+        assert [str(i.S) for i in items] == ["/LI", "/LI"]
+        assert [str(k.S) for k in items[0].K] == ["/Lbl", "/LBody"]
+        toc = [e for e in document.K if e.S == "/TOC"]
+        assert toc and all(str(k.S) == "/TOCI" for k in toc[0].K)

@@ -64,28 +64,46 @@ def build_structure(pdf: pikepdf.Pdf, record: StructRecord) -> None:
     pdf.Root.StructTreeRoot = tree
     elements: dict[int, pikepdf.Object] = {}
     nums = Array()
+
+    def parent_of(element: int, page) -> pikepdf.Object:
+        """The structure element `element` belongs in: a list, list item, list body,
+        quotation or contents box, created when first needed; else the document."""
+        role_parent = record.containers.get(element)
+        if role_parent is None:
+            return document
+        found = elements.get(element)
+        if found is None:
+            role, parent = role_parent
+            holder = parent_of(parent, page) if parent else document
+            found = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + role),
+                                                 P=holder, Pg=page.obj, K=Array()))
+            holder.K.append(found)
+            elements[element] = found
+        return found
+
     for index, (page, marks) in enumerate(zip(pdf.pages, record.pages, strict=False)):
         page.obj.StructParents = index
-        by_mcid = Array()
-        for mcid, role, element, _parent, alt in marks:
+        by_mcid: dict[int, pikepdf.Object] = {}
+        for mcid, role, element, _parent, alt, _ in sorted(marks, key=lambda m: m[5]):
             elem = elements.get(element)
             if elem is None:
+                holder = parent_of(_parent, page) if _parent else document
                 elem = pdf.make_indirect(Dictionary(Type=Name.StructElem,
-                                                    S=Name("/" + pdf_role(role)), P=document,
+                                                    S=Name("/" + pdf_role(role)), P=holder,
                                                     Pg=page.obj, K=Array()))
                 if role == "Figure":
                     elem.Alt = String(alt or "Photo")
                 elements[element] = elem
-                document.K.append(elem)
+                holder.K.append(elem)
             if elem.Pg.objgen == page.obj.objgen:
                 elem.K.append(mcid)
             else:
                 elem.K.append(Dictionary(Type=Name.MCR, Pg=page.obj, MCID=mcid))
             if role == "Figure" and alt:
                 elem.Alt = String(alt)
-            by_mcid.append(elem)
+            by_mcid[mcid] = elem
         nums.append(index)
-        nums.append(pdf.make_indirect(by_mcid))
+        nums.append(pdf.make_indirect(Array([by_mcid[m] for m in sorted(by_mcid)])))
     # Link annotations get a description for screen readers. They are not wrapped in Link
     # structure elements: with an OBJR pointing at them, qpdf 11 and qpdf 12 disagree about
     # the linearization hint tables, and the file must pass both.

@@ -55,6 +55,7 @@ class Composer:
     images: list = field(default_factory=list)  # (location, effective ppi, path)
     photo_scale: float = 1.0  # photo width as a fraction of the column (fitting lever)
     spanned_photo: Chunk | None = None  # the lead photo set across columns, if any
+    containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> role, parent
     _element: int = 0
 
     def __post_init__(self) -> None:
@@ -69,6 +70,12 @@ class Composer:
     def new_element(self) -> int:
         self._element += 1
         return self._element
+
+    def container(self, role: str, parent: int) -> int:
+        """A structure element that holds others (a list, a list item, a quotation)."""
+        el = self.new_element()
+        self.containers[el] = (role, parent)
+        return el
 
     def set(self, runs: tuple[Run, ...], style: Style, measure: float, source: str,
             align: str = "justify", indent: float = 0.0) -> SetParagraph:
@@ -260,7 +267,7 @@ class Composer:
                     out.append(self.pullquote(block, index, source, width))
                 else:
                     out.append(space(self.L / 2, index))
-                    el = self.new_element()
+                    el = self.container("BlockQuote", parent)
                     self.blocks(list(block.blocks), index, source, out, keep, dx + self.body.size,
                                 width - 2 * self.body.size, "quote", parent=el)
                     out.append(space(self.L / 2, index))
@@ -374,17 +381,19 @@ class Composer:
                    keep_first: bool, dx: float, width: float, parent: int) -> None:
         st = self.body
         hang = st.size * (1.8 if block.ordered else 1.2)
-        list_el = self.new_element()
+        list_el = self.container("L", parent)
         for i, item in enumerate(block.items):
             label = f"{block.start + i}." if block.ordered else BULLET
             first = len(out)
-            item_el = self.new_element()
+            item_el = self.container("LI", list_el)
+            label_el = self.new_element()  # the label comes first in the item
+            body_el = self.container("LBody", item_el)
             self.blocks(list(item), index, source, out, keep_first and i == 0, dx + hang,
-                        width - hang, "body", parent=item_el)
+                        width - hang, "body", parent=body_el)
             if len(out) > first:
                 marker = self.set((Run(label),), st, hang, source, "left").lines[0]
                 c = out[first]
-                mk = TextPart(marker, dx, self.baseline(st), "left", Tag("Lbl", item_el, list_el))
+                mk = TextPart(marker, dx, self.baseline(st), "left", Tag("Lbl", label_el, item_el))
                 out[first] = Chunk(c.height, (mk, *c.parts), c.keep_before, c.discard, c.anchor,
                                    c.article, c.kind, c.lines, c.meta)
 
@@ -479,7 +488,7 @@ class Composer:
         tst = style_of(spec, "contents_title")
         est = style_of(spec, "contents_entry")
         num_w = est.size * 2.2
-        toc_el = self.new_element()
+        toc_el = self.container("TOC", 0)
         entries = []
         for i, a in enumerate(articles):
             lines = self.set((Run(a.contents_title),), est, inner - num_w, "contents", "left").lines
@@ -503,7 +512,8 @@ class Composer:
                     rest = len(entries) - k
                     line = self.set((Run(f"… and {rest} more: see the bookmarks"),), est,
                                     inner, "contents", "left").lines
-                    p, y = self.lines_parts(line, est, pad, y, "left", Tag("P", toc_el))
+                    p, y = self.lines_parts(line, est, pad, y, "left",
+                                            Tag("P", self.new_element(), toc_el))
                     parts += p
                     break
                 chunks.append(self._contents_chunk(parts, y + pad * 0.6, width))

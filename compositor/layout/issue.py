@@ -37,6 +37,7 @@ class IssueLayout:
     chunks: list[Chunk]
     images: list  # (location, effective ppi, path) of every photo
     capacity: dict[int, float] = field(default_factory=dict)  # page -> full column height
+    containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # structure nesting
 
 
 _TYPESETTERS: dict[tuple, Typesetter] = {}
@@ -87,16 +88,18 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
            id(comp.ts), comp.column_height)
     hit = _COMPOSED.get(key)
     if hit is None or hit[0] is not article:
-        outer = comp.missing, comp.images, comp.spanned_photo
-        comp.missing, comp.images, comp.spanned_photo = {}, [], None
+        outer = comp.missing, comp.images, comp.spanned_photo, comp.containers
+        comp.missing, comp.images, comp.spanned_photo, comp.containers = {}, [], None, {}
         comp._element = (index + 1) * ELEMENTS_PER_ARTICLE
         band, chunks = comp.article(article, index, index == 0, span, photo_cols)
-        hit = (article, band, chunks, comp.missing, comp.images, comp.spanned_photo)
-        comp.missing, comp.images, comp.spanned_photo = outer
+        hit = (article, band, chunks, comp.missing, comp.images, comp.spanned_photo,
+               comp.containers)
+        comp.missing, comp.images, comp.spanned_photo, comp.containers = outer
         if len(_COMPOSED) > 5000:
             _COMPOSED.clear()
         _COMPOSED[key] = hit
-    _, band, chunks, missing, images, photo = hit
+    _, band, chunks, missing, images, photo, containers = hit
+    comp.containers.update(containers)
     for source, chars in missing.items():
         comp.missing.setdefault(source, set()).update(chars)
     comp.images.extend(images)
@@ -268,7 +271,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     warnings = list(dict.fromkeys(warnings))
     capacity = {p.number: plan.full_height(p.number) for p in out}
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images,
-                       capacity)
+                       capacity, dict(comp.containers))
 
 
 def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:

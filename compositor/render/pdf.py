@@ -47,8 +47,9 @@ class StructRecord:
     """What the finisher needs to build a structure tree: per page, marked-content ids with
     their role, element and parent ids, in reading order."""
 
-    pages: list[list[tuple[int, str, int, int, str]]] = field(default_factory=list)
-    figures_alt: dict[int, str] = field(default_factory=dict)
+    # per page: (mcid, role, element, parent element, alt text, reading-order position)
+    pages: list[list[tuple[int, str, int, int, str, int]]] = field(default_factory=list)
+    containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> role, parent
 
 
 def render(layout: IssueLayout, options: RenderOptions) -> tuple[bytes, StructRecord]:
@@ -76,7 +77,7 @@ def render(layout: IssueLayout, options: RenderOptions) -> tuple[bytes, StructRe
     canv.setKeywords([pub.name, issue.issue_line, issue.date_text])
     canv.setCreator("compositor")
     canv.setProducer("compositor (ReportLab)")
-    record = StructRecord()
+    record = StructRecord(containers=layout.containers)
     painter = _Painter(canv, layout, fonts, options, record)
     for page in layout.pages:
         painter.page(page)
@@ -103,6 +104,7 @@ class _Painter:
         self.H = layout.spec.page_height
         self.off = options.mark_offset
         self._mcid = 0
+        self._order: dict[int, int] = {}
 
     # -- colour ------------------------------------------------------------------------------
 
@@ -136,7 +138,7 @@ class _Painter:
 
     # -- marked content --------------------------------------------------------------------
 
-    def begin_mark(self, code: list[str], tag, page_marks: list) -> None:
+    def begin_mark(self, code: list[str], tag, page_marks: list, part=None) -> None:
         if not self.opt.tagged or tag is None:
             return
         if tag.role == "Artifact":
@@ -144,7 +146,10 @@ class _Painter:
             return
         mcid = self._mcid
         self._mcid += 1
-        page_marks.append((mcid, tag.role, tag.element, tag.parent, ""))
+        # Marks are numbered in drawing order (photos, then one text object); the reading
+        # order is the order of the parts in the layout, recorded alongside.
+        order = self._order.get(id(part), mcid)
+        page_marks.append((mcid, tag.role, tag.element, tag.parent, "", order))
         code.append(f"/{pdf_role(tag.role)} <</MCID {mcid}>> BDC")
 
     def end_mark(self, code: list[str], tag) -> None:
@@ -167,6 +172,7 @@ class _Painter:
             if placed.chunk.anchor and self.opt.links:
                 canv.bookmarkHorizontal(placed.chunk.anchor, self.X(placed.x),
                                         self.Y(placed.y) + 4)
+        self._order = {id(p): k for k, (_, _, p) in enumerate(all_parts)}
         # Fills and rules are decoration: artifacts for assistive technology.
         deco = [(x, y, p) for x, y, p in all_parts if isinstance(p, RectPart | RulePart)]
         if deco and self.opt.tagged:
@@ -262,10 +268,10 @@ class _Painter:
         data = prepare(p.path, p.path.stat().st_mtime, opt.color_mode, target,
                        opt.jpeg_quality, opt.icc_profile, p.crop)
         code = self.canv._code
-        self.begin_mark(code, p.tag, marks)
+        self.begin_mark(code, p.tag, marks, p)
         if p.tag is not None and marks:
-            mcid, role, el, parent, _ = marks[-1]
-            marks[-1] = (mcid, role, el, parent, p.alt)
+            mcid, role, el, parent, _, order = marks[-1]
+            marks[-1] = (mcid, role, el, parent, p.alt, order)
         self.canv.drawImage(_JpegReader(data), self.X(x + p.dx),
                             self.Y(y + p.dy + p.height), p.width, p.height)
         self.end_mark(code, p.tag)
@@ -286,7 +292,7 @@ class _Painter:
             elif part.align == "right":
                 lx += line.measure - line.natural
             ws, tc = line.spacing() if part.align == "justify" else (0.0, 0.0)
-            self.begin_mark(code, part.tag, marks)
+            self.begin_mark(code, part.tag, marks, part)
             t.setTextOrigin(self.X(lx), self.Y(y + part.baseline))
             if ws != current_ws:
                 t.setWordSpace(ws)
@@ -322,7 +328,7 @@ class _JpegReader(ImageReader):
 
 
 def pdf_role(role: str) -> str:
-    return {"Title": "H1", "TOCI": "P", "Lbl": "Span"}.get(role, role)
+    return {"Title": "H1"}.get(role, role)  # Title is a PDF 2.0 type; PDF 1.x has H1
 
 
 def temporary_path(out: Path) -> Path:
