@@ -206,8 +206,9 @@ def test_pdfx1a_option(tmp_path):
 
 
 def test_structure_nests_lists_and_contents_in_reading_order(tmp_path):
-    from compositor.cli import main
     from conftest import write_article, write_issue
+
+    from compositor.cli import main
 
     manifest = write_issue(tmp_path, articles=2, photo=False)
     write_article(tmp_path, "a0", "Lists", ["Before the list.", "- first item\n- second item",
