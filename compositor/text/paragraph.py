@@ -98,9 +98,10 @@ class Line:
         max_word_space / min_word_space."""
         if not self.justified or not self.spaces or not self.frags:
             return 0.0
-        tw, _ = self.spacing()
-        room = self.space_stretch if tw >= 0 else self.space_shrink
-        return tw / (room / self.spaces) if room else 0.0
+        tw, tc = self.spacing()
+        extra = tw + tc  # a reader measures the gap between words, letter spacing included
+        room = self.space_stretch if extra >= 0 else self.space_shrink
+        return extra / (room / self.spaces) if room else 0.0
 
 
 @dataclass(frozen=True)
