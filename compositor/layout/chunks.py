@@ -37,6 +37,7 @@ class ImagePart:
     pixel_size: tuple[int, int]
     tag: Tag | None = None
     crop: tuple[int, int, int, int] | None = None  # pixel box to keep, left top right bottom
+    matte: str | None = None  # colour under the image, for transparent pixels (else paper)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,8 @@ def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
         lw = lh * pw / ph
         ly = spec.margin_top + (band_bottom - spec.margin_top - lh) / 2
         parts.append(ImagePart(pub.logo, left, ly, lw, lh, f"{pub.name} logo", (pw, ph),
-                               Tag("Figure", comp.new_element())))
+                               Tag("Figure", comp.new_element()),
+                               matte=m["background"] if m["background"] != "none" else None))
         text_left = left + lw + 10
     name_lines = comp.set((Run(pub.name),), name_st, right - text_left, "publication", "left")
     tagline_lines = (comp.set((Run(pub.tagline),), tag_st, right - text_left, "publication",

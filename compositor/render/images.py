@@ -22,57 +22,66 @@ def _transform(profile: str, source_mode: str):
                                    renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
 
 
-def _flatten(im: Image.Image) -> Image.Image:
-    """Any mode (16-bit, palette, with alpha) -> 8-bit RGB on white, orientation applied."""
+def _flatten(im: Image.Image) -> tuple[Image.Image, Image.Image | None]:
+    """Any mode (16-bit, palette, with alpha) -> (8-bit RGB or CMYK, alpha or None),
+    orientation applied."""
     im = ImageOps.exif_transpose(im)
     if im.mode in ("I;16", "I;16B", "I;16L", "I"):
         im = im.point(lambda v: v / 256).convert("L")
     if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
         im = im.convert("RGBA")
-        back = Image.new("RGB", im.size, (255, 255, 255))
-        back.paste(im, mask=im.getchannel("A"))
-        return back
+        return im.convert("RGB"), im.getchannel("A")
     if im.mode == "CMYK":
-        return im
-    return im.convert("RGB")
+        return im, None
+    return im.convert("RGB"), None
 
 
 @lru_cache(maxsize=64)
 def prepare(path: Path, mtime: float, mode: str, target_px: tuple[int, int] | None,
             quality: int, profile: str | None,
-            crop: tuple[int, int, int, int] | None = None) -> bytes:
+            crop: tuple[int, int, int, int] | None = None,
+            matte: tuple[int, ...] | None = None) -> bytes:
     """Encoded JPEG bytes for the page. mode: 'cmyk' or 'rgb'. Cached on disk by content."""
     try:
         stat = path.stat()
         key = cache.key_for("image", 1, str(path.resolve()), stat.st_size, stat.st_mtime_ns,
-                            mode, target_px, quality, profile, crop)
+                            mode, target_px, quality, profile, crop, matte)
     except OSError:
         key = None
     if key and (hit := cache.get("images", key)) is not None:
         return hit
-    data = _convert(path, mode, target_px, quality, profile, crop)
+    data = _convert(path, mode, target_px, quality, profile, crop, matte)
     if key:
         cache.put("images", key, data)
     return data
 
 
 def _convert(path: Path, mode: str, target_px: tuple[int, int] | None, quality: int,
-             profile: str | None, crop: tuple[int, int, int, int] | None = None) -> bytes:
+             profile: str | None, crop: tuple[int, int, int, int] | None = None,
+             matte: tuple[int, ...] | None = None) -> bytes:
     with Image.open(path) as src:
         if target_px and src.format == "JPEG" and crop is None:
             # Decode at a reduced scale straight from the DCT data when that is enough.
             src.draft(src.mode, (target_px[0], target_px[1]))
-        im = _flatten(src)
+        im, alpha = _flatten(src)
     if crop is not None:
         im = im.crop(crop)
+        alpha = alpha.crop(crop) if alpha is not None else None
     if target_px and (im.width > target_px[0] * 1.05):
         im = im.resize(target_px, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        alpha = alpha.resize(target_px, Image.Resampling.LANCZOS) if alpha is not None else None
     if mode == "cmyk":
         if im.mode != "CMYK":
             im = ImageCms.applyTransform(im, _transform(profile, "RGB")) if profile else \
                 im.convert("CMYK")
     elif im.mode == "CMYK":
         im = im.convert("RGB")
+    if alpha is not None:
+        # Transparent parts take the colour the image sits on, composited in the output's
+        # own colour space, so a logo on a coloured band shows no box in print or on screen.
+        back = Image.new(im.mode, im.size, matte or ((0, 0, 0, 0) if im.mode == "CMYK"
+                                                      else (255, 255, 255)))
+        im = Image.composite(im, back, alpha)
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=quality, optimize=True, subsampling=0 if mode == "cmyk" else 2)
     return buf.getvalue()

@@ -265,8 +265,15 @@ class _Painter:
             tw = max(1, round(p.width / 72 * opt.image_ppi))
             th = max(1, round(p.height / 72 * opt.image_ppi))
             target = (tw, th)
+        matte = self.colors.get(p.matte or "paper")
+        if matte is None:
+            matte_px = None
+        elif opt.color_mode == "cmyk":
+            matte_px = tuple(round(v * 255) for v in matte.as_cmyk())
+        else:
+            matte_px = tuple(round(v * 255) for v in matte.as_rgb())
         data = prepare(p.path, p.path.stat().st_mtime, opt.color_mode, target,
-                       opt.jpeg_quality, opt.icc_profile, p.crop)
+                       opt.jpeg_quality, opt.icc_profile, p.crop, matte_px)
         code = self.canv._code
         self.begin_mark(code, p.tag, marks, p)
         if p.tag is not None and marks:
