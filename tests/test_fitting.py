@@ -169,3 +169,22 @@ def test_front_matter_pull_quote_is_set_and_can_be_left_out(tmp_path):
     with pdfplumber.open(out) as pdf:
         big = [c for c in pdf.pages[0].chars if c["size"] > 12 and c["text"] == "N"]
     assert big, "the pull quote is set in large type"
+
+
+def test_leading_is_the_last_lever(tmp_path, capsys):
+    """Articles that may not be cut, a few lines over: only tighter leading can fit them."""
+    manifest = write_issue(tmp_path, articles=6, boxes=False, photo=False)
+    write_article(tmp_path, "a5", "Last story", [prose(99, 2)])
+    natural = tmp_path / "natural.pdf"
+    assert main(["build", str(manifest), "-q", "-o", str(natural)]) == 0
+    pages = len(PdfReader(natural).pages)
+    out = tmp_path / "fit.pdf"
+    assert main(["build", str(manifest), "-q", "--pages", str(pages - 1), "-o", str(out)]) == 0
+    assert len(PdfReader(out).pages) == pages - 1
+    err = capsys.readouterr().err
+    assert "body leading tightened from 12.4 to" in err
+    assert "photos reduced" not in err
+    # With the designer's floor at the normal leading, it cannot fit.
+    (tmp_path / "strict.yaml").write_text("extends: default\nfit:\n  min_leading: 12.4\n")
+    manifest.write_text(manifest.read_text() + "layout: strict.yaml\n")
+    assert main(["build", str(manifest), "-q", "--pages", str(pages - 1)]) == 1

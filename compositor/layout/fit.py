@@ -64,10 +64,20 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     dropped = False
     # Levers in order: excerpts (searched within each step), then smaller photos, then
     # leaving out the pull quotes that front matter offered.
-    steps = [(issue, 1.0), (issue, (1.0 + min_photo) / 2), (issue, min_photo)]
+    # Last, body leading a little tighter, in 0.1 pt steps down to `fit.min_leading`.
+    steps = [(issue, 1.0, spec), (issue, (1.0 + min_photo) / 2, spec),
+             (issue, min_photo, spec)]
+    last_issue = lean if has_optional else issue
     if has_optional:
-        steps.append((lean, min_photo))
-    for base, scale in steps:
+        steps.append((lean, min_photo, spec))
+    body = spec.styles["body"].leading
+    floor_leading = float(fit["min_leading"]) if fit["min_leading"] else body
+    tighter = body - 0.1
+    while tighter >= floor_leading - 1e-6 and len(steps) < 12:
+        steps.append((last_issue, min_photo, with_leading(spec, tighter)))
+        tighter -= 0.1
+    base_spec = spec
+    for base, scale, spec in steps:
         trial_issue = _with_factor(base, 0.0, min_words) if adjustable else base
         floor = layout_issue(trial_issue, spec, optimal, photo_scale=scale)
         passes += 1
@@ -88,6 +98,7 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
         issue = base
         break
     if best is None:
+        spec = base_spec
         over = overflow_lines(floor, pages)
         biggest = sorted(issue.articles, key=lambda a: -a.words_kept)[:3]
         names = ", ".join(f"'{a.contents_title}' ({a.words_kept} words, "
@@ -106,11 +117,22 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     if cut:
         notes.append("shortened to fit: " + ", ".join(
             f"'{a.contents_title}' {a.words_kept}/{a.words_total} words" for a in cut))
-    if scale < 1.0:
+    if scale < 1.0 and layout.images:
         notes.append(f"photos reduced to {scale:.0%} of the column width to fit")
     if dropped:
         notes.append("pull quotes from front matter left out to fit")
+    if spec is not base_spec:
+        notes.append(f"body leading tightened from {base_spec.styles['body'].leading:g} to "
+                     f"{spec.styles['body'].leading:g} pt to fit")
     return FitOutcome(layout, passes, factor, scale, notes)
+
+
+def with_leading(spec: LayoutSpec, leading: float) -> LayoutSpec:
+    """The layout with body leading (and every style on the body's grid) set to `leading`."""
+    body = spec.styles["body"].leading
+    styles = {name: replace(st, leading=round(leading, 2)) if st.leading == body else st
+              for name, st in spec.styles.items()}
+    return replace(spec, styles=styles)
 
 
 def free_lines(layout: IssueLayout) -> int:
