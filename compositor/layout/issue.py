@@ -76,6 +76,7 @@ def save_caches() -> None:
 
 ELEMENTS_PER_ARTICLE = 100_000
 _COMPOSED: dict[tuple, tuple] = {}
+_USED: set[tuple] = set()  # keys of the current pass; the rest is dropped after it
 
 
 def compose_article(comp: Composer, article, index: int, span: bool, photo_cols: int
@@ -86,6 +87,7 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
     numbered exactly as a freshly composed one."""
     key = (id(article), index, span, photo_cols, comp.photo_scale, id(comp.spec),
            id(comp.ts), comp.column_height)
+    _USED.add(key)
     hit = _COMPOSED.get(key)
     if hit is None or hit[0] is not article:
         outer = comp.missing, comp.images, comp.spanned_photo, comp.containers
@@ -95,8 +97,6 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
         hit = (article, band, chunks, comp.missing, comp.images, comp.spanned_photo,
                comp.containers)
         comp.missing, comp.images, comp.spanned_photo, comp.containers = outer
-        if len(_COMPOSED) > 5000:
-            _COMPOSED.clear()
         _COMPOSED[key] = hit
     _, band, chunks, missing, images, photo, containers = hit
     comp.containers.update(containers)
@@ -269,6 +269,9 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         warnings.append((where, f"the fonts cannot draw {shown}; they print as \u201c\ufffd\u201d "
                                 "(use a layout font that has them)"))
     warnings = list(dict.fromkeys(warnings))
+    for key in [k for k in _COMPOSED if k not in _USED]:
+        del _COMPOSED[key]  # only the last pass's articles can be reused by the next one
+    _USED.clear()
     capacity = {p.number: plan.full_height(p.number) for p in out}
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images,
                        capacity, dict(comp.containers))

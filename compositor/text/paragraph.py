@@ -148,7 +148,7 @@ class Typesetter:
         self._words: dict[tuple, tuple[list[Item], list[object], frozenset[str]]] = {}
         self._fallbacks: dict[tuple[str, str], str | None] = {}
         self._stored: dict[str, list] | None = None
-        self._new: dict[str, list] = {}
+        self._new: dict[str, tuple] = {}  # digest -> cache key, encoded only when saved
         self._store_name: str | None = None
 
     def set(self, runs: tuple[Run, ...], style: Style, measure: float, *, align: str = "justify",
@@ -164,7 +164,7 @@ class Typesetter:
                 hit = _decode(stored)
             else:
                 hit = self._set(runs, style, measure, align, indent, hyphenate, hang)
-                self._new[_digest(key)] = _encode(hit)
+                self._new[_digest(key)] = key
             self._cache[key] = hit
         return hit
 
@@ -183,9 +183,10 @@ class Typesetter:
     def save_store(self) -> None:
         if not self._store_name or not self._new:
             return
-        merged = {**(self._stored or {}), **self._new}
+        new = {digest: _encode(self._cache[key]) for digest, key in self._new.items()}
+        merged = {**(self._stored or {}), **new}
         if len(merged) > 60_000:  # keep the file bounded: start afresh with this build's
-            merged = dict(self._new)
+            merged = new
         cache.put("paragraphs", self._store_name,
                   json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode())
         self._stored, self._new = merged, {}
