@@ -154,3 +154,28 @@ def test_manifest_that_is_a_list_or_empty(tmp_path, capsys):
 def test_missing_manifest(tmp_path, capsys):
     code, err, out = build(tmp_path, capsys)
     assert code == 1 and "file not found" in err
+
+
+def test_title_taller_than_a_column_is_an_error(tmp_path, capsys):
+    write_issue(tmp_path, articles=2, photo=False)
+    write_article(tmp_path, "a1", " ".join(["Headline"] * 300), [prose(1, 4)])
+    code, err, out = build(tmp_path, capsys)
+    assert_refused(code, err, out, "a1.md:1: the title is taller than a column")
+
+
+def test_boxes_taller_than_the_page_are_an_error(tmp_path, capsys):
+    write_issue(tmp_path, articles=2, photo=False)
+    (tmp_path / "boxes" / "about.md").write_text(
+        "---\ntitle: About\n---\n\n" + "\n\n".join(prose(i, 12) for i in range(12)))
+    code, err, out = build(tmp_path, capsys)
+    assert_refused(code, err, out, "about.md:1: the boxes for one page are")
+
+
+def test_page_size_as_width_and_height(tmp_path, capsys):
+    manifest = write_issue(tmp_path, articles=1, photo=False, extra="layout: l.yaml\n")
+    (tmp_path / "l.yaml").write_text("extends: default\npage:\n  size: [8.5in, 11in]\n")
+    code, err, out = build(tmp_path, capsys)
+    assert code == 0, err
+    page = PdfReader(out).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == (612.0, 792.0)
+    assert manifest.exists()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from compositor import cache
-from compositor.errors import Location
+from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.chunks import Chunk, LinkPart, Part, RectPart, RulePart, TextPart
 from compositor.layout.compose import Composer, PageRef
 from compositor.layout.flow import Placed
@@ -75,6 +75,7 @@ def save_caches() -> None:
 
 
 ELEMENTS_PER_ARTICLE = 100_000
+MM = 72 / 25.4
 _COMPOSED: dict[tuple, tuple] = {}
 _USED: set[tuple] = set()  # keys of the current pass; the rest is dropped after it
 
@@ -176,6 +177,13 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             made = [comp.box(b, w) for b in boxes]
             rows = [made[k:k + per_row] for k in range(0, len(made), per_row)]
             height = sum(max(c.height for c in row) for row in rows) + gap * (len(rows) - 1)
+            room = plan.full_height(2) * 0.8
+            if height > room:
+                raise UserError([Diagnostic(b.where, f"the boxes for one page are "
+                                                     f"{height / MM:.0f} mm tall and take more "
+                                                     f"than {room / MM:.0f} mm of the page; "
+                                                     "shorten them or spread them over pages")
+                                 for b in boxes])
             band_cache[key] = (made, height, w)
         return band_cache[key]
 
@@ -205,11 +213,21 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         pages = result.pages
     pages = max(pages, max((p for p in box_pages_for(pages)), default=1), min_pages)
     result = balance_last_page(chunks, plan, result)
+    too_tall = []
     for p in result.forced:
         where = (issue.articles[p.chunk.article].where if p.chunk.article is not None
                  else Location(issue.manifest))
-        warnings.append((where, f"page {p.page}: a {p.chunk.kind} block is taller than the "
-                                "column or cannot be kept with its text; it was placed anyway"))
+        if p.chunk.height > plan.full_height(p.page) + 0.5:
+            what = {"head": "title", "figure": "photo"}.get(p.chunk.kind, p.chunk.kind)
+            too_tall.append(Diagnostic(where, f"the {what} is taller than a column "
+                                              f"({p.chunk.height / MM:.0f} mm for "
+                                              f"{plan.full_height(p.page) / MM:.0f} mm); "
+                                              "shorten it"))
+            continue
+        warnings.append((where, f"page {p.page}: a {p.chunk.kind} block cannot be kept with "
+                                "its text here; it was placed anyway"))
+    if too_tall:
+        raise UserError(too_tall)
 
     # 4. Pages, anchors, page numbers in the contents, boxes, masthead and footers.
     out = [PageLayout(n) for n in range(1, pages + 1)]

@@ -189,6 +189,8 @@ def _check_kind(name: str, key: str, value: Any, expected: Any, where: Location,
     elif isinstance(expected, int | float) and not isinstance(expected, bool):
         if isinstance(value, bool) or not isinstance(value, int | float):
             report.error(where, f"'{name}' must be a number, not {describe(value)}")
+    elif key == "size":
+        pass  # a name or a [width, height] pair: checked when the page is resolved
     elif isinstance(expected, str) and not isinstance(value, str | int):
         report.error(where, f"'{name}' must be text, not {describe(value)}")
 
