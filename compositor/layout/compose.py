@@ -67,6 +67,10 @@ class Composer:
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def number_elements_from(self, base: int) -> None:
+        """Structure elements made from here on are numbered base+1, base+2, …"""
+        self._element = base
+
     def new_element(self) -> int:
         self._element += 1
         return self._element

@@ -93,7 +93,7 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
     if hit is None or hit[0] is not article:
         outer = comp.missing, comp.images, comp.spanned_photo, comp.containers
         comp.missing, comp.images, comp.spanned_photo, comp.containers = {}, [], None, {}
-        comp._element = (index + 1) * ELEMENTS_PER_ARTICLE
+        comp.number_elements_from((index + 1) * ELEMENTS_PER_ARTICLE)
         band, chunks = comp.article(article, index, index == 0, span, photo_cols)
         hit = (article, band, chunks, comp.missing, comp.images, comp.spanned_photo,
                comp.containers)
@@ -130,14 +130,15 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
                                 min(int(art["lead_photo_columns"]), spec.columns))
         band = band or b
         if article.jump or i < int(art["jump_first"]):
-            comp._element = (i + 1) * ELEMENTS_PER_ARTICLE + ELEMENTS_PER_ARTICLE // 2
+            comp.number_elements_from((i + 1) * ELEMENTS_PER_ARTICLE
+                                      + ELEMENTS_PER_ARTICLE // 2)
             opening, rest = comp.jump(cs, i, article, int(art["jump_lines"]))
             chunks += opening
             continuations += rest
         else:
             chunks += cs
     chunks += continuations
-    comp._element = (len(issue.articles) + 1) * ELEMENTS_PER_ARTICLE
+    comp.number_elements_from((len(issue.articles) + 1) * ELEMENTS_PER_ARTICLE)
     if band is not None:
         band = replace(band, meta={**band.meta, "band": True})
         plan.band_height = band.height

@@ -1,5 +1,9 @@
 """IssueLayout -> PDF bytes with ReportLab's canvas.
 
+ReportLab has no API for marked content, so the BDC/BMC/EMC operators are appended to the
+canvas's and text object's operator lists (`_code`) directly; nothing else is written
+behind ReportLab's back.
+
 Each page is drawn in a fixed order (fills, rules, photos, text, links) so the output is
 stable; text of a page goes into a single text object. Structure marks (BDC/EMC with
 marked-content ids) are written around every tagged part so the web variant can carry a
