@@ -7,6 +7,7 @@ Every block keeps the source line it came from.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -31,14 +32,14 @@ _md = (MarkdownIt("commonmark", {"html": False, "typographer": True})
 # Characters that would otherwise reach the page as invisible trouble: bidi overrides
 # and isolates from pasted web text are dropped (the engine sets Latin left to right),
 # zero-width joiners are harmless to drop in Latin text.
-_STRIP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                                 "\u2066\u2067\u2068\u2069\ufeff\u00ad"), None)
-_SPACES = dict.fromkeys(map(ord, "\t\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-                                  "\u2009\u200a\u202f\u205f\u3000"), " ")
+_STRIP = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+_SPACES = re.compile("[\t\u2000-\u200a\u202f\u205f\u3000]")
 
 
 def clean_text(text: str) -> str:
-    return text.translate(_STRIP).translate(_SPACES)
+    if text.isascii():  # the common case: nothing invisible to remove
+        return text.replace("\t", " ") if "\t" in text else text
+    return _SPACES.sub(" ", _STRIP.sub("", text))
 
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
