@@ -179,3 +179,11 @@ def test_page_size_as_width_and_height(tmp_path, capsys):
     page = PdfReader(out).pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == (612.0, 792.0)
     assert manifest.exists()
+
+
+def test_language_without_hyphenation_patterns_warns(tmp_path, capsys):
+    manifest = write_issue(tmp_path, articles=1, photo=False)
+    manifest.write_text(manifest.read_text().replace("language: en", "language: tr"))
+    code, err, out = build(tmp_path, capsys)
+    assert code == 0 and "no hyphenation patterns for language 'tr'" in err
+    assert PdfReader(out).trailer["/Root"]["/Lang"] == "tr"

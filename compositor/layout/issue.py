@@ -15,6 +15,7 @@ from compositor.layout.pages import FlowResult, PagePlan, Reserve, balance_last_
 from compositor.load.layout import LayoutSpec, parse_length
 from compositor.model.content import Box, Issue, Run
 from compositor.text.fonts import FontBook
+from compositor.text.hyphenate import has_dictionary
 from compositor.text.paragraph import Settings, Typesetter
 
 
@@ -118,6 +119,10 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     plan = PagePlan(spec, masthead_h, 0.0, gap)
     comp = Composer(spec, ts, issue.language, plan.full_height(2), photo_scale=photo_scale)
     warnings: list[tuple[Location, str]] = []
+    if spec.section("text")["hyphenate"] and not has_dictionary(issue.language):
+        warnings.append((Location(issue.manifest), f"no hyphenation patterns for language "
+                                                   f"'{issue.language}': justified text is set "
+                                                   "without hyphenation"))
 
     # 1. Compose: articles into chunks, the lead title as a band across page 1.
     chunks: list[Chunk] = []
