@@ -150,3 +150,8 @@ def test_output_folder_and_manifest_folder(tmp_path, capsys):
     blocker.write_text("x")
     code, err = run(capsys, "build", str(manifest), "-q", "-o", str(blocker / "x.pdf"))
     assert code == 1 and "cannot write the PDF" in err and "Traceback" not in err
+
+
+def test_layout_footer_field_typo(tmp_path, capsys):
+    err = layout_error(tmp_path, capsys, "footer:\n  left: '{webstie}'\n")
+    assert "mine.yaml:3: 'footer.left': unknown field {webstie} (did you mean 'website'?)" in err

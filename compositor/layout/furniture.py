@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import string
-
 from compositor.layout.chunks import ImagePart, Part, RectPart, RulePart, Tag, TextPart
 from compositor.layout.compose import Composer, style_of
 from compositor.load.images import check_image
 from compositor.load.layout import parse_length
 from compositor.model.content import Issue, Run
-
-FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
-
-
-def footer_fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ BUILTIN = PACKAGE / "layouts"
 FONT_DIR = PACKAGE.parent / "fonts"
 
 WEIGHTS = ("regular", "italic", "bold", "bold_italic")
+FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
 PAGE_SIZES = {  # points
     "A3": (841.89, 1190.55), "A4": (595.28, 841.89), "A5": (419.53, 595.28),
     "LETTER": (612.0, 792.0), "LEGAL": (612.0, 1008.0), "TABLOID": (792.0, 1224.0),
@@ -344,6 +346,18 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
     col = m["contents"]["column"]
     if not isinstance(col, int) or not 1 <= col <= max(columns, 1):
         report.error(where("contents", "column"), f"'contents.column' must be 1 to {columns}")
+    for slot in ("left", "center", "right"):
+        template = m["footer"][slot]
+        try:
+            names = {n for _, n, _, _ in string.Formatter().parse(str(template or "")) if n}
+        except ValueError as exc:
+            report.error(where("footer", slot), f"'footer.{slot}': {exc} (write {{{{ for a "
+                                                "literal brace)")
+            continue
+        for name in sorted(names - FOOTER_FIELDS):
+            report.error(where("footer", slot), f"'footer.{slot}': unknown field {{{name}}}"
+                                                f"{suggest(name, FOOTER_FIELDS)}; fields: "
+                                                f"{', '.join(sorted(FOOTER_FIELDS))}")
     if m["text"]["line_breaking"] not in ("optimal", "greedy"):
         report.error(where("text", "line_breaking"), "'text.line_breaking' must be optimal or "
                                                      "greedy")
