@@ -501,7 +501,8 @@ class Composer:
         chunks: list[Chunk] = []
         parts: list[Part] = []
         y = pad
-        title = self.set((Run(spec.section("contents")["title"]),), tst, inner, "layout", "left")
+        heading = str(spec.section("contents")["title"])
+        title = self.set((Run(heading),), tst, inner, "layout", "left")
         p, y = self.lines_parts(title.lines, tst, pad, y, "left", Tag("H2", self.new_element()))
         parts += p
         parts.append(RulePart(pad, y + 1, inner, 0.8, "accent"))

@@ -22,6 +22,18 @@ BUILTIN = PACKAGE / "layouts"
 FONT_DIR = PACKAGE.parent / "fonts"
 
 WEIGHTS = ("regular", "italic", "bold", "bold_italic")
+NUMBER_RANGES = {  # (section, key) -> allowed range, in points for lengths
+    ("web", "image_ppi"): (36, 1200), ("web", "jpeg_quality"): (10, 95),
+    ("print", "max_ink"): (100, 400), ("print", "max_ppi"): (0, 4800),
+    ("print", "min_ppi"): (0, 1200), ("print", "warn_ppi"): (0, 1200),
+    ("print", "bleed"): (0, 36), ("print", "mark_offset"): (0, 72),
+    ("text", "max_word_space"): (1.0, 4.0), ("text", "min_word_space"): (0.3, 1.0),
+    ("text", "max_letter_spacing"): (0.0, 0.2), ("text", "min_letter_spacing"): (0.0, 0.1),
+    ("fit", "min_words"): (20, 100000), ("fit", "min_photo"): (0.2, 1.0),
+    ("fit", "min_leading"): (0, 100), ("article", "space_before"): (0, 10),
+    ("article", "jump_lines"): (4, 1000), ("article", "jump_first"): (0, 1000),
+    ("article", "lead_photo_columns"): (1, 6), ("masthead", "height"): (36, 600),
+}
 FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
 PAGE_SIZES = {  # points
     "A3": (841.89, 1190.55), "A4": (595.28, 841.89), "A5": (419.53, 595.28),
@@ -346,6 +358,13 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
     col = m["contents"]["column"]
     if not isinstance(col, int) or not 1 <= col <= max(columns, 1):
         report.error(where("contents", "column"), f"'contents.column' must be 1 to {columns}")
+    for (section, key), (low, high) in NUMBER_RANGES.items():
+        value = m[section][key]
+        number = parse_length(value) if key in LENGTH_KEYS else value
+        if isinstance(number, int | float) and not isinstance(number, bool) and not (
+                low <= number <= high):
+            report.error(where(section, key), f"'{section}.{key}' must be between {low} and "
+                                              f"{high}, not {value}")
     for slot in ("left", "center", "right"):
         template = m["footer"][slot]
         try:
