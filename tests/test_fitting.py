@@ -188,3 +188,31 @@ def test_leading_is_the_last_lever(tmp_path, capsys):
     (tmp_path / "strict.yaml").write_text("extends: default\nfit:\n  min_leading: 12.4\n")
     manifest.write_text(manifest.read_text() + "layout: strict.yaml\n")
     assert main(["build", str(manifest), "-q", "--pages", str(pages - 1)]) == 1
+
+
+def test_article_opening_a_page_spans_title_and_photo(tmp_path):
+    manifest = write_issue(tmp_path, articles=5, boxes=False)
+    write_article(tmp_path, "a3", "A feature that opens a page", [prose(7, 10), prose(8, 10)],
+                  image="../images/lead.jpg", caption="Spanning photo.")
+    manifest.write_text(manifest.read_text().replace(
+        "  - articles/a3.md", "  - file: articles/a3.md\n    new_page: true"))
+    out = tmp_path / "o.pdf"
+    assert main(["build", str(manifest), "-q", "-o", str(out)]) == 0
+    with pdfplumber.open(out) as pdf:
+        hits = []
+        for number, page in enumerate(pdf.pages, 1):
+            big = "".join(c["text"] for c in page.chars if c["size"] > 18)
+            if "Afeaturethatopensapage" in big.replace(" ", ""):
+                top = min(c["top"] for c in page.chars if c["size"] > 18)
+                hits.append((number, top, page.images))
+        contents = contents_entries_of(pdf)
+    assert len(hits) == 1
+    number, top, images = hits[0]
+    assert number > 1 and top < 80  # at the top of its page, above the columns
+    assert images and max(i["x1"] - i["x0"] for i in images) > 300  # two columns wide
+    assert contents.get("A feature that opens a page") == number
+
+
+def contents_entries_of(pdf) -> dict[str, int]:
+    from test_pdf_output import contents_entries
+    return contents_entries(pdf.stream.name)

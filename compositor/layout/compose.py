@@ -6,6 +6,7 @@ of body lines tall, so lines in neighbouring columns line up, as in a well-made 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ class Composer:
     missing: dict[str, set[str]] = field(default_factory=dict)  # source -> characters
     images: list = field(default_factory=list)  # (location, effective ppi, path)
     photo_scale: float = 1.0  # photo width as a fraction of the column (fitting lever)
-    spanned_photo: Chunk | None = None  # the lead photo set across columns, if any
+    spanned_photo: Chunk | None = None  # an opening photo set across columns, if any
     containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> role, parent
     _element: int = 0
 
@@ -208,6 +209,9 @@ class Composer:
                              - self.spec.margin_outside, "lead_title", False)
         else:
             chunks.append(self.head(article, index, self.width, "title", not first_on_page_one))
+        if article.new_page and index > 0:
+            # Opens a page: a break in the flow; title and photo go above the columns.
+            chunks.append(Chunk(0.0, (), kind="pagebreak", meta={"feature": index}))
         if article.lead is not None and spanning and photo_span > 1:
             span_w = photo_span * self.width + (photo_span - 1) * self.spec.gutter
             fig = self.figure(article.lead, index, span_w, source, max_share=0.62,
@@ -224,12 +228,10 @@ class Composer:
                                    Run(article.url, href=article.url)),
                                   article.where, "fulltext"))
         mode = self.spec.section("article")["drop_cap"]
-        drop = mode == "all" or (mode == "lead" and index == 0)
+        drop = mode == "all" or (mode == "lead" and (index == 0 or article.new_page))
         self.blocks(body, index, source, chunks, keep_first=True, drop_cap=drop)
         if spanning and chunks and not chunks[0].anchor:
-            first = chunks[0]
-            chunks[0] = Chunk(first.height, first.parts, first.keep_before, first.discard,
-                              f"article-{index}", first.article, first.kind, first.lines)
+            chunks[0] = dataclasses.replace(chunks[0], anchor=f"article-{index}")
         return band, chunks
 
     def blocks(self, blocks: list[Block], index: int | None, source: str, out: list[Chunk],

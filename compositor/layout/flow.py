@@ -53,6 +53,8 @@ def fill(chunks: list[Chunk], start: int, height: float, full: bool) -> tuple[in
     j = i
     last_ok = None
     while j < n:
+        if chunks[j].kind == "pagebreak":
+            break  # an article that opens a page ends this one
         h = chunks[j].height
         if used + h > height + EPS:
             break
@@ -62,7 +64,7 @@ def fill(chunks: list[Chunk], start: int, height: float, full: bool) -> tuple[in
             last_ok = j
     if j >= n:
         return i, n, False
-    if j > i and not chunks[j].keep_before:
+    if j > i and (not chunks[j].keep_before or chunks[j].kind == "pagebreak"):
         return i, j, False
     if last_ok is not None and last_ok > i:
         return i, last_ok, False

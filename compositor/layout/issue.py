@@ -105,8 +105,7 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
     for source, chars in missing.items():
         comp.missing.setdefault(source, set()).update(chars)
     comp.images.extend(images)
-    if photo is not None:
-        comp.spanned_photo = photo
+    comp.spanned_photo = photo
     return band, list(chunks)
 
 
@@ -130,10 +129,17 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     span_first = bool(spec.section("article")["title_span_first"]) and spec.columns > 1
     continuations: list[Chunk] = []
     art = spec.section("article")
+    photo_span = min(int(art["lead_photo_columns"]), spec.columns)
+    photo = None
+    features: dict[int, tuple[Chunk, Chunk | None]] = {}  # articles opening a page
     for i, article in enumerate(issue.articles):
-        b, cs = compose_article(comp, article, i, span_first and i == 0,
-                                min(int(art["lead_photo_columns"]), spec.columns))
-        band = band or b
+        feature = article.new_page and i > 0 and spec.columns > 1
+        b, cs = compose_article(comp, article, i, (span_first and i == 0) or feature,
+                                photo_span)
+        if feature and b is not None:
+            features[i] = (replace(b, meta={**b.meta, "band": True}), comp.spanned_photo)
+        elif i == 0:
+            band, photo = b, comp.spanned_photo
         if article.jump or i < int(art["jump_first"]):
             comp.number_elements_from((i + 1) * ELEMENTS_PER_ARTICLE
                                       + ELEMENTS_PER_ARTICLE // 2)
@@ -148,8 +154,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         band = replace(band, meta={**band.meta, "band": True})
         plan.band_height = band.height
     text_width = spec.page_width - spec.margin_inside - spec.margin_outside
-    photo = comp.spanned_photo
-    photo_cols = min(int(art["lead_photo_columns"]), spec.columns) if photo else 0
+    photo_cols = photo_span if photo else 0
     # The contents box takes part of one column on page 1, or (for a long issue) several.
     c = spec.section("contents")
     first_col = int(c["column"]) - 1
@@ -167,6 +172,12 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         taken += [(col, photo.height, "top") for col in range(photo_cols)]
         if taken:
             out[1] = Reserve(columns=tuple(taken))
+        for index, page in feature_pages.items():
+            fphoto = features[index][1]
+            if fphoto is not None and page != 1:
+                r = out.get(page, Reserve())
+                out[page] = replace(r, columns=r.columns + tuple(
+                    (col, fphoto.height, "top") for col in range(photo_span)))
         for page, boxes in box_pages.items():
             h = box_band(boxes)[1]
             r = out.get(page, Reserve())
@@ -206,17 +217,27 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
 
     # 3. Flow. A box on the "last" page changes how many pages there are, so repeat until
     # the page count is stable (two or three passes over cached chunks, nothing rendered).
-    plan.reserves = reserves({})
-    result = run_flow(chunks, plan)
-    pages = max(result.pages, 1)
-    for _ in range(8):
-        plan.reserves = reserves(box_pages_for(pages))
+    # Articles that open a page put their title (and photo) above that page's columns;
+    # which page that is depends on the flow before it, so settle that first.
+    feature_pages: dict[int, int] = {}
+    for _ in range(6):
+        plan.bands = {page: features[i][0].height for i, page in feature_pages.items()}
+        plan.reserves = reserves({})
         result = run_flow(chunks, plan)
-        # Consistent once the text ends on or before the page the boxes were reserved on
-        # (reserving space only ever pushes text on, so this settles within a few passes).
-        if result.pages <= pages:
+        pages = max(result.pages, 1)
+        for _ in range(8):
+            plan.reserves = reserves(box_pages_for(pages))
+            result = run_flow(chunks, plan)
+            # Consistent once the text ends on or before the page the boxes were reserved
+            # on (reserving space only ever pushes text on: this settles in a few passes).
+            if result.pages <= pages:
+                break
+            pages = result.pages
+        found = {p.chunk.meta["feature"]: p.page for p in result.placed
+                 if p.chunk.kind == "pagebreak"}
+        if found == feature_pages:
             break
-        pages = result.pages
+        feature_pages = found
     pages = max(pages, max((p for p in box_pages_for(pages)), default=1), min_pages)
     result = balance_last_page(chunks, plan, result)
     too_tall = []
@@ -255,6 +276,17 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         anchor_y[band.anchor] = top
     if photo is not None:
         out[0].placed.insert(1, Placed(photo, 1, 0, plan.column_x(1, 0), plan.columns_top(1)))
+    for index, page in feature_pages.items():
+        fband, fphoto = features[index]
+        left, top, _, _ = plan.content_box(page)
+        here = out[page - 1].placed
+        at = next((k for k, p in enumerate(here) if p.chunk.kind == "pagebreak"), 0)
+        here.insert(at, Placed(fband, page, 0, left, top))
+        if fphoto is not None:
+            here.insert(at + 1, Placed(fphoto, page, 0, plan.column_x(page, 0),
+                                       plan.columns_top(page)))
+        anchors[fband.anchor] = page
+        anchor_y[fband.anchor] = top
     for k, part in enumerate(contents):
         col = contents_cols[k]
         x = plan.column_x(1, col)

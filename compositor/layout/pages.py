@@ -26,6 +26,7 @@ class PagePlan:
     band_height: float  # the spanning lead title on page 1
     gap: float  # one body line
     reserves: dict[int, Reserve] = field(default_factory=dict)
+    bands: dict[int, float] = field(default_factory=dict)  # page -> spanning title band
 
     def content_box(self, page: int) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) of the type area, mirrored for left-hand pages."""
@@ -39,7 +40,7 @@ class PagePlan:
 
     def columns_top(self, page: int) -> float:
         top = self.content_box(page)[1]
-        return top + (self.band_height if page == 1 else 0.0)
+        return top + (self.band_height if page == 1 else 0.0) + self.bands.get(page, 0.0)
 
     def column_x(self, page: int, column: int) -> float:
         s = self.spec
@@ -70,7 +71,7 @@ class PagePlan:
 
     def full_height(self, page: int) -> float:
         _, top, _, bottom = self.content_box(page)
-        return bottom - top - (self.band_height if page == 1 else 0.0)
+        return bottom - top - (self.band_height if page == 1 else 0.0) - self.bands.get(page, 0.0)
 
 
 @dataclass
@@ -95,11 +96,18 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
         if (last_page is not None and page > last_page) or page > first_page + 5000:
             break
         page_start[page] = i
+        used_page = False
         for slot in plan.slots(page, (caps or {}).get(page)):
+            if i < n and chunks[i].kind == "pagebreak":
+                if used_page:
+                    break  # the article opens the next page
+                placed.append(Placed(chunks[i], slot.page, slot.column, slot.x, slot.top))
+                i += 1
             full = slot.height >= plan.full_height(page) - 0.5 * plan.gap
             first, end, was_forced = fill(chunks, i, slot.height, full)
             got = place(chunks, first, end, slot)
             placed += got
+            used_page = used_page or bool(got)
             if was_forced and got:
                 forced.append(got[-1])
             i = end

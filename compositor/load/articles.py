@@ -28,6 +28,7 @@ ARTICLE_KEYS = {
     "excerpt": "word budget: a number, 'none' or 'auto'",
     "continue": "true: open on page 1 and continue on a later page",
     "pullquote": "a line from the article set large as a pull quote (fitting may drop it)",
+    "new_page": "true: start on a new page, with title and photo across the columns",
 }
 BOX_KEYS = {"title": "box heading", "page": "first, last or a page number"}
 
@@ -142,6 +143,13 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
             report.error(jloc, f"'continue' must be true or false, not {describe(v)}")
         else:
             jump = v
+    new_page = False
+    v, nloc = get("new_page")
+    if v is not None:
+        if not isinstance(v, bool):
+            report.error(nloc, f"'new_page' must be true or false, not {describe(v)}")
+        else:
+            new_page = v
     blocks = tuple(parse_markdown(body, path, body_line))
     blocks = tuple(_check_figures(blocks, report))
     v, ploc = get("pullquote")
@@ -163,7 +171,8 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
                    blocks=kept_blocks, toc_title=values.get("toc_title"),
                    byline=values.get("byline"), date=date, url=url, lead=lead,
                    excerpt=budget if kept < total else None, words_total=total,
-                   words_kept=kept, excerpt_mode=mode, all_blocks=blocks, jump=jump)
+                   words_kept=kept, excerpt_mode=mode, all_blocks=blocks, jump=jump,
+                   new_page=new_page)
 
 
 def _with_pullquote(blocks: tuple[Block, ...], text: str, where: Location

@@ -83,6 +83,7 @@ class Article:
     excerpt_mode: str = "none"  # none | fixed | auto (fitting may cut at a sentence end)
     all_blocks: tuple[Block, ...] = ()  # the full text, before any excerpt
     jump: bool = False  # opens on page 1 and continues later
+    new_page: bool = False  # starts a page, title and photo across the columns
 
     @property
     def contents_title(self) -> str:
