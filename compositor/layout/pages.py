@@ -118,13 +118,22 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
 
 
 def balance_last_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult) -> FlowResult:
-    """Even out the columns of the last page: the smallest column height (in whole lines)
-    that still holds the page's text, so no full column stands beside an empty one."""
-    last = result.pages
-    start = result.page_start.get(last)
-    if start is None:
+    """Even out the columns of the last page, and of every page that ends where an article
+    opens the next one: the smallest column height (in whole lines) that still holds the
+    page's text, so no full column stands beside an empty one."""
+    for page in sorted(result.page_start):
+        if page == result.pages:
+            continue
+        start, end = result.page_start[page], result.page_start.get(page + 1)
+        if end is not None and end < len(chunks) and chunks[end].kind == "pagebreak":
+            result = _balance(chunks[start:end], plan, result, page)
+    return _balance(chunks[result.page_start.get(result.pages, len(chunks)):], plan, result,
+                    result.pages) if result.pages in result.page_start else result
+
+
+def _balance(rest: list[Chunk], plan: PagePlan, result: FlowResult, last: int) -> FlowResult:
+    if not rest:
         return result
-    rest = chunks[start:]
     full = max(s.height for s in plan.slots(last))
     lo, hi = 1, int(full // plan.gap) + 1
     best = None
@@ -148,8 +157,9 @@ def balance_last_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult) -
         trial = run_flow(rest, plan, first_page=last, last_page=last, caps={last: caps})
         if trial.complete and not trial.forced and _spread(trial) < spread:
             best, spread = trial, _spread(trial)
-    keep = [p for p in result.placed if p.page < last]
-    return FlowResult(keep + best.placed, last, result.forced, result.page_start)
+    keep = [p for p in result.placed if p.page != last]
+    placed = sorted(keep + best.placed, key=lambda p: p.page)  # stable: flow order kept
+    return FlowResult(placed, result.pages, result.forced, result.page_start)
 
 
 def _spread(result: FlowResult) -> float:
