@@ -35,13 +35,13 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "corpus"
 # A 3-column A4 page at 9.5/12.5 pt holds ~1,000 words of running text.  Headlines,
 # photos, subheads and the page-1 masthead eat into that, so the budget below counts
 # words plus a word-equivalent cost for each of those (calibrated against
-# plain_reportlab.py, which lands within a page or two of the target).
-WORDS_PER_PAGE = 950
+# plain_reportlab.py: 4, 16, 63 and 254 pages for the default seed).
+WORDS_PER_PAGE = 905
 PHOTO_COST = 130  # a 1600x1000 photo at column width plus its caption
 HEADLINE_COST = 45  # headline, byline/date line and the space around them
 SUBHEAD_COST = 12
 LIST_COST = 15
-MASTHEAD_COST = 900  # masthead band across page 1 and the contents list heading
+MASTHEAD_COST = 500  # masthead band across page 1 and the contents list heading
 TOC_ENTRY_COST = 14
 
 PHOTO_COUNT = 5
@@ -615,9 +615,10 @@ def article_length(rng: random.Random) -> int:
     return int(rng.triangular(150, 1500, 380))
 
 
-def build_article(prose: Prose, index: int, photos: list[str]) -> Article:
+def build_article(prose: Prose, index: int, photos: list[str], room: int) -> Article:
+    """One article of 150-1500 words, shortened to ``room`` words to end the issue."""
     rng = prose.rng
-    target = article_length(rng)
+    target = max(150, min(article_length(rng), room))
     slug = f"a{index:03d}"
     blocks: list[str] = []
     words = 0
@@ -653,7 +654,7 @@ def build_article(prose: Prose, index: int, photos: list[str]) -> Article:
         "url": f"{PUBLICATION['website']}/2026/01/{slug}",
     }
     image = None
-    if rng.random() < 0.4:
+    if rng.random() < 0.4 or index == 1:  # the lead story always has a photo
         image = f"../images/{rng.choice(photos)}"
         front["image"] = image
         front["caption"] = prose.sentence()
@@ -704,7 +705,8 @@ def build_issue(pages: int, seed: int, photos: list[str]) -> tuple[dict, list[Ar
     articles: list[Article] = []
     used = 0
     while used < budget:
-        art = build_article(prose, len(articles) + 1, photos)
+        room = budget - used - HEADLINE_COST - TOC_ENTRY_COST
+        art = build_article(prose, len(articles) + 1, photos, room)
         if rng.random() < 0.15 and art.words > 300:
             art.excerpt = rng.choice([100, 150, 200])
         articles.append(art)

@@ -1,182 +1,294 @@
-"""Peers: the same issue rendered with Typst and with WeasyPrint.
+"""Peer renderers: the same issue typeset by Typst and by WeasyPrint.
 
 Usage::
 
-    python bench/peers.py typst|weasyprint ISSUE_DIR_OR_MANIFEST OUT.pdf
+    python bench/peers.py typst ISSUE_DIR_OR_MANIFEST OUT.pdf
+    python bench/peers.py weasyprint ISSUE_DIR_OR_MANIFEST OUT.pdf
+    python bench/peers.py typst ISSUE OUT.typ --source   # write the markup, do not render
 
-Both get the same page geometry as the compositor's default layout (A4, 14 mm margins,
-three justified, hyphenated columns with a 5 mm gutter), the same fonts from ``fonts/``,
-a masthead, an outline / contents, headlines per article and the photos at column width.
+Both get the same design as ``plain_reportlab.py``: A4, 15 mm margins, three justified,
+hyphenated (en-GB) columns with a 12 pt gutter, Charis SIL 9.5/12.5 pt body and Noto Sans
+Bold headlines from the repository's ``fonts/`` folder, a masthead across page 1, an
+"Inside this issue" contents list with page numbers and links, PDF bookmarks per
+article, photos at column width.  The conversion is deliberately simple; it is timed
+as part of each tool's run, just as parsing is part of compositor's.
 """
 
 from __future__ import annotations
 
 import html
+import re
 import sys
 from pathlib import Path
 
 from issue_model import Article, Block, Inline, Issue, read_issue
 
-ROOT = Path(__file__).resolve().parent.parent
-FONTS = ROOT / "fonts"
+FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
 
 
-# -- Typst ------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------- Typst
 
-def _typ_escape(text: str) -> str:
+_TYPST_SPECIAL = re.compile(r"([\\#$*_@<>\[\]`~/=+\-])")
+
+
+def typst_text(text: str) -> str:
+    """Escape Markdown-ish text for Typst markup mode."""
+    return _TYPST_SPECIAL.sub(r"\\\1", text)
+
+
+def typst_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def typst_runs(runs: list[Inline]) -> str:
     out = []
-    for ch in text:
-        if ch in "\\#*_`$<>@[]~=-+/\"'":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _typ_inlines(runs: list[Inline]) -> str:
-    parts = []
     for kind, text, url in runs:
-        t = _typ_escape(text)
+        body = typst_text(text)
         if kind == "em":
-            parts.append(f"#emph[{t}]")
+            out.append(f"#emph[{body}]")
         elif kind == "strong":
-            parts.append(f"#strong[{t}]")
-        elif kind == "link" and url:
-            parts.append(f'#link("{url}")[{t}]')
+            out.append(f"#strong[{body}]")
+        elif kind == "link":
+            out.append(f"#link({typst_string(url or '')})[{body}]")
         else:
-            parts.append(t)
-    return "".join(parts)
-
-
-def _typ_block(block: Block) -> str:
-    if block.kind == "h2":
-        return f"=== {_typ_inlines(block.inlines)}\n"
-    if block.kind in ("ul", "ol"):
-        mark = "-" if block.kind == "ul" else "+"
-        return "".join(f"{mark} {_typ_inlines(item)}\n" for item in block.items) + "\n"
-    if block.kind == "quote":
-        return f"#quote(block: true)[{_typ_inlines(block.inlines)}]\n\n"
-    if block.kind == "more":
-        return f'#text(size: 7.6pt)[Read the full article: #link("{block.url}")]\n\n'
-    return _typ_inlines(block.inlines) + "\n\n"
-
-
-def _typ_article(a: Article, root: Path) -> str:
-    out = [f"== {_typ_escape(a.title)}\n"]
-    meta = " · ".join(x for x in (f"by {a.byline}" if a.byline else "", a.date or "") if x)
-    if meta:
-        out.append(f"#text(size: 7.8pt, style: \"italic\")[{_typ_escape(meta)}]\n\n")
-    if a.image:
-        rel = Path(a.image).resolve().relative_to(root)
-        out.append(f'#figure(image("/{rel}", width: 100%), '
-                   f'caption: [{_typ_escape(a.caption or "")}])\n\n')
-    out += [_typ_block(b) for b in a.blocks]
+            out.append(body)
     return "".join(out)
+
+
+def typst_block(block: Block) -> str:
+    if block.kind == "p":
+        return typst_runs(block.inlines)
+    if block.kind == "h2":
+        return (
+            f"#heading(level: 2, outlined: false, bookmarked: false)[{typst_runs(block.inlines)}]"
+        )
+    if block.kind == "quote":
+        return f"#quote(block: true)[{typst_runs(block.inlines)}]"
+    if block.kind in ("ul", "ol"):
+        marker = "+" if block.kind == "ol" else "-"
+        return "\n".join(f"{marker} {typst_runs(item)}" for item in block.items)
+    if block.kind == "more":
+        url = block.url or ""
+        return f"#meta[Continue reading: #link({typst_string(url)})]"
+    raise ValueError(f"unknown block kind {block.kind!r}")
+
+
+def typst_article(art: Article, root: Path) -> str:
+    parts = [f"= {typst_text(art.title)}"]
+    meta = " · ".join(typst_text(x) for x in (art.byline, art.date) if x)
+    if meta:
+        parts.append(f"#meta[{meta}]")
+    if art.image:
+        rel = "/" + art.image.relative_to(root).as_posix()
+        parts.append(f"#image({typst_string(rel)}, width: 100%)")
+        if art.caption:
+            parts.append(f"#caption[{typst_text(art.caption)}]")
+    parts.extend(typst_block(b) for b in art.blocks)
+    return "\n\n".join(parts)
+
+
+TYPST_PREAMBLE = """\
+#set document(title: {title}, author: {author})
+#set page(
+  paper: "a4",
+  margin: 15mm,
+  columns: 3,
+  footer: context [
+    #set text(size: 7.5pt)
+    {footer} #h(1fr) #counter(page).display()
+  ],
+)
+#set columns(gutter: 12pt)
+#set text(font: "Charis SIL", size: 9.5pt, lang: "en", region: "GB", hyphenate: true,
+          top-edge: 0.8em, bottom-edge: -0.2em)
+#set par(justify: true, leading: 3pt, spacing: 6pt)
+#show heading: set text(font: "Noto Sans", weight: "bold")
+#show heading.where(level: 1): set text(size: 15pt)
+#show heading.where(level: 1): set block(above: 14pt, below: 5pt)
+#show heading.where(level: 2): set text(size: 10.5pt)
+#show heading.where(level: 2): set block(above: 9pt, below: 5pt)
+#show link: set text(fill: rgb("#1a4f8b"))
+#let meta(body) = block(above: 4pt, below: 7pt, text(size: 8.5pt, style: "italic", body))
+#let caption(body) = block(above: 4pt, below: 8pt, text(size: 8pt, style: "italic", body))
+
+#place(top, scope: "parent", float: true, clearance: 12pt)[
+  #align(center)[
+    #text(font: "Noto Sans", weight: "bold", size: 40pt)[{name}] \\
+    #text(size: 11pt, style: "italic")[{tagline}] \\
+    #text(size: 8.5pt)[{dateline}]
+  ]
+  #line(length: 100%, stroke: 1.2pt)
+]
+
+#outline(title: [Inside this issue], depth: 1)
+"""
+
+
+def typst_source(issue: Issue) -> str:
+    dateline = f"Volume {issue.volume} · Number {issue.number} · {issue.date} · {issue.website}"
+    head = TYPST_PREAMBLE.format(
+        title=typst_string(f"{issue.name}, {issue.date}"),
+        author=typst_string(issue.publisher),
+        footer=typst_text(f"{issue.name} · {issue.date}"),
+        name=typst_text(issue.name),
+        tagline=typst_text(issue.tagline),
+        dateline=typst_text(dateline),
+    )
+    body = "\n\n".join(typst_article(a, issue.root) for a in issue.articles)
+    return head + "\n" + body + "\n"
 
 
 def render_typst(issue: Issue, out: Path) -> None:
     import typst
 
-    root = Path("/")  # images are addressed by absolute path
-    doc = f"""
-#set document(title: "{_typ_escape(issue.name)}")
-#set page(paper: "a4", margin: 14mm, columns: 3, footer: context [#text(size: 7.4pt)[
-  {_typ_escape(issue.website)} #h(1fr) Page #counter(page).display()]])
-#set columns(gutter: 5mm)
-#set text(font: "Charis SIL", size: 9.4pt, lang: "en", hyphenate: true)
-#set par(justify: true, leading: 3pt, first-line-indent: 9.4pt)
-#show heading.where(level: 2): set text(font: "Noto Sans", size: 14pt, fill: rgb("#1d4f7a"))
-#show heading.where(level: 3): set text(font: "Noto Sans", size: 9.6pt)
-#place(top, float: true, scope: "parent", block(width: 100%, fill: rgb("#1d4f7a"), inset: 12pt)[
-  #text(font: "Noto Serif Display", size: 44pt, fill: white)[{_typ_escape(issue.name)}] \\
-  #text(font: "Noto Sans", size: 10pt, fill: white, style: "italic")[{_typ_escape(issue.tagline)}]
-])
-#block(fill: rgb("#eef4fa"), inset: 8pt)[#outline(title: [Inside this issue], depth: 2)]
+    typst.compile(
+        typst_source(issue).encode("utf-8"),
+        output=str(out),
+        root=str(issue.root),
+        font_paths=[str(FONTS_DIR)],
+        ignore_system_fonts=True,
+    )
+
+
+# ------------------------------------------------------------------------------ WeasyPrint
+
+CSS = """\
+@font-face {{ font-family: Charis; src: url({fonts}/CharisSIL-Regular.ttf); }}
+@font-face {{ font-family: Charis; font-style: italic; src: url({fonts}/CharisSIL-Italic.ttf); }}
+@font-face {{ font-family: Charis; font-weight: bold; src: url({fonts}/CharisSIL-Bold.ttf); }}
+@font-face {{ font-family: Charis; font-weight: bold; font-style: italic;
+             src: url({fonts}/CharisSIL-BoldItalic.ttf); }}
+@font-face {{ font-family: NotoSans; font-weight: bold; src: url({fonts}/NotoSans-Bold.ttf); }}
+@page {{
+  size: A4; margin: 15mm;
+  @bottom-left {{ content: "{footer}"; font: 7.5pt Charis; }}
+  @bottom-right {{ content: counter(page); font: 7.5pt Charis; }}
+}}
+html {{ font: 9.5pt/12.5pt Charis; }}
+main {{ columns: 3; column-gap: 12pt; column-fill: auto; }}
+p, li {{ margin: 0 0 3pt; text-align: justify; hyphens: auto; widows: 2; orphans: 2; }}
+li {{ text-align: left; }}
+ul, ol {{ margin: 0 0 4pt; padding-left: 11pt; }}
+blockquote {{ margin: 0 6pt 3pt 10pt; font-style: italic; }}
+a {{ color: #1a4f8b; text-decoration: none; }}
+header.masthead {{ column-span: all; text-align: center; border-bottom: 1.2pt solid black;
+                   padding-bottom: 4pt; margin-bottom: 12pt; }}
+header.masthead p {{ text-align: center; }}
+.name {{ font: bold 40pt/44pt NotoSans; margin: 0; }}
+.tagline {{ font-style: italic; font-size: 11pt; line-height: 14pt; margin: 0; }}
+.dateline {{ font-size: 8.5pt; margin: 4pt 0 0; }}
+h1, h2 {{ font-family: NotoSans; font-weight: bold; break-after: avoid; }}
+h1 {{ font-size: 15pt; line-height: 17.5pt; margin: 10pt 0 3pt; }}
+h2 {{ font-size: 10.5pt; line-height: 13pt; margin: 6pt 0 2pt; bookmark-level: none; }}
+nav h2 {{ font-size: 11pt; margin-top: 0; }}
+nav ol {{ list-style: none; padding: 0; font-size: 8.5pt; line-height: 10.5pt; }}
+nav li {{ margin-bottom: 2pt; }}
+nav a {{ color: black; }}
+nav a::after {{ content: leader(".") target-counter(attr(href), page); }}
+.meta {{ font-style: italic; font-size: 8.5pt; line-height: 11pt; margin: 0 0 5pt;
+         text-align: left; break-after: avoid; }}
+figure {{ margin: 0 0 6pt; break-inside: avoid; }}
+figure img {{ width: 100%; display: block; }}
+figcaption {{ font-style: italic; font-size: 8pt; line-height: 10pt; margin-top: 2pt; }}
 """
-    body = "\n".join(_typ_article(a, root) for a in issue.articles)
-    src = doc + body
-    out.write_bytes(typst.compile(src.encode("utf-8"), root=str(root),
-                                  font_paths=[str(FONTS)]))
 
 
-# -- WeasyPrint ---------------------------------------------------------------------------
-
-CSS = """
-@font-face { font-family: Body; src: url("%(fonts)s/CharisSIL-Regular.ttf"); }
-@font-face { font-family: Body; font-style: italic; src: url("%(fonts)s/CharisSIL-Italic.ttf"); }
-@font-face { font-family: Body; font-weight: bold; src: url("%(fonts)s/CharisSIL-Bold.ttf"); }
-@font-face { font-family: Sans; src: url("%(fonts)s/NotoSans-Regular.ttf"); }
-@font-face { font-family: Sans; font-weight: bold; src: url("%(fonts)s/NotoSans-Bold.ttf"); }
-@font-face { font-family: Display; src: url("%(fonts)s/NotoSerifDisplay-Bold.ttf"); }
-@page { size: A4; margin: 14mm;
-        @bottom-right { content: "Page " counter(page); font: 7.4pt Sans; } }
-body { font: 9.4pt/12.4pt Body; hyphens: auto; text-align: justify; }
-.columns { columns: 3; column-gap: 5mm; }
-header { background: #1d4f7a; color: white; padding: 12pt; }
-header h1 { font: 44pt Display; margin: 0; }
-h2 { font: bold 14pt/16.5pt Sans; color: #1d4f7a; text-align: left; }
-h3 { font: bold 9.6pt Sans; }
-p { margin: 0; text-indent: 9.4pt; }
-img { width: 100%%; }
-nav { background: #eef4fa; padding: 8pt; }
-nav a::after { content: leader(" ") target-counter(attr(href), page); }
-"""
-
-
-def _html_inlines(runs: list[Inline]) -> str:
+def html_runs(runs: list[Inline]) -> str:
     out = []
     for kind, text, url in runs:
-        t = html.escape(text)
+        body = html.escape(text, quote=False)
         if kind == "em":
-            out.append(f"<em>{t}</em>")
+            out.append(f"<em>{body}</em>")
         elif kind == "strong":
-            out.append(f"<strong>{t}</strong>")
-        elif kind == "link" and url:
-            out.append(f'<a href="{html.escape(url)}">{t}</a>')
+            out.append(f"<strong>{body}</strong>")
+        elif kind == "link":
+            out.append(f'<a href="{html.escape(url or "")}">{body}</a>')
         else:
-            out.append(t)
+            out.append(body)
     return "".join(out)
 
 
+def html_block(block: Block) -> str:
+    if block.kind == "p":
+        return f"<p>{html_runs(block.inlines)}</p>"
+    if block.kind == "h2":
+        return f"<h2>{html_runs(block.inlines)}</h2>"
+    if block.kind == "quote":
+        return f"<blockquote><p>{html_runs(block.inlines)}</p></blockquote>"
+    if block.kind in ("ul", "ol"):
+        items = "".join(f"<li>{html_runs(item)}</li>" for item in block.items)
+        return f"<{block.kind}>{items}</{block.kind}>"
+    if block.kind == "more":
+        url = html.escape(block.url or "")
+        return f'<p class="meta">Continue reading: <a href="{url}">{url}</a></p>'
+    raise ValueError(f"unknown block kind {block.kind!r}")
+
+
+def html_article(art: Article, index: int) -> str:
+    parts = [f'<article><h1 id="article-{index}">{html.escape(art.title)}</h1>']
+    meta = " · ".join(html.escape(x) for x in (art.byline, art.date) if x)
+    if meta:
+        parts.append(f'<p class="meta">{meta}</p>')
+    if art.image:
+        caption = f"<figcaption>{html.escape(art.caption)}</figcaption>" if art.caption else ""
+        parts.append(f'<figure><img src="{art.image.as_uri()}" alt="">{caption}</figure>')
+    parts.extend(html_block(b) for b in art.blocks)
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def html_source(issue: Issue) -> str:
+    css = CSS.format(fonts=FONTS_DIR.as_uri(), footer=f"{issue.name} · {issue.date}")
+    toc = "".join(
+        f'<li><a href="#article-{i}">{html.escape(a.title)}</a></li>'
+        for i, a in enumerate(issue.articles, start=1)
+    )
+    dateline = f"Volume {issue.volume} · Number {issue.number} · {issue.date} · {issue.website}"
+    articles = "\n".join(html_article(a, i) for i, a in enumerate(issue.articles, start=1))
+    return f"""<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<title>{html.escape(issue.name)}, {html.escape(issue.date)}</title>
+<meta name="author" content="{html.escape(issue.publisher)}">
+<style>{css}</style></head>
+<body><main>
+<header class="masthead">
+<p class="name">{html.escape(issue.name)}</p>
+<p class="tagline">{html.escape(issue.tagline)}</p>
+<p class="dateline">{html.escape(dateline)}</p>
+</header>
+<nav><h2>Inside this issue</h2><ol>{toc}</ol></nav>
+{articles}
+</main></body></html>
+"""
+
+
 def render_weasyprint(issue: Issue, out: Path) -> None:
-    from weasyprint import CSS as WCSS
     from weasyprint import HTML
 
-    parts = [f"<header><h1>{html.escape(issue.name)}</h1>{html.escape(issue.tagline)}</header>",
-             '<div class="columns"><nav><b>Inside this issue</b>']
-    parts += [f'<div><a href="#a{i}">{html.escape(a.title)}</a></div>'
-              for i, a in enumerate(issue.articles)]
-    parts.append("</nav>")
-    for i, a in enumerate(issue.articles):
-        parts.append(f'<h2 id="a{i}">{html.escape(a.title)}</h2>')
-        if a.image:
-            parts.append(f'<img src="{Path(a.image).resolve().as_uri()}">'
-                         f"<small>{html.escape(a.caption or '')}</small>")
-        for b in a.blocks:
-            if b.kind == "h2":
-                parts.append(f"<h3>{_html_inlines(b.inlines)}</h3>")
-            elif b.kind in ("ul", "ol"):
-                tag = b.kind
-                parts.append(f"<{tag}>" + "".join(f"<li>{_html_inlines(it)}</li>"
-                                                 for it in b.items) + f"</{tag}>")
-            elif b.kind == "more":
-                parts.append(f'<p>Read the full article: <a href="{b.url}">{b.url}</a></p>')
-            else:
-                parts.append(f"<p>{_html_inlines(b.inlines)}</p>")
-    parts.append("</div>")
-    doc = f'<html lang="en"><body>{"".join(parts)}</body></html>'
-    HTML(string=doc).write_pdf(out, stylesheets=[WCSS(string=CSS % {"fonts": FONTS.as_uri()})])
+    HTML(string=html_source(issue), base_url=str(issue.root)).write_pdf(str(out))
+
+
+# ------------------------------------------------------------------------------------ main
+
+RENDERERS = {"typst": (render_typst, typst_source), "weasyprint": (render_weasyprint, html_source)}
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3 or argv[0] not in ("typst", "weasyprint"):
+    args = [a for a in argv[1:] if a != "--source"]
+    if len(args) != 3 or args[0] not in RENDERERS:
         print(__doc__, file=sys.stderr)
         return 2
-    issue = read_issue(argv[1])
-    out = Path(argv[2])
-    (render_typst if argv[0] == "typst" else render_weasyprint)(issue, out)
+    tool, source, out = args[0], Path(args[1]), Path(args[2])
+    manifest = source / "issue.yaml" if source.is_dir() else source
+    issue = read_issue(manifest)
+    render, to_source = RENDERERS[tool]
+    if "--source" in argv:
+        out.write_text(to_source(issue), encoding="utf-8")
+    else:
+        render(issue, out)
+    print(f"{tool}: {out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    raise SystemExit(main(sys.argv))

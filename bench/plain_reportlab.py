@@ -260,9 +260,7 @@ def block_flowables(block: Block, st: dict[str, ParagraphStyle]) -> list:
         items = [ListItem(Paragraph(runs_to_markup(it), st["list"])) for it in block.items]
         kind = {"bulletType": "1"} if block.kind == "ol" else {"bulletType": "bullet", "start": "•"}
         return [
-            ListFlowable(
-                items, leftIndent=11, bulletFontName="Charis", bulletFontSize=9.5, **kind
-            ),
+            ListFlowable(items, leftIndent=11, bulletFontName="Charis", bulletFontSize=9.5, **kind),
             Spacer(0, 3),
         ]
     if block.kind == "more":

@@ -3,145 +3,386 @@
 Usage::
 
     python bench/run.py [--sizes 4,16,64,256] [--runs 5] [--out bench/RESULTS.md]
-                        [--weasyprint-max 16]
+                        [--warmup 1] [--weasyprint-max N] [--tools SUBSTR,...]
+                        [--timeout 900]
 
-Every measurement is a whole process (interpreter start included), timed with
-``/usr/bin/time`` for wall time and peak memory. Runs are interleaved round-robin across
-tools within each size, so load on a shared machine hits every tool alike. Ratios are
-reported next to seconds because absolute times drift on a shared machine.
+It writes the corpus (``corpus.py``, skipped when up to date), then for each size runs
+every tool as a whole process (interpreter start and imports included), ``--runs`` times,
+round-robin: run 1 of every tool, then run 2 of every tool, and so on, starting each
+round one tool further on, so that machine noise hits every tool alike.  Wall time is
+``time.perf_counter`` around the process; peak memory is the child's high-water RSS
+from ``/usr/bin/time -f %M`` (``os.wait4``'s ``ru_maxrss`` without it).  One untimed warm-up round
+comes first; a tool that fails there is not run again.  Compositor runs that exit with
+status 2 (argparse: a flag it does not know) are recorded as "n/a".
 
-Compositor runs use ``COMPOSITOR_CACHE=off`` (cold: nothing reused from earlier builds)
-unless the column says "warm"; ``--no-preflight`` unless it says "+preflight".
+The Markdown table goes to ``--out`` and to stdout; README.md explains the columns.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime
+import importlib.metadata
 import os
+import platform
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
-import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import corpus
+
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT_ROOT = HERE / "out"
 PY = sys.executable
+COLD = {"COMPOSITOR_CACHE": "off"}  # nothing reused from earlier builds
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+WARM = {"COMPOSITOR_CACHE": str(OUT_ROOT / "compositor-cache")}
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, error text) of one process."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
-        full = ["/usr/bin/time", "-o", tf.name, "-f", "%e %M", *cmd]
-        proc = subprocess.run(full, capture_output=True, env={**os.environ, **(env or {})})
-        wall, rss = tf.read().split()[-2:]
-    err = "" if proc.returncode == 0 else proc.stderr.decode(errors="replace")[-300:]
-    return float(wall), int(rss) / 1024, err
+@dataclass
+class Tool:
+    name: str
+    argv: list[str]
+    outdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    compositor: bool = False
+    status: str = "ok"  # "ok", "n/a" or "failed"
+    detail: str = ""
+    walls: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
 
 
-def pages_of(pdf: Path) -> int:
+@dataclass
+class Outcome:
+    code: int
+    wall: float
+    rss_mb: float
+    stderr: str
+
+
+def kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def run_process(argv: list[str], env: dict[str, str], timeout: float, log: Path) -> Outcome:
+    """Run one process: wall time from perf_counter, peak RSS from GNU time or wait4.
+
+    ``/usr/bin/time -f %M`` reports the child's own high-water mark.  Without it the
+    fallback is ``os.wait4``'s ``ru_maxrss``, which on Linux also counts the memory the
+    child inherited from this runner before ``exec`` (tens of MB too high for small runs).
+    """
+    rss_file = log.with_suffix(".rss")
+    rss_file.unlink(missing_ok=True)
+    if GNU_TIME:
+        argv = [GNU_TIME, "-q", "-f", "%M", "-o", str(rss_file), *argv]
+    with open(log, "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env={**os.environ, **env},
+            cwd=REPO,
+            start_new_session=True,
+        )
+        timer = threading.Timer(timeout, kill_group, (proc.pid,))
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    rss_kb = usage.ru_maxrss
+    if GNU_TIME and rss_file.exists():
+        lines = rss_file.read_text().split()
+        rss_kb = int(lines[-1]) if lines and lines[-1].isdigit() else rss_kb
+    text = log.read_text(errors="replace")
+    if wall >= timeout:
+        text += f"\ntimed out after {timeout:.0f} s"
+    return Outcome(proc.returncode, wall, rss_kb / 1024, text)
+
+
+def count_pages(folder: Path) -> list[int]:
     from pypdf import PdfReader
-    return len(PdfReader(pdf).pages)
+
+    counts = []
+    for pdf in sorted(folder.rglob("*.pdf")):
+        try:
+            counts.append(len(PdfReader(pdf).pages))
+        except Exception:  # a truncated PDF counts as no output
+            continue
+    return counts
 
 
-def tools(manifest: Path, out: Path, fit_pages: int | None, weasy: bool) -> dict[str, tuple]:
-    comp = [PY, "-m", "compositor", "build", str(manifest), "-q"]
-    cold = {"COMPOSITOR_CACHE": "off"}
-    t = {
-        "compositor print": (comp + ["--variant", "print", "--no-preflight", "-o",
-                                     str(out / "c-print.pdf")], cold),
-        "compositor web": (comp + ["--variant", "web", "--no-preflight", "-o",
-                                   str(out / "c-web.pdf")], cold),
-        "compositor both": (comp + ["--variant", "all", "--no-preflight", "-o",
-                                    str(out / "c.pdf")], cold),
-        "compositor both warm": (comp + ["--variant", "all", "--no-preflight", "-o",
-                                         str(out / "w.pdf")], {}),
-        "compositor both +preflight": (comp + ["--variant", "all", "--force", "-o",
-                                               str(out / "p.pdf")], cold),
-        "plain ReportLab": ([PY, str(HERE / "plain_reportlab.py"), str(manifest),
-                             str(out / "rl.pdf")], {}),
-        "Typst": ([PY, str(HERE / "peers.py"), "typst", str(manifest), str(out / "typst.pdf")],
-                  {}),
-    }
+def tail(text: str, lines: int = 3, width: int = 300) -> str:
+    kept = [line.strip() for line in text.strip().splitlines() if line.strip()][-lines:]
+    return " / ".join(kept)[-width:]
+
+
+def measure(tool: Tool, timeout: float, timed: bool) -> None:
+    """One run of ``tool``; on success record it (when ``timed``), else mark the tool."""
+    if tool.outdir.exists():
+        shutil.rmtree(tool.outdir)
+    tool.outdir.mkdir(parents=True)
+    result = run_process(tool.argv, tool.env, timeout, tool.outdir.with_suffix(".stderr"))
+    if result.code != 0:
+        tool.status = "n/a" if tool.compositor and result.code == 2 else "failed"
+        tool.detail = f"exit {result.code}: {tail(result.stderr)}"
+        return
+    pages = count_pages(tool.outdir)
+    if not pages:
+        tool.status, tool.detail = "failed", "exit 0 but no readable PDF was written"
+        return
+    if timed:
+        tool.walls.append(result.wall)
+        tool.rss_mb.append(result.rss_mb)
+        tool.pages = pages
+
+
+# ------------------------------------------------------------------------------- tools
+
+
+def compositor_tool(name: str, manifest: Path, outdir: Path, args: list[str], env) -> Tool:
+    argv = [PY, "-m", "compositor", "build", str(manifest), "-q", *args]
+    argv += ["-o", str(outdir / "issue.pdf")]
+    return Tool(name, argv, outdir, dict(env), compositor=True)
+
+
+def make_tools(manifest: Path, work: Path, size: int, fit_pages: int | None, args) -> list:
+    def out(slug: str) -> Path:
+        return work / slug
+
+    quick = "--no-preflight"
+    tools = [
+        compositor_tool(
+            "compositor print", manifest, out("c-print"), ["--variant", "print", quick], COLD
+        ),
+        compositor_tool(
+            "compositor web", manifest, out("c-web"), ["--variant", "web", quick], COLD
+        ),
+        compositor_tool(
+            "compositor both", manifest, out("c-all"), ["--variant", "all", quick], COLD
+        ),
+        compositor_tool(
+            "compositor both warm", manifest, out("c-warm"), ["--variant", "all", quick], WARM
+        ),
+        compositor_tool(
+            "compositor both +preflight",
+            manifest,
+            out("c-pre"),
+            ["--variant", "all", "--force"],
+            COLD,
+        ),
+    ]
     if fit_pages:
-        t["compositor print fit"] = (comp + ["--variant", "print", "--no-preflight",
-                                             "--pages", str(fit_pages), "-o",
-                                             str(out / "fit.pdf")], cold)
-    if weasy:
-        t["WeasyPrint"] = ([PY, str(HERE / "peers.py"), "weasyprint", str(manifest),
-                            str(out / "weasy.pdf")], {})
-    return t
+        fit = ["--variant", "print", quick, "--pages", str(fit_pages)]
+        tools.append(
+            compositor_tool(f"compositor print fit {fit_pages}", manifest, out("c-fit"), fit, COLD)
+        )
+    tools.append(
+        Tool(
+            "plain ReportLab",
+            [PY, str(HERE / "plain_reportlab.py"), str(manifest), str(out("rl") / "rl.pdf")],
+            out("rl"),
+        )
+    )
+    for peer, label in (("typst", "Typst"), ("weasyprint", "WeasyPrint")):
+        if peer == "weasyprint" and size > (args.weasyprint_max or size):
+            continue
+        pdf = out(peer) / f"{peer}.pdf"
+        tools.append(
+            Tool(label, [PY, str(HERE / "peers.py"), peer, str(manifest), str(pdf)], out(peer))
+        )
+    return [t for t in tools if selected(t.name, args)]
+
+
+def selected(name: str, args) -> bool:
+    """Whether ``--tools`` (comma-separated substrings; empty: all) selects ``name``."""
+    wanted = [w.strip().lower() for w in args.tools.split(",") if w.strip()]
+    return not wanted or any(w in name.lower() for w in wanted)
+
+
+def bench_size(size: int, manifest: Path, args, log) -> list[Tool]:
+    work = OUT_ROOT / f"issue-{size:03d}"
+    work.mkdir(parents=True, exist_ok=True)
+
+    # Probe: the natural print length, so the fitting run can ask for one page fewer.
+    probe = compositor_tool(
+        "probe", manifest, work / "probe", ["--variant", "print", "--no-preflight"], COLD
+    )
+    fit_pages = None
+    if selected("compositor print fit", args):
+        measure(probe, args.timeout, timed=True)
+        natural = max(probe.pages, default=0)
+        fit_pages = natural - 1 if natural > 1 else (size if probe.status != "ok" else None)
+        log(f"size {size}: compositor probe {probe.status}, {natural} pages")
+
+    tools = make_tools(manifest, work, size, fit_pages, args)
+    if not tools:
+        return tools
+    for _ in range(args.warmup):
+        for tool in tools:
+            if tool.status == "ok":
+                measure(tool, args.timeout, timed=False)
+    for run in range(args.runs):
+        shift = run % len(tools)
+        for tool in tools[shift:] + tools[:shift]:
+            if tool.status == "ok":
+                measure(tool, args.timeout, timed=True)
+        log(f"size {size}: round {run + 1}/{args.runs} done")
+    return tools
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def table(results: dict[int, list[Tool]]) -> tuple[str, list[str]]:
+    head = (
+        "| pages asked | tool | pages out | median s | min s | max s | ms/page | peak MB "
+        "| × Typst | × plain RL | runs |"
+    )
+    lines = [head, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    notes = []
+    for size, tools in results.items():
+        medians = {t.name: statistics.median(t.walls) for t in tools if t.walls}
+        typst = medians.get("Typst")
+        floor = medians.get("plain ReportLab")
+        for tool in tools:
+            if not tool.walls:
+                status = tool.status if tool.status != "ok" else "no runs"
+                lines.append(f"| {size} | {tool.name} | – | {status} | | | | | | | 0 |")
+                if tool.detail:
+                    notes.append(f"- {size} pages, {tool.name}: {status} ({tool.detail})")
+                continue
+            med = medians[tool.name]
+            pages = max(tool.pages)
+            shown = "+".join(str(p) for p in tool.pages)
+            cells = [
+                str(size),
+                tool.name,
+                shown,
+                fmt(med),
+                fmt(min(tool.walls)),
+                fmt(max(tool.walls)),
+                fmt(1000 * med / pages, 0),
+                fmt(statistics.median(tool.rss_mb), 0),
+                fmt(med / typst if typst else None),
+                fmt(med / floor if floor else None),
+                str(len(tool.walls)),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+            if tool.status != "ok":  # failed after some successful runs
+                notes.append(
+                    f"- {size} pages, {tool.name}: later run {tool.status} ({tool.detail})"
+                )
+    return "\n".join(lines), notes
+
+
+def version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def git_revision() -> str:
+    try:
+        rev = subprocess.run(
+            ["git", "-C", str(REPO), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return rev.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def environment(args, command: str) -> str:
+    dists = ["compositor", "reportlab", "rl_accel", "pyphen", "typst", "weasyprint"]
+    packages = ", ".join(f"{d} {version(d)}" for d in dists)
+    return (
+        f"`{command}`, {datetime.date.today().isoformat()}, commit {git_revision()}.\n\n"
+        f"Machine: {os.cpu_count()} CPUs, {platform.platform()}, Python "
+        f"{platform.python_version()}. Packages: {packages}.\n\n"
+        f"Whole processes, {args.runs} timed run(s) per tool after {args.warmup} warm-up "
+        "round(s), interleaved round-robin within each size. Median, min and max wall time; "
+        "median peak resident memory; ms/page = median / pages out (the larger file for "
+        "`both`); ratios are of medians. See bench/README.md for the columns.\n"
+    )
+
+
+def corpus_summary(folders: list[Path]) -> str:
+    rows = ["| pages asked | articles | words (approx.) | with photo |", "|---:|---:|---:|---:|"]
+    for folder in folders:
+        arts = sorted((folder / "articles").glob("*.md"))
+        texts = [a.read_text(encoding="utf-8") for a in arts]
+        words = sum(len(t.split("---", 2)[-1].split()) for t in texts)
+        photos = sum("\nimage:" in t for t in texts)
+        size = int(folder.name.split("-")[-1])
+        rows.append(f"| {size} | {len(arts)} | {words:,} | {photos} |")
+    return "\n".join(rows)
+
+
+def parse_args(argv: list[str] | None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=corpus.parse_sizes, default=list(corpus.DEFAULT_SIZES))
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per tool (default 5)")
+    ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--warmup", type=int, default=1, help="untimed rounds first (default 1)")
+    ap.add_argument(
+        "--weasyprint-max",
+        type=int,
+        default=None,
+        help="largest size WeasyPrint runs at (default: all; it needs ~80 s at 256 pages)",
+    )
+    ap.add_argument("--tools", default="", help="only tools whose name contains one of these")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds per process")
+    ap.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
+    return ap.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", default="4,16,64,256")
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
-    ap.add_argument("--weasyprint-max", type=int, default=16,
-                    help="largest size to run WeasyPrint on (it is slow)")
-    args = ap.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    subprocess.run([PY, str(HERE / "corpus.py"), "--sizes", args.sizes], check=True,
-                   capture_output=True)
-    rows = []
-    for size in sizes:
-        manifest = HERE / "corpus" / f"issue-{size:03d}" / "issue.yaml"
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp)
-            # Warm-up (also finds the natural page count to fit one page shorter).
-            subprocess.run([PY, "-m", "compositor", "build", str(manifest), "-q",
-                            "--variant", "print", "--no-preflight", "-o",
-                            str(out / "probe.pdf")], capture_output=True)
-            natural = pages_of(out / "probe.pdf") if (out / "probe.pdf").exists() else 0
-            fit = max(1, natural - 1) if natural > 1 else None
-            plan = tools(manifest, out, fit, size <= args.weasyprint_max)
-            results: dict[str, list[tuple[float, float]]] = {k: [] for k in plan}
-            errors: dict[str, str] = {}
-            for _ in range(args.runs):
-                for name, (cmd, env) in plan.items():
-                    wall, rss, err = timed(cmd, env)
-                    if err:
-                        errors[name] = err
-                    else:
-                        results[name].append((wall, rss))
-            pdfs = {"compositor print": "c-print.pdf", "plain ReportLab": "rl.pdf",
-                    "Typst": "typst.pdf", "WeasyPrint": "weasy.pdf",
-                    "compositor print fit": "fit.pdf"}
-            counts = {k: pages_of(out / v) for k, v in pdfs.items() if (out / v).exists()}
-        med = {k: statistics.median(w for w, _ in v) for k, v in results.items() if v}
-        for name, runs in results.items():
-            if not runs:
-                rows.append((size, name, None, None, None, None, None, None, None,
-                             errors.get(name, "")))
-                continue
-            walls = [w for w, _ in runs]
-            m = statistics.median(walls)
-            pages = counts.get(name, counts.get("compositor print", natural))
-            rows.append((size, name, m, min(walls), max(walls), max(r for _, r in runs),
-                         m / med["Typst"] if "Typst" in med else None,
-                         m / med["plain ReportLab"] if "plain ReportLab" in med else None,
-                         (m / pages * 1000) if pages else None, ""))
-        print(f"size {size}: done", file=sys.stderr)
-    lines = ["| size | tool | median s | min s | max s | peak MB | × Typst | × plain RL | "
-             "ms/page |", "|---|---|---|---|---|---|---|---|---|"]
-    def f(v: float | None, d: int = 2) -> str:
-        return f"{v:.{d}f}" if v is not None else "–"
+    args = parse_args(argv)
+    command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
 
-    for size, name, m, lo, hi, rss, rt, rr, pp, err in rows:
-        if m is None:
-            why = err.strip().splitlines()[-1] if err.strip() else "?"
-            lines.append(f"| {size} | {name} | failed: {why} | | | | | | |")
-            continue
-        lines.append(f"| {size} | {name} | {m:.2f} | {lo:.2f} | {hi:.2f} | {rss:.0f} | "
-                     f"{f(rt)} | {f(rr)} | {f(pp, 0)} |")
-    table = "\n".join(lines)
-    header = (f"# Benchmark results\n\n`python bench/run.py --sizes {args.sizes} --runs "
-              f"{args.runs}` on {os.cpu_count()} CPUs. Whole processes, interleaved; "
-              "median, min and max wall time; peak resident memory.\n\n")
-    args.out.write_text(header + table + "\n")
-    print(table)
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    folders = corpus.generate(args.sizes, corpus.DEFAULT_OUT, args.seed, log=log)
+    results = {}
+    for size, folder in zip(args.sizes, folders, strict=True):
+        results[size] = bench_size(size, folder / "issue.yaml", args, log)
+
+    body, notes = table(results)
+    report = [
+        "# Benchmark results",
+        "",
+        environment(args, command.strip()),
+        body,
+        "",
+    ]
+    if notes:
+        report += ["Not measured or failed:", "", *notes, ""]
+    report += [f"Corpus (seed {args.seed}):", "", corpus_summary(folders), ""]
+    text = "\n".join(report)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())
