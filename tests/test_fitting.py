@@ -174,10 +174,21 @@ def test_front_matter_pull_quote_is_set_and_can_be_left_out(tmp_path):
 def test_leading_is_the_last_lever(tmp_path, capsys):
     """Articles that may not be cut, a few lines over: only tighter leading can fit them."""
     manifest = write_issue(tmp_path, articles=6, boxes=False, photo=False)
-    write_article(tmp_path, "a5", "Last story", [prose(99, 2)])
     natural = tmp_path / "natural.pdf"
-    assert main(["build", str(manifest), "-q", "-o", str(natural)]) == 0
-    pages = len(PdfReader(natural).pages)
+
+    def natural_pages(sentences: int) -> int:
+        write_article(tmp_path, "a5", "Last story", [prose(99, sentences)])
+        assert main(["build", str(manifest), "-q", "-o", str(natural)]) == 0
+        return len(PdfReader(natural).pages)
+
+    # Lengthen the last story one sentence at a time until it just spills onto a new
+    # page: then the issue is only a few lines over.
+    first = natural_pages(1)
+    for sentences in range(2, 40):
+        pages = natural_pages(sentences)
+        if pages > first:
+            break
+    assert pages == first + 1
     out = tmp_path / "fit.pdf"
     assert main(["build", str(manifest), "-q", "--pages", str(pages - 1), "-o", str(out)]) == 0
     assert len(PdfReader(out).pages) == pages - 1

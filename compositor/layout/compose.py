@@ -36,7 +36,7 @@ from compositor.model.content import (
     Rule,
     Run,
 )
-from compositor.text.paragraph import Line, SetParagraph, Style, Typesetter
+from compositor.text.paragraph import NO_SPACING, Line, SetParagraph, Style, Typesetter
 
 BULLET = "\u2022"
 
@@ -115,7 +115,7 @@ class Composer:
         """Clickable areas over linked fragments (positions as set unjustified)."""
         if not any(f.href for f in line.frags):
             return []
-        tw, tc = line.spacing() if align == "justify" else (0.0, 0.0)
+        tw, tc, h = line.spacing() if align == "justify" else NO_SPACING
         out = []
         x = dx
         if align == "center":
@@ -123,7 +123,7 @@ class Composer:
         elif align == "right":
             x += line.measure - line.natural
         for f in line.frags:
-            w = f.width + f.text.count(" ") * tw + len(f.text) * tc
+            w = (f.width + f.text.count(" ") * tw + len(f.text) * tc) * h
             if f.href:
                 out.append(LinkPart(x, top, w, height, f.href))
             x += w

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from compositor import cache
@@ -44,6 +45,16 @@ class IssueLayout:
 _TYPESETTERS: dict[tuple, Typesetter] = {}
 
 
+@lru_cache(maxsize=1)
+def engine_version() -> str:
+    """A digest of the text engine's own code: paragraphs stored by another version of
+    the line breaker or hyphenation are never reused."""
+    import compositor.text as text_pkg
+
+    folder = Path(text_pkg.__file__).parent
+    return cache.key_for(*(p.read_bytes() for p in sorted(folder.glob("*.py"))))
+
+
 def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None,
                issue_path: Path | None = None) -> Typesetter:
     """One typesetter per layout and language, so repeated passes reuse set paragraphs;
@@ -54,7 +65,9 @@ def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None,
                         stretch=max(0.05, float(t["max_word_space"]) - 1.0),
                         shrink=max(0.0, 1.0 - float(t["min_word_space"])),
                         tracking=max(0.0, float(t["max_letter_spacing"])),
-                        tracking_shrink=max(0.0, float(t["min_letter_spacing"])))
+                        tracking_shrink=max(0.0, float(t["min_letter_spacing"])),
+                        scaling=max(0.0, float(t["max_glyph_scale"]) - 1.0),
+                        scaling_shrink=max(0.0, 1.0 - float(t["min_glyph_scale"])))
     key = (spec.source, str(spec.raw), settings, issue_path)
     ts = _TYPESETTERS.get(key)
     if ts is None:
@@ -63,7 +76,8 @@ def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None,
             # Reused by later builds of this issue only, with identical fonts and settings.
             fonts = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns)
                            for faces in spec.fonts.values() for p in faces.values())
-            ts.load_store(cache.key_for("paragraphs", 2, str(issue_path.resolve()), fonts,
+            ts.load_store(cache.key_for("paragraphs", engine_version(),
+                                        str(issue_path.resolve()), fonts,
                                         str(spec.raw["styles"]), str(spec.raw["text"]),
                                         settings))
     return ts

@@ -29,6 +29,7 @@ NUMBER_RANGES = {  # (section, key) -> allowed range, in points for lengths
     ("print", "bleed"): (0, 36), ("print", "mark_offset"): (0, 72),
     ("text", "max_word_space"): (1.0, 4.0), ("text", "min_word_space"): (0.3, 1.0),
     ("text", "max_letter_spacing"): (0.0, 0.2), ("text", "min_letter_spacing"): (0.0, 0.1),
+    ("text", "max_glyph_scale"): (1.0, 1.1), ("text", "min_glyph_scale"): (0.9, 1.0),
     ("fit", "min_words"): (20, 100000), ("fit", "min_photo"): (0.2, 1.0),
     ("fit", "min_leading"): (0, 100), ("article", "space_before"): (0, 10),
     ("article", "jump_lines"): (4, 1000), ("article", "jump_first"): (0, 1000),

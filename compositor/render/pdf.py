@@ -26,6 +26,7 @@ from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePa
 from compositor.layout.issue import IssueLayout
 from compositor.render.images import prepare
 from compositor.text.fonts import FontBook
+from compositor.text.paragraph import NO_SPACING
 
 # Binary streams: ASCII85 only makes files a quarter bigger and slower to write.
 rl_config.useA85 = 0
@@ -295,6 +296,7 @@ class _Painter:
         current_color = None
         current_ws = 0.0
         current_tc = 0.0
+        current_h = 1.0
         for x, y, part in texts:
             line = part.line
             lx = x + part.dx
@@ -302,7 +304,7 @@ class _Painter:
                 lx += (line.measure - line.natural) / 2
             elif part.align == "right":
                 lx += line.measure - line.natural
-            ws, tc = line.spacing() if part.align == "justify" else (0.0, 0.0)
+            ws, tc, h = line.spacing() if part.align == "justify" else NO_SPACING
             self.begin_mark(code, part.tag, marks, part)
             t.setTextOrigin(self.X(lx), self.Y(y + part.baseline))
             if ws != current_ws:
@@ -311,6 +313,9 @@ class _Painter:
             if tc != current_tc:
                 t.setCharSpace(tc)
                 current_tc = tc
+            if h != current_h:
+                t.setHorizScale(h * 100)
+                current_h = h
             for frag in line.frags:
                 face = self.fonts.face(frag.face)
                 if (face.name, frag.size) != current_font:

@@ -15,6 +15,10 @@ MIN_WORD = 6  # shorter words are never hyphenated
 @lru_cache(maxsize=16)
 def _dictionary(language: str) -> pyphen.Pyphen | None:
     code = language.replace("-", "_")
+    if code.lower() == "en":
+        # English without a region: the US patterns (TeX's standard ones) find many more
+        # break points than the British set, which misses words like peo-ple and some-one.
+        code = "en_US"
     found = pyphen.language_fallback(code) or pyphen.language_fallback(code.split("_")[0])
     if found is None and code.split("_")[0].lower() == "en":
         found = "en_US"
@@ -51,7 +55,14 @@ def _points(language: str, word: str) -> tuple[int, ...]:
     dic = _dictionary(language)
     if dic is None:
         return ()
-    return tuple(dic.positions(word))
+    points = tuple(dic.positions(word))
+    if not points and language.lower() == "en" and len(word) >= 8:
+        # English without a region: a long word the US patterns leave whole (compounds
+        # such as boathouse) is tried with the British ones.
+        other = _dictionary("en_GB")
+        if other is not None:
+            points = tuple(other.positions(word))
+    return points
 
 
 def hyphen_points(word: str, language: str) -> tuple[int, ...]:

@@ -202,6 +202,8 @@ def greedy_breaks(items: list[Item], widths: list[float]) -> list[Break]:
             it = items[i]
             if it.kind == BOX:
                 w += it.width
+                y += it.stretch
+                z += it.shrink
             elif it.kind == GLUE:
                 if i > start and items[i - 1].kind == BOX and (
                         w - z <= measure or last_ok is None):

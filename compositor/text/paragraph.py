@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from compositor import cache
 from compositor.model.content import Run
@@ -52,6 +53,18 @@ class Frag:
     href: str | None = None
 
 
+class Spacing(NamedTuple):
+    """How a justified line is filled: extra per word space and per glyph (points), and
+    the horizontal scale of the whole line (1.0 = as designed)."""
+
+    word: float
+    char: float
+    scale: float
+
+
+NO_SPACING = Spacing(0.0, 0.0, 1.0)
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     frags: tuple[Frag, ...]
@@ -59,49 +72,64 @@ class Line:
     spaces: int  # justifiable spaces
     measure: float  # target width
     indent: float
-    ratio: float  # how far spaces stretch (+) or shrink (-), 1.0 = to the limit
+    ratio: float  # how far the line stretches (+) or shrinks (-), 1.0 = to the limit
     hyphenated: bool
     justified: bool
-    space_stretch: float = 0.0  # what the spaces may stretch in total, in points
+    space: float = 0.0  # natural width of a word space in this line, in points
+    stretch: float = 0.0  # how far a word gap may grow, times `space`
+    shrink: float = 0.0  # how far a word gap may shrink, times `space`
     track: float = 0.0  # most letter spacing allowed per glyph, in points
-    glyphs: int = 0
-    space_shrink: float = 0.0  # what the spaces may shrink in total, in points
     track_shrink: float = 0.0  # most letter spacing taken away per glyph, in points
+    scale: float = 0.0  # most horizontal glyph scaling added, as a fraction
+    scale_shrink: float = 0.0  # most horizontal glyph scaling taken away, as a fraction
+    glyphs: int = 0
 
     @property
     def text(self) -> str:
         return "".join(f.text for f in self.frags)
 
-    def spacing(self) -> tuple[float, float]:
-        """(extra per word space, extra per glyph) that fill the line to its measure.
+    def spacing(self) -> Spacing:
+        """Word spacing, letter spacing and glyph scaling that fill the line to its measure.
 
-        Slack is shared between word spaces and letter spacing in proportion to what each
-        may give, the way InDesign's justification settings work, so that narrow columns
-        need neither gaping word spaces nor visible letter spacing.
+        The three share the slack in proportion to what each may give, the way
+        InDesign's justification settings work, with the word spaces' share reduced by
+        what letter spacing and scaling already add to each gap: at the limit the gap
+        between two words is exactly `1 + stretch` (or `1 - shrink`) times a space. So a
+        line within the limits never shows a gap beyond what the designer allowed, and
+        slack that word spaces alone would turn into holes is spread over the letters.
         """
         if not self.justified or not self.spaces:
-            return 0.0, 0.0
+            return NO_SPACING
         extra = self.measure - self.natural
-        tc = 0.0
-        if extra > 0 and self.track > 0 and self.glyphs:
-            tracking = self.track * self.glyphs
-            tc = min(self.track, extra * tracking / (tracking + self.space_stretch) / self.glyphs)
-        elif extra < 0 and self.track_shrink > 0 and self.glyphs:
-            tracking = self.track_shrink * self.glyphs
-            tc = max(-self.track_shrink,
-                     extra * tracking / (tracking + self.space_shrink) / self.glyphs)
-        return (extra - tc * self.glyphs) / self.spaces, tc
+        if extra >= 0:
+            room, track, scale = self.stretch * self.space, self.track, self.scale
+        else:
+            room, track, scale = -self.shrink * self.space, -self.track_shrink, \
+                -self.scale_shrink
+        # What each gap's own word space may give once letter spacing (on the letter
+        # before the gap and on the space itself) and scaling have taken their part.
+        word_room = room - 2 * track - self.space * scale
+        if abs(word_room) < 1e-9 or (word_room > 0) != (room > 0):
+            word_room = 0.0
+        capacity = self.spaces * word_room + (self.glyphs - 1) * track + self.natural * scale
+        ratio = min(1.0, extra / capacity) if capacity else 0.0
+        tc, h = ratio * track, 1.0 + ratio * scale
+        # The word spaces take the rest exactly; beyond the limits, only they grow on.
+        # PDF scales glyphs, letter and word spacing alike: h * (natural + tc's + tw's).
+        tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc) / self.spaces
+        return Spacing(tw, tc, h)
 
     def space_ratio(self) -> float:
-        """How far word spaces are stretched (+) or shrunk (-), as a fraction of what the
-        layout allows them: above 1.0 is looser, below -1.0 tighter than the designer's
-        max_word_space / min_word_space."""
-        if not self.justified or not self.spaces or not self.frags:
+        """How far the gaps between words are stretched (+) or shrunk (-), as a fraction
+        of what the layout allows: above 1.0 a gap is wider than max_word_space times a
+        space, below -1.0 narrower than min_word_space. The gap is what a reader sees:
+        the word space with letter spacing and scaling included."""
+        if not self.justified or not self.spaces or not self.frags or not self.space:
             return 0.0
-        tw, tc = self.spacing()
-        extra = tw + tc  # a reader measures the gap between words, letter spacing included
-        room = self.space_stretch if extra >= 0 else self.space_shrink
-        return extra / (room / self.spaces) if room else 0.0
+        tw, tc, h = self.spacing()
+        grow = (self.space + tw + 2 * tc) * h - self.space
+        room = self.stretch if grow >= 0 else self.shrink
+        return grow / (room * self.space) if room else 0.0
 
 
 @dataclass(frozen=True)
@@ -119,6 +147,8 @@ class Settings:
     shrink: float = 0.2
     tracking: float = 0.02  # most letter spacing added per glyph, in em
     tracking_shrink: float = 0.01  # most letter spacing removed per glyph, in em
+    scaling: float = 0.0  # most horizontal glyph scaling added, as a fraction (0.02 = 102%)
+    scaling_shrink: float = 0.0  # most taken away (0.02 = 98%)
 
 
 _WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
@@ -202,7 +232,6 @@ class Typesetter:
         missing: set[str] = set()
         hyph = hyphenate and settings.hyphenate and align == "justify"
         justify = align == "justify"
-        track_em = settings.tracking
         fonts = self.fonts
         if indent:
             items.append(Item(BOX, indent))
@@ -237,16 +266,23 @@ class Typesetter:
             if parts:
                 # Pieces must fit even on an indented or hanging first line.
                 self._word_items(parts, items, payload, measure - max(indent, hang[1]), hyph,
+                                 justify,
                                  missing)
             if sep == " ":
                 face, size = space_style[0], space_style[1]
-                f = fonts.face(face)
-                sw = f.width(" ", size)
-                # The word just set may also letter-space a little: its share rides on
-                # the space after it.
-                glyphs = sum(len(p[3]) for p in parts) * size if justify else 0.0
-                items.append(Item(GLUE, sw, sw * settings.stretch + glyphs * track_em,
-                                  sw * settings.shrink + glyphs * settings.tracking_shrink))
+                sw = fonts.face(face).width(" ", size)
+                if justify:
+                    # A word space gives its own stretch less what letter spacing (on the
+                    # letter before it and on the space) and scaling already add to the
+                    # gap, so a line at its limit shows gaps of exactly max_word_space.
+                    t, ts = settings.tracking * size, settings.tracking_shrink * size
+                    h, hs = settings.scaling, settings.scaling_shrink
+                    stretch = max(0.0, sw * settings.stretch - 2 * t - sw * h) + t + sw * h
+                    shrink = max(0.0, sw * settings.shrink - 2 * ts - sw * hs) + ts + sw * hs
+                else:
+                    # Ragged text is never squeezed: a line must fit as measured.
+                    stretch, shrink = sw * settings.stretch, 0.0
+                items.append(Item(GLUE, sw, stretch, shrink))
                 payload.append(space_style)
             elif sep == "\n":
                 items.append(Item(GLUE, 0.0, 100_000.0, 0.0))
@@ -314,15 +350,16 @@ class Typesetter:
         return self._fallbacks[key]
 
     def _word_items(self, parts, items: list[Item], payload: list[object], measure: float,
-                    hyph: bool, missing: set[str]) -> None:
+                    hyph: bool, justify: bool, missing: set[str]) -> None:
         """Boxes and break points of one word, cached: a newsletter repeats its words."""
-        key = (tuple(parts), round(measure, 2), hyph)
+        key = (tuple(parts), round(measure, 2), hyph, justify)
         hit = self._words.get(key)
         if hit is None:
             w_items: list[Item] = []
             w_payload: list[object] = []
             w_missing: set[str] = set()
-            self._word_items_uncached(parts, w_items, w_payload, measure, hyph, w_missing)
+            self._word_items_uncached(parts, w_items, w_payload, measure, hyph, justify,
+                                      w_missing)
             hit = (w_items, w_payload, frozenset(w_missing))
             if len(self._words) < 300_000:
                 self._words[key] = hit
@@ -332,7 +369,8 @@ class Typesetter:
             missing.update(hit[2])
 
     def _word_items_uncached(self, parts, items: list[Item], payload: list[object],
-                             measure: float, hyph: bool, missing: set[str]) -> None:
+                             measure: float, hyph: bool, justify: bool, missing: set[str]
+                             ) -> None:
         fonts = self.fonts
         for face, _size, _c, text, _h in parts:
             f = fonts.face(face)
@@ -356,7 +394,13 @@ class Typesetter:
             if width > measure:
                 self._emergency(frags, items, payload, measure)
             else:
-                items.append(Item(BOX, width))
+                # What the glyphs themselves may give in a justified line: letter spacing
+                # after each and horizontal scaling. Ragged lines are set as measured.
+                glyphs = sum(len(t) * sz for _f, sz, _c, t, _h in frags) if justify else 0.0
+                scale = width if justify else 0.0
+                st = self.settings
+                items.append(Item(BOX, width, glyphs * st.tracking + scale * st.scaling,
+                                  glyphs * st.tracking_shrink + scale * st.scaling_shrink))
                 payload.append(tuple(frags))
             if kind is not None and k < len(pieces) - 1:
                 fc, sz = frags[-1][0], frags[-1][1]
@@ -467,17 +511,17 @@ class Typesetter:
             natural = sum(f.width for f in out)
             last = k == len(breaks) - 1 or payload[brk.position] in ("\n", "ragged")
             justified = align == "justify" and not last
-            space_stretch = sum(fonts.face(f.face).width(" ", f.size) * f.text.count(" ")
-                                for f in out) * self.settings.stretch
-            glyphs = sum(len(f.text) for f in out)
-            track = (out[0].size * self.settings.tracking) if (out and justified) else 0.0
-            track_shrink = (out[0].size * self.settings.tracking_shrink) if (
-                out and justified) else 0.0
-            space_shrink = space_stretch / self.settings.stretch * self.settings.shrink if \
-                self.settings.stretch else 0.0
+            spaces_w = [fonts.face(f.face).width(" ", f.size) for f in out
+                        for _ in range(f.text.count(" "))]
+            size = out[0].size if out else 0.0
+            s = self.settings
+            on = 1.0 if justified else 0.0
             lines.append(Line(out, natural, spaces, measure - line_indent, line_indent,
-                              brk.ratio, brk.hyphenated, justified, space_stretch, track,
-                              glyphs, space_shrink, track_shrink))
+                              brk.ratio, brk.hyphenated, justified,
+                              sum(spaces_w) / len(spaces_w) if spaces_w else 0.0,
+                              s.stretch, s.shrink, on * size * s.tracking,
+                              on * size * s.tracking_shrink, on * s.scaling,
+                              on * s.scaling_shrink, sum(len(f.text) for f in out)))
             start = brk.position + 1
             while start < len(items) and items[start].kind in (GLUE, PENALTY) and \
                     payload[start] not in ("\n", "end"):
@@ -492,8 +536,8 @@ def _digest(key: tuple) -> str:
 def _encode(par: SetParagraph) -> list:
     lines = [[[[f.face, f.size, f.color, f.text, f.width, f.href] for f in ln.frags],
               ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
-              ln.justified, ln.space_stretch, ln.track, ln.glyphs, ln.space_shrink,
-              ln.track_shrink] for ln in par.lines]
+              ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
+              ln.scale, ln.scale_shrink, ln.glyphs] for ln in par.lines]
     return [lines, sorted(par.missing)]
 
 
