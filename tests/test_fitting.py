@@ -227,3 +227,32 @@ def test_article_opening_a_page_spans_title_and_photo(tmp_path):
 def contents_entries_of(pdf) -> dict[str, int]:
     from test_pdf_output import contents_entries
     return contents_entries(pdf.stream.name)
+
+
+def test_pull_quote_spans_two_columns_inside_its_article(tmp_path):
+    manifest = write_issue(tmp_path, articles=3, boxes=False, photo=False)
+    paras = [prose(500 + k, 6) for k in range(10)]
+    paras.insert(4, "> [!pullquote] Nobody checks the tide table twice until the day it "
+                    "matters.")
+    write_article(tmp_path, "a1", "Story 1: news from the river", paras)
+    out = tmp_path / "out.pdf"
+    assert main(["build", str(manifest), "-q", "--variant", "print", "-o", str(out)]) == 0
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            quote = [c for c in page.chars if 12 < c["size"] < 14]
+            if quote:
+                break
+        body = [c for c in page.chars if abs(c["size"] - 9.4) < 0.05]
+    text = "".join(c["text"] for c in quote)
+    assert "Nobody checks the tide table" in text
+    left, right = min(c["x0"] for c in quote), max(c["x1"] for c in quote)
+    top, bottom = min(c["top"] for c in quote), max(c["bottom"] for c in quote)
+    column = (page.width - 2 * 40) / 3
+    assert right - left > column * 1.2, "the quote runs across a gutter"
+    # Body text above and below the quote in each column it crosses.
+    for x0, x1 in ((left, left + column * 0.8), (right - column * 0.8, right)):
+        inside = [c for c in body if x0 <= c["x0"] <= x1]
+        assert any(c["bottom"] < top for c in inside), (x0, x1)
+        assert any(c["top"] > bottom for c in inside), (x0, x1)
+    # No text runs through the quote.
+    assert not [c for c in body if top - 2 < c["top"] < bottom + 2 and left < c["x0"] < right]

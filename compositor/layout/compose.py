@@ -270,7 +270,21 @@ class Composer:
                 after_heading = False
             elif isinstance(block, Quote):
                 if block.pull:
-                    out.append(self.pullquote(block, index, source, width))
+                    el = self.new_element()
+                    quote = self.pullquote(block, index, source, width, el)
+                    cols = min(int(self.spec.section("article")["pullquote_columns"]),
+                               self.spec.columns)
+                    if cols > 1 and dx == 0 and abs(width - self.width) < 0.01:
+                        # Set across columns where the page allows (layout/floats.py
+                        # decides); the anchor marks its place in the text.
+                        wide = self.pullquote(block, index, source,
+                                              cols * self.width + (cols - 1) * self.spec.gutter,
+                                              el)
+                        out.append(Chunk(0.0, (), article=index, kind="float",
+                                         meta={"float": el, "wide": wide, "inline": quote,
+                                               "columns": cols}))
+                    else:
+                        out.append(quote)
                 else:
                     out.append(space(self.L / 2, index))
                     el = self.container("BlockQuote", parent)
@@ -403,20 +417,25 @@ class Composer:
                 out[first] = Chunk(c.height, (mk, *c.parts), c.keep_before, c.discard, c.anchor,
                                    c.article, c.kind, c.lines, c.meta)
 
-    def pullquote(self, block: Quote, index: int | None, source: str, width: float) -> Chunk:
+    def pullquote(self, block: Quote, index: int | None, source: str, width: float,
+                  el: int) -> Chunk:
         st = style_of(self.spec, "pullquote")
         runs: list[Run] = []
         for b in block.blocks:
             if isinstance(b, Paragraph):
                 runs.extend(b.runs)
-        el = self.new_element()
-        text = tuple(runs)
-        parts: list[Part] = [RulePart(0, self.L * 0.5, width, 1.2, "accent")]
-        lines = self.set(text, st, width - 8, source, "left").lines
-        p, y = self.lines_parts(lines, st, 4, self.L * 0.9, "left", Tag("BlockQuote", el))
+        lines = self.set(tuple(runs), st, width - 8, source, "left").lines
+        # Rules above and below, half a line clear of the text around; what rounding up
+        # to whole grid lines adds is shared above and below, so the quote sits centred.
+        natural = self.L * 1.7 + len(lines) * st.leading
+        height = self.grid(natural)
+        pad = (height - natural) / 2
+        parts: list[Part] = [RulePart(0, pad + self.L * 0.5, width, 1.2, "accent")]
+        p, y = self.lines_parts(lines, st, 4, pad + self.L * 0.9, "left",
+                                Tag("BlockQuote", el))
         parts += p
         parts.append(RulePart(0, y + self.L * 0.3, width, 1.2, "accent"))
-        return Chunk(self.grid(y + self.L * 0.8), tuple(parts), article=index, kind="figure")
+        return Chunk(height, tuple(parts), article=index, kind="figure")
 
     def jump(self, chunks: list[Chunk], index: int, article: Article, lines: int
              ) -> tuple[list[Chunk], list[Chunk]]:

@@ -10,6 +10,15 @@ from compositor import cache
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.chunks import Chunk, LinkPart, Part, RectPart, RulePart, TextPart
 from compositor.layout.compose import Composer, PageRef
+from compositor.layout.floats import (
+    FloatSpot,
+    holes,
+    misplaced,
+    place_quotes,
+    settle,
+    spots,
+    with_inline,
+)
 from compositor.layout.flow import Placed
 from compositor.layout.furniture import footer, masthead
 from compositor.layout.pages import FlowResult, PagePlan, Reserve, balance_last_page, run_flow
@@ -234,26 +243,43 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     # Articles that open a page put their title (and photo) above that page's columns;
     # which page that is depends on the flow before it, so settle that first.
     feature_pages: dict[int, int] = {}
-    for _ in range(6):
-        plan.bands = {page: features[i][0].height for i, page in feature_pages.items()}
-        plan.reserves = reserves({})
-        result = run_flow(chunks, plan)
-        pages = max(result.pages, 1)
-        for _ in range(8):
-            plan.reserves = reserves(box_pages_for(pages))
+    float_articles = {c.meta["float"]: c.article for c in chunks if c.kind == "float"}
+    inline: set[int] = set()  # spanning pull quotes set within their column instead
+    all_chunks = chunks
+    for attempt in range(4):
+        if attempt == 3:
+            inline = set(float_articles)  # give up spanning: every quote in its column
+        chunks = with_inline(all_chunks, inline)
+        found: dict[int, FloatSpot | None] = {}
+        settled = False
+        for _ in range(10):
+            plan.bands = {page: features[i][0].height for i, page in feature_pages.items()}
+            plan.holes = holes(found)
+            plan.reserves = reserves({})
             result = run_flow(chunks, plan)
-            # Consistent once the text ends on or before the page the boxes were reserved
-            # on (reserving space only ever pushes text on: this settles in a few passes).
-            if result.pages <= pages:
+            pages = max(result.pages, 1)
+            for _ in range(8):
+                plan.reserves = reserves(box_pages_for(pages))
+                result = run_flow(chunks, plan)
+                # Consistent once the text ends on or before the page the boxes were
+                # reserved on (reserving space only ever pushes text on: this settles in a
+                # few passes).
+                if result.pages <= pages:
+                    break
+                pages = result.pages
+            pages_found = {p.chunk.meta["feature"]: p.page for p in result.placed
+                           if p.chunk.kind == "pagebreak"}
+            spots_found = settle(found, spots(result, plan, inline), gap)
+            if pages_found == feature_pages and spots_found == found:
+                settled = True
                 break
-            pages = result.pages
-        found = {p.chunk.meta["feature"]: p.page for p in result.placed
-                 if p.chunk.kind == "pagebreak"}
-        if found == feature_pages:
+            feature_pages, found = pages_found, spots_found
+        pages = max(pages, max((p for p in box_pages_for(pages)), default=1), min_pages)
+        result = balance_last_page(chunks, plan, result)
+        bad = misplaced(result.placed, found, float_articles, gap) if settled else set(found)
+        if not bad:
             break
-        feature_pages = found
-    pages = max(pages, max((p for p in box_pages_for(pages)), default=1), min_pages)
-    result = balance_last_page(chunks, plan, result)
+        inline |= bad
     too_tall = []
     for p in result.forced:
         where = (issue.articles[p.chunk.article].where if p.chunk.article is not None
@@ -279,6 +305,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         if p.chunk.anchor and p.chunk.anchor not in anchors:
             anchors[p.chunk.anchor] = p.page
             anchor_y[p.chunk.anchor] = p.y
+    place_quotes(out, found, plan)
     for page in out:
         page.placed = [replace(p, chunk=resolve_refs(p.chunk, anchors, comp))
                        if any(isinstance(x, PageRef) for x in p.chunk.parts) else p
@@ -361,8 +388,15 @@ def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:
             top = max(cols[c][0], cols[c + 1][0])
             bottom = min(cols[c][1], cols[c + 1][1])
             x = next(p.x for p in page.placed if p.column == c + 1) - spec.gutter / 2
-            if bottom - top > 20:
-                rules.append(RulePart(x, top, bottom - top, 0.4, "rule", vertical=True))
+            # A pull quote across this gutter interrupts the rule.
+            cuts = sorted((p.y, p.y + p.chunk.height) for p in page.placed
+                          if "span" in p.chunk.meta
+                          and p.chunk.meta["span"][0] <= c < sum(p.chunk.meta["span"]) - 1)
+            for cut_top, cut_bottom in [*cuts, (bottom, bottom)]:
+                if min(cut_top, bottom) - top > 20:
+                    rules.append(RulePart(x, top, min(cut_top, bottom) - top, 0.4, "rule",
+                                          vertical=True))
+                top = max(top, cut_bottom)
     return rules
 
 

@@ -27,6 +27,9 @@ class PagePlan:
     gap: float  # one body line
     reserves: dict[int, Reserve] = field(default_factory=dict)
     bands: dict[int, float] = field(default_factory=dict)  # page -> spanning title band
+    # page -> (column, top, height): space cut out of a column's middle (a pull quote
+    # across columns); the text flows above it, then below it
+    holes: dict[int, tuple[tuple[int, float, float], ...]] = field(default_factory=dict)
 
     def content_box(self, page: int) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) of the type area, mirrored for left-hand pages."""
@@ -66,8 +69,28 @@ class PagePlan:
             if cap is not None:
                 limit = cap[c] if isinstance(cap, tuple) else cap
                 b = min(b, top + limit)
-            out.append(Slot(page, c, self.column_x(page, c), t, max(t, b), s.column_width))
+            x = self.column_x(page, c)
+            for seg_top, seg_bottom in self._segments(page, c, t, b):
+                out.append(Slot(page, c, x, seg_top, max(seg_top, seg_bottom), s.column_width))
         return out
+
+    def _segments(self, page: int, column: int, top: float, bottom: float
+                  ) -> list[tuple[float, float]]:
+        segments = [(top, bottom)]
+        for col, y, height in sorted(self.holes.get(page, ())):
+            if col != column:
+                continue
+            cut = []
+            for t, b in segments:
+                if y >= b or y + height <= t:
+                    cut.append((t, b))
+                    continue
+                if y > t:
+                    cut.append((t, y))
+                if y + height < b:
+                    cut.append((y + height, b))
+            segments = cut
+        return segments or [(top, top)]
 
     def full_height(self, page: int) -> float:
         _, top, _, bottom = self.content_box(page)

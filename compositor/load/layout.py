@@ -33,7 +33,8 @@ NUMBER_RANGES = {  # (section, key) -> allowed range, in points for lengths
     ("fit", "min_words"): (20, 100000), ("fit", "min_photo"): (0.2, 1.0),
     ("fit", "min_leading"): (0, 100), ("article", "space_before"): (0, 10),
     ("article", "jump_lines"): (4, 1000), ("article", "jump_first"): (0, 1000),
-    ("article", "lead_photo_columns"): (1, 6), ("masthead", "height"): (36, 600),
+    ("article", "lead_photo_columns"): (1, 6), ("article", "pullquote_columns"): (1, 6),
+    ("masthead", "height"): (36, 600),
 }
 FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
 PAGE_SIZES = {  # points
