@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 
 import pdfplumber
 import pikepdf
+import pytest
 from conftest import SAMPLE
 
 from compositor.cli import main
@@ -69,10 +70,17 @@ def word_gap_ratios(pdf_path, body_size: float) -> list[float]:
     return ratios
 
 
-def test_word_gaps_read_back_match_the_fit_report(tmp_path):
-    out, report = tmp_path / "sample.pdf", tmp_path / "report.json"
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sample")
+    out, report = folder / "sample.pdf", folder / "report.json"
     assert main(["build", str(SAMPLE), "-q", "--variant", "print", "--no-preflight",
                  "-o", str(out), "--report", str(report)]) == 0
+    return out, report
+
+
+def test_word_gaps_read_back_match_the_fit_report(sample):
+    out, report = sample
     counts = json.loads(report.read_text())["counts"]
     ratios = word_gap_ratios(out, 9.4)
     assert len(ratios) > 300  # the sample's body text, read back
@@ -88,3 +96,52 @@ def test_word_gaps_read_back_match_the_fit_report(tmp_path):
     # The typical line is set close to normal word spacing.
     assert abs(statistics.median(ratios)) < 0.15
 
+
+
+def test_no_line_runs_past_its_column(sample):
+    """Every body line ends at or before the right edge of its column (last lines and
+    lines the breaker squeezed included)."""
+    with pdfplumber.open(sample[0]) as pdf:
+        for page in pdf.pages:
+            words = [w for w in page.extract_words(extra_attrs=["size"])
+                     if abs(w["size"] - 9.4) < 0.05]
+            edges = [x for x, _ in Counter(round(w["x1"], 1) for w in words).most_common(3)]
+            for w in words:
+                over = [w["x1"] - e for e in edges if 0.25 < w["x1"] - e < 12]
+                assert not over, (page.page_number, w["text"], over)
+
+
+def test_titles_are_balanced(sample):
+    """A title on several lines has lines of similar length, not one word left alone."""
+    checked = 0
+    with pdfplumber.open(sample[0]) as pdf:
+        for page in pdf.pages:
+            rows = defaultdict(list)  # top -> chars of title lines side by side
+            for ch in page.chars:
+                if 14 <= ch["size"] < 30 and "Bold" in ch["fontname"]:
+                    rows[round(ch["top"])].append(ch)
+            lines = []  # (column, top, width) of each title line
+            for top, chars in rows.items():
+                chars.sort(key=lambda c: c["x0"])
+                segment = [chars[0]]
+                for ch in [*chars[1:], None]:
+                    if ch is None or ch["x0"] - segment[-1]["x1"] > 10:
+                        x0 = segment[0]["x0"]
+                        lines.append((int(x0 // 170), top, segment[-1]["x1"] - x0))
+                        segment = []
+                    if ch is not None:
+                        segment.append(ch)
+            lines.sort()
+            blocks: list[list[tuple[int, int, float]]] = []
+            for line in lines:
+                prev = blocks[-1][-1] if blocks else None
+                if prev and prev[0] == line[0] and line[1] - prev[1] < 22:
+                    blocks[-1].append(line)
+                else:
+                    blocks.append([line])
+            for block in blocks:
+                if len(block) > 1:
+                    checked += 1
+                    widths = [w for _, _, w in block]
+                    assert widths[-1] > 0.45 * max(widths), block
+    assert checked >= 4

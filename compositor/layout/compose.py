@@ -89,6 +89,23 @@ class Composer:
             self.missing.setdefault(source, set()).update(result.missing)
         return result
 
+    def set_balanced(self, runs: tuple[Run, ...], style: Style, measure: float, source: str
+                     ) -> SetParagraph:
+        """Ragged display lines of even length: the narrowest measure that still takes no
+        more lines, so a title never leaves one word alone on its last line."""
+        result = self.set(runs, style, measure, source, "left")
+        n = len(result.lines)
+        if n < 2:
+            return result
+        lo, hi = measure * 0.5, measure
+        for _ in range(7):  # to within 1 % of the measure
+            mid = (lo + hi) / 2
+            if len(self.set(runs, style, mid, source, "left").lines) <= n:
+                hi = mid
+            else:
+                lo = mid
+        return self.set(runs, style, hi, source, "left")
+
     def grid(self, height: float) -> float:
         """Round a height up to whole body lines."""
         return math.ceil(height / self.L - 1e-6) * self.L
@@ -152,7 +169,7 @@ class Composer:
                 parts.append(RulePart(0, top * 0.45, width, 0.6, "rule"))
         st = style_of(spec, title_style)
         el = self.new_element()
-        title = self.set((Run(article.title, href=article.url),), st, width, source, "left")
+        title = self.set_balanced((Run(article.title, href=article.url),), st, width, source)
         p, y = self.lines_parts(title.lines, st, 0, top, "left", Tag("H1", el))
         parts += p
         by = self.byline_text(article)
@@ -256,7 +273,7 @@ class Composer:
                     out.append(space(self.L, index))
                 st = style_of(self.spec, "subhead" if block.level == 2 else "subhead3")
                 el = self.new_element()
-                lines = self.set(block.runs, st, width, source, "left").lines
+                lines = self.set_balanced(block.runs, st, width, source).lines
                 for k, line in enumerate(lines):
                     p, _ = self.lines_parts((line,), st, dx, 0, "left",
                                             Tag(f"H{block.level}", el, parent))
@@ -424,7 +441,7 @@ class Composer:
         for b in block.blocks:
             if isinstance(b, Paragraph):
                 runs.extend(b.runs)
-        lines = self.set(tuple(runs), st, width - 8, source, "left").lines
+        lines = self.set_balanced(tuple(runs), st, width - 8, source).lines
         # Rules above and below, half a line clear of the text around; what rounding up
         # to whole grid lines adds is shared above and below, so the quote sits centred.
         natural = self.L * 1.7 + len(lines) * st.leading

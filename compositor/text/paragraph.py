@@ -510,7 +510,10 @@ class Typesetter:
             # A line never starts or ends with a justifiable space.
             natural = sum(f.width for f in out)
             last = k == len(breaks) - 1 or payload[brk.position] in ("\n", "ragged")
-            justified = align == "justify" and not last
+            # A last line is set as it falls, unless the breaker chose to squeeze it: then
+            # it is justified to the measure like the others, never left overflowing.
+            justified = align == "justify" and (not last or natural > measure - line_indent
+                                                + 0.01)
             spaces_w = [fonts.face(f.face).width(" ", f.size) for f in out
                         for _ in range(f.text.count(" "))]
             size = out[0].size if out else 0.0
