@@ -11,11 +11,10 @@ from compositor.errors import Location, UserError
 EXIT_OK, EXIT_USER = 0, 1
 
 
-def _print_diagnostics(report, strict: bool, quiet: bool = False) -> bool:
-    """Print warnings (and notes, unless quiet); True when they must fail the run
-    (--strict)."""
+def _print_diagnostics(report, strict: bool) -> bool:
+    """Print warnings; True when they must fail the run (--strict)."""
     for d in report.diagnostics:
-        if d.severity == "warning" or (d.severity == "note" and not quiet):
+        if d.severity != "error":
             print(d, file=sys.stderr)
     return strict and bool(report.warnings)
 
@@ -59,7 +58,7 @@ def build_command(args: argparse.Namespace) -> int:
                                encoding="utf-8")
     if not args.quiet:
         print(format_report(report))
-    if _print_diagnostics(loaded.report, args.strict, args.quiet):
+    if _print_diagnostics(loaded.report, args.strict):
         print("warnings are errors with --strict; nothing was written", file=sys.stderr)
         return EXIT_USER
     if args.output is not None and args.output.is_dir():
