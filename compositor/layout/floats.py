@@ -47,10 +47,7 @@ def spots(result: FlowResult, plan: PagePlan, inline: set[int]) -> dict[int, Flo
             continue
         n = min(meta["columns"], cols)
         first = p.column if p.column + n <= cols else cols - n
-        saved = plan.holes
-        plan.holes = {}  # the columns as they would be without any quote
-        slots = [s for s in plan.slots(p.page) if first <= s.column < first + n]
-        plan.holes = saved
+        slots = [s for s in plan.slots(p.page, holes=False) if first <= s.column < first + n]
         top = max(s.top for s in slots)
         bottom = min(s.bottom for s in slots)
         height = meta["wide"].height

@@ -49,8 +49,10 @@ class PagePlan:
         s = self.spec
         return self.content_box(page)[0] + column * (s.column_width + s.gutter)
 
-    def slots(self, page: int, cap: float | tuple[float, ...] | None = None) -> list[Slot]:
-        """The columns of a page; `cap` limits their height (one value, or one per column)."""
+    def slots(self, page: int, cap: float | tuple[float, ...] | None = None,
+              holes: bool = True) -> list[Slot]:
+        """The columns of a page; `cap` limits their height (one value, or one per column);
+        with `holes` False, whole columns as if no pull quote were cut out of them."""
         s = self.spec
         _, _, _, bottom = self.content_box(page)
         top = self.columns_top(page)
@@ -70,7 +72,7 @@ class PagePlan:
                 limit = cap[c] if isinstance(cap, tuple) else cap
                 b = min(b, top + limit)
             x = self.column_x(page, c)
-            for seg_top, seg_bottom in self._segments(page, c, t, b):
+            for seg_top, seg_bottom in (self._segments(page, c, t, b) if holes else [(t, b)]):
                 out.append(Slot(page, c, x, seg_top, max(seg_top, seg_bottom), s.column_width))
         return out
 
