@@ -65,6 +65,14 @@ class Spacing(NamedTuple):
 NO_SPACING = Spacing(0.0, 0.0, 1.0)
 
 
+def word_space_give(space: float, gap_room: float, track: float, scale: float) -> float:
+    """What a word space itself may stretch (or shrink) when a gap may change by
+    `gap_room` in all: letter spacing adds to the gap twice (after the letter before it
+    and after the space) and scaling widens the space too. Used both by the line breaker's
+    items and by Line.spacing, which must agree."""
+    return max(0.0, gap_room - 2 * track - space * scale)
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     frags: tuple[Frag, ...]
@@ -108,9 +116,9 @@ class Line:
                 -self.scale_shrink
         # What each gap's own word space may give once letter spacing (on the letter
         # before the gap and on the space itself) and scaling have taken their part.
-        word_room = room - 2 * track - self.space * scale
-        if abs(word_room) < 1e-9 or (word_room > 0) != (room > 0):
-            word_room = 0.0
+        sign = 1.0 if room >= 0 else -1.0
+        word_room = sign * word_space_give(self.space, sign * room, sign * track,
+                                           sign * scale)
         capacity = self.spaces * word_room + (self.glyphs - 1) * track + self.natural * scale
         ratio = min(1.0, extra / capacity) if capacity else 0.0
         tc, h = ratio * track, 1.0 + ratio * scale
@@ -277,8 +285,8 @@ class Typesetter:
                     # gap, so a line at its limit shows gaps of exactly max_word_space.
                     t, ts = settings.tracking * size, settings.tracking_shrink * size
                     h, hs = settings.scaling, settings.scaling_shrink
-                    stretch = max(0.0, sw * settings.stretch - 2 * t - sw * h) + t + sw * h
-                    shrink = max(0.0, sw * settings.shrink - 2 * ts - sw * hs) + ts + sw * hs
+                    stretch = word_space_give(sw, sw * settings.stretch, t, h) + t + sw * h
+                    shrink = word_space_give(sw, sw * settings.shrink, ts, hs) + ts + sw * hs
                 else:
                     # Ragged text is never squeezed: a line must fit as measured.
                     stretch, shrink = sw * settings.stretch, 0.0
