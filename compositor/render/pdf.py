@@ -20,6 +20,7 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePart, TextPart
@@ -27,6 +28,7 @@ from compositor.layout.issue import IssueLayout
 from compositor.render.images import prepare
 from compositor.text.fonts import FontBook
 from compositor.text.paragraph import NO_SPACING
+from compositor.text.shaping import Shaper
 
 # Binary streams: ASCII85 only makes files a quarter bigger and slower to write.
 rl_config.useA85 = 0
@@ -288,6 +290,14 @@ class _Painter:
                             self.Y(y + p.dy + p.height), p.width, p.height)
         self.end_mark(code, p.tag)
 
+    def glyphs(self, face, frag):
+        """A right-to-left run as HarfBuzz shaped it, word by word, in visual order; word
+        spaces stay spaces so justification (word spacing) applies to them."""
+        shaper = Shaper.for_path(face.path)
+        words = frag.text.split(" ")
+        return pdfmetrics.getFont(face.name).glyph_string(
+            [shaper.word(w)[0] if w else () for w in reversed(words)])
+
     def text(self, texts: list[tuple[float, float, TextPart]], marks: list) -> None:
         canv = self.canv
         t = canv.beginText()
@@ -324,7 +334,15 @@ class _Painter:
                 if frag.color != current_color:
                     self.fill(frag.color, t)
                     current_color = frag.color
-                t.textOut(frag.text)
+                if frag.rtl:
+                    shaped = self.glyphs(face, frag)
+                    if shaped.__shapeData__ and shaped.__shapeData__[0].y_offset:
+                        # ReportLab sets the rise only after an operator of the run
+                        # (it looks at the last one): make the font selection that.
+                        t._curSubset = -1
+                    t.textOut(shaped)
+                else:
+                    t.textOut(frag.text)
             self.end_mark(code, part.tag)
         canv.drawText(t)
 
