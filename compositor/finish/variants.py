@@ -100,7 +100,10 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
         for variant, path in outputs.items():
             if variant == "print-saddle":
                 from compositor.finish.impose import impose_saddle
-                data, blanks = impose_saddle(print_data)
+                from compositor.load.locale import right_to_left
+                rtl = right_to_left(layout.spec.section("page")["direction"],
+                                    layout.issue.language)
+                data, blanks = impose_saddle(print_data, right_bound=rtl)
                 if blanks:
                     print(f"{path}: warning: {blanks} blank page(s) added to make "
                           f"{len(layout.pages) + blanks} pages, a multiple of 4 for "
@@ -118,7 +121,9 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                                    str(p["output_condition"]))
                 print_data = data
             else:
-                data = finish_web(data, record, layout.issue.language)
+                from compositor.load.locale import right_to_left
+                data = finish_web(data, record, layout.issue.language, right_to_left(
+                    layout.spec.section("page")["direction"], layout.issue.language))
             tmp = _write_temporary(path, data)
             staged[variant] = (tmp, path)
             timings.mark(f"finish {variant}")

@@ -165,7 +165,7 @@ class Composer:
             bits.append(self.labels.by.format(name=article.byline))
         if article.date:
             bits.append(format_date(article.date, self.language, self.calendar, self.numerals))
-        return "  \u00b7  ".join(bits)
+        return self.labels.byline_sep.join(bits)
 
     def head(self, article: Article, index: int, width: float, title_style: str,
              with_space: bool) -> Chunk:

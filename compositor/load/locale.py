@@ -16,6 +16,9 @@ _AUTO_NUMERALS = {"fa": "persian", "ar": "arabic", "ur": "persian"}
 
 @dataclass(frozen=True)
 class Labels:
+    """Words compositor adds to the page. Right-to-left editions separate byline and
+    date with a dash: a middle dot beside Persian digits reads as a zero (۰)."""
+
     by: str = "by {name}"
     continued_on: str = "Continued on page {page}"
     continued_from: str = "Continued from page {page}"
@@ -24,15 +27,16 @@ class Labels:
     volume: str = "Volume {n}"
     number: str = "Number {n}"
     list_sep: str = ", "
+    byline_sep: str = "  \u00b7  "
 
 
 _LABELS = {
     "fa": Labels("نوشتهٔ {name}", "ادامه در صفحهٔ {page}", "ادامه از صفحهٔ {page}",
                  "متن کامل مطلب: ", "\u2026 و {n} مطلب دیگر: نشانک‌ها را ببینید",
-                 "دورهٔ {n}", "شمارهٔ {n}", "، "),
+                 "دورهٔ {n}", "شمارهٔ {n}", "، ", "  \u2013  "),
     "ar": Labels("بقلم {name}", "تتمة في الصفحة {page}", "تابع من الصفحة {page}",
                  "اقرأ المقال كاملًا: ", "\u2026 و{n} مقالات أخرى: انظر العلامات المرجعية",
-                 "المجلد {n}", "العدد {n}", "، "),
+                 "المجلد {n}", "العدد {n}", "، ", "  \u2013  "),
 }
 
 

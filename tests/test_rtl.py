@@ -1,0 +1,297 @@
+"""Right-to-left editions: the Persian sample read back from its PDFs.
+
+pdfplumber gives words in visual order, letters left to right; an Arabic-script word
+read right to left (its characters reversed) is the word as typed. Digits and Latin
+words inside Persian text run left to right and are compared as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pytest
+from fontTools.ttLib import TTFont
+
+from compositor.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+ISSUES = ROOT / "issues"
+SAMPLE = "harbor-light-fa-1402-05"
+ARABIC = re.compile("[\u0621-\u064a\u0671-\u06d3]")  # letters, not digits
+
+
+def logical(word: str) -> str:
+    return word[::-1] if ARABIC.search(word) else word
+
+
+MM = 72 / 25.4
+
+
+def column(page, k: int) -> tuple[float, float]:
+    """x range of column k (0 = leftmost) of the sample's 3-column A4 layout."""
+    width = (page.width - 28 * MM - 10 * MM) / 3
+    left = 14 * MM + k * (width + 5 * MM)
+    return left - 1, left + width + 1
+
+
+def lines_of(page, span: tuple[float, float] | None = None) -> list[list[dict]]:
+    """Lines (chars grouped by baseline) in the given x range, top to bottom; each line
+    is a list of words (dicts with text and x0/x1) in reading order, right to left."""
+    x0, x1 = span or (0, page.width)
+    rows: dict[float, list[dict]] = {}
+    for c in page.chars:
+        if x0 <= (c["x0"] + c["x1"]) / 2 <= x1:
+            rows.setdefault(round(c["matrix"][5], 1), []).append(c)
+    out = []
+    for _, chars in sorted(rows.items(), key=lambda kv: -kv[0]):
+        chars.sort(key=lambda c: c["x0"])
+        words, cur = [], []
+        for k, c in enumerate(chars + [None]):
+            gap = c is not None and k and c["x0"] - chars[k - 1]["x1"] > 2.0
+            if gap and cur:  # separately placed text (a page number) is a word of its own
+                words.append({"text": "".join(ch["text"] for ch in cur),
+                              "x0": cur[0]["x0"], "x1": cur[-1]["x1"]})
+                cur = []
+            if c is None or c["text"] == " ":
+                if cur:
+                    words.append({"text": "".join(ch["text"] for ch in cur),
+                                  "x0": cur[0]["x0"], "x1": cur[-1]["x1"]})
+                cur = []
+            else:
+                cur.append(c)
+        out.append(words[::-1])
+    return out
+
+
+def line_text(line: list[dict]) -> str:
+    return " ".join(logical(w["text"]) for w in line)
+
+
+@pytest.fixture(scope="module")
+def persian(tmp_path_factory) -> dict[str, Path]:
+    import os
+    os.environ["SOURCE_DATE_EPOCH"] = "1690000000"  # as the function-scoped fixture sets it
+    root = tmp_path_factory.mktemp("fa")
+    shutil.copytree(ISSUES / SAMPLE, root / SAMPLE, ignore=shutil.ignore_patterns("build"))
+    for name in ("harbor-light-fa.yaml", "harbor-light-fa-layout.yaml"):
+        shutil.copy(ISSUES / name, root / name)
+    shutil.copytree(ISSUES / "assets", root / "assets")
+    manifest = root / SAMPLE / "issue.yaml"
+    assert main(["build", str(manifest), "-q", "--impose", "saddle"]) == 0
+    out = root / SAMPLE / "build"
+    return {"manifest": manifest, "web": out / f"{SAMPLE}-web.pdf",
+            "print": out / f"{SAMPLE}-print.pdf", "saddle": out / f"{SAMPLE}-print-saddle.pdf"}
+
+
+def test_first_column_is_on_the_right_and_text_flows_leftwards(persian):
+    with pdfplumber.open(persian["web"]) as pdf:
+        page = pdf.pages[0]
+        words = {logical(w["text"]): w for w in page.extract_words()}
+        # The lead article opens in the right-hand column and goes on in the next one
+        # to its left ("سپاس از داوطلبان" is its subhead, further on in the text).
+        opening = words["پاروزن"]
+        later = words["داوطلبان"]
+        assert opening["x0"] > page.width * 0.62
+        assert later["x1"] < opening["x0"]
+        assert later["x0"] > page.width * 0.3
+
+
+def test_words_of_a_line_run_right_to_left_in_typed_order(persian):
+    with pdfplumber.open(persian["web"]) as pdf:
+        page = pdf.pages[0]
+        text = [line_text(ln) for ln in lines_of(page)]
+        right = [line_text(ln) for ln in lines_of(page, column(page, 2))]
+    assert "مسابقهٔ تابستانی باشگاه با رکوردی تازه به پایان رسید" in text
+    # Persian digits inside a Persian line: the number reads left to right, in place.
+    assert "مسابقهٔ تابستانی امسال با حضور ۱۴۰ پاروزن" in right, right
+    assert "در ۶ دقیقه و ۵۴ ثانیه پیمود و رکورد باشگاه" in " ".join(right)
+
+
+def test_latin_name_prints_left_to_right_in_place(persian):
+    with pdfplumber.open(persian["web"]) as pdf:
+        page = pdf.pages[0]
+        line = next(ln for ln in lines_of(page, column(page, 2))
+                    if any("Ingrid" in w["text"] for w in ln))
+    # Typed: "سرمربی باشگاه، Ingrid Solberg، پس از"; the name reads left to right where
+    # it stands: the Persian word before it on its right, the one after it on its left.
+    words = [logical(w["text"]) for w in line]
+    k = next(i for i, w in enumerate(words) if "Ingrid" in w)
+    assert words[k - 3:k - 1] == ["سرمربی", "باشگاه،"], words  # read right to left
+    solberg, ingrid = line[k - 1], line[k]
+    # The comma typed after the name belongs to the Persian sentence: left of "Ingrid".
+    assert solberg["text"] == "Solberg" and ingrid["text"] == "،Ingrid"
+    assert ingrid["x1"] < solberg["x0"] < solberg["x1"] < line[k - 2]["x0"]
+
+
+def test_contents_has_right_page_numbers_in_persian_digits_on_the_left(persian):
+    with pdfplumber.open(persian["web"]) as pdf:
+        pages_text = [" ".join(line_text(ln) for k in range(3)
+                               for ln in lines_of(p, column(p, k))) for p in pdf.pages]
+        first = pdf.pages[0]
+        lines = [ln for ln in lines_of(first, column(first, 0)) if ln]
+    title = next(k for k, ln in enumerate(lines) if line_text(ln) == "در این شماره")
+    entries = {}
+    for ln in lines[title + 1:title + 5]:
+        number = ln[-1]  # read right to left, the page number comes last
+        assert re.fullmatch("[۰-۹]+", number["text"]), line_text(ln)
+        assert number["x1"] < min(w["x0"] for w in ln[:-1]) - 20  # on the left
+        entries[line_text(ln[:-1])] = number["text"]
+    assert entries == {"مسابقهٔ تابستانی و رکورد تازه": "۱", "نام‌گذاری قایق تازه": "۱",
+                       "کلاس‌های تابستانی نوجوانان": "۱", "روز پاک‌سازی رودخانه": "۲"}
+    assert "روز پاک‌سازی رودخانه؛" in pages_text[1]
+    assert "روز پاک‌سازی رودخانه؛" not in pages_text[0]
+
+
+def test_page_furniture_is_mirrored(persian):
+    with pdfplumber.open(persian["web"]) as pdf:
+        p1, p2 = pdf.pages[0], pdf.pages[1]
+        logo = p1.images[0]
+        assert logo["x0"] > p1.width / 2  # the masthead logo on the right
+        foot1 = [w for ln in lines_of(p1) for w in ln if w["text"] == "۱"]
+        foot2 = [w for ln in lines_of(p2) for w in ln if w["text"] == "۲"]
+        # Page numbers on the outer edge: left on page 1, right on page 2 (bound right).
+        assert foot1 and foot1[-1]["x1"] < p1.width / 3
+        assert foot2 and foot2[-1]["x0"] > p2.width * 2 / 3
+        items = [ln for ln in lines_of(p2, column(p2, 2)) if ln and ln[0]["text"] == "\u2022"]
+        assert len(items) == 3
+        for ln in items:  # the bullet stands right of its item's text
+            assert ln[0]["x0"] > max(w["x1"] for w in ln[1:])
+
+
+def test_dates_and_volume_line_in_persian_digits_and_calendar(persian):
+    with pdfplumber.open(persian["web"]) as pdf:
+        text = [line_text(ln) for ln in lines_of(pdf.pages[0], column(pdf.pages[0], 2))]
+        top = [ln for ln in lines_of(pdf.pages[0]) if any(w["text"] == "۱۹" for w in ln)][0]
+    # 2023-07-22 is 31 Tir 1402 in the Solar Hijri calendar.
+    assert "نوشتهٔ مریم احمدی – ۳۱ تیر ۱۴۰۲" in text, text
+    # "دورهٔ ۴، شمارهٔ ۱۹" read right to left (the comma sits left of its number).
+    assert [logical(w["text"]) for w in top][:4] == ["دورهٔ", "،۴", "شمارهٔ", "۱۹"]
+
+
+def _codes_used(pdf: pikepdf.Pdf):
+    """(font dictionary, code) for every glyph shown on every page."""
+    for page in pdf.pages:
+        fonts = page.Resources.Font
+        font = None
+        for operands, op in pikepdf.parse_content_stream(page):
+            if op == pikepdf.Operator("Tf"):
+                font = fonts[operands[0]]
+            elif op == pikepdf.Operator("Tj"):
+                for b in bytes(operands[0]):
+                    yield font, b
+            elif op == pikepdf.Operator("TJ"):
+                for item in operands[0]:
+                    if isinstance(item, pikepdf.String):
+                        for b in bytes(item):
+                            yield font, b
+
+
+def test_no_notdef_glyphs_and_tounicode_gives_back_the_text(persian):
+    with pikepdf.open(persian["web"]) as pdf:
+        cmaps = {}
+        for font, code in _codes_used(pdf):
+            key = font.objgen
+            if key not in cmaps:
+                import io
+                tt = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()))
+                cmaps[key] = (tt.getBestCmap() or tt["cmap"].tables[0].cmap, tt.getGlyphOrder())
+            cmap, _order = cmaps[key]
+            assert cmap.get(code, ".notdef") != ".notdef", (str(font.BaseFont), code)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(persian["web"]), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    text = re.sub("[\u202a-\u202e]", "", out)
+    # Joined letters, ligatures (lam-alef in اطلاعات, کلاس) and ZWNJ come back as typed.
+    for phrase in ("مسابقهٔ تابستانی باشگاه با رکوردی تازه به پایان رسید",
+                   "کلاس‌های تابستانی نوجوانان",
+                   "شب‌های مسابقهٔ اطلاعات", "قایق‌های هشت‌نفره در آب‌های آرام صبح"):
+        assert phrase in text, phrase
+
+
+def test_web_pdf_language_tags_and_reading_direction(persian):
+    with pikepdf.open(persian["web"]) as pdf:
+        assert str(pdf.Root.Lang) == "fa"
+        assert pdf.Root.ViewerPreferences.Direction == pikepdf.Name.R2L
+        roles = set()
+
+        def walk(node):
+            if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                roles.add(str(node.S))
+            kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+            if isinstance(kids, pikepdf.Array):
+                for k in kids:
+                    walk(k)
+            elif isinstance(kids, pikepdf.Dictionary):
+                walk(kids)
+
+        walk(pdf.Root.StructTreeRoot)
+    assert {"/H1", "/P", "/Figure", "/TOC", "/L"} <= roles
+
+
+def test_saddle_imposition_binds_on_the_right(persian):
+    from compositor.finish.impose import saddle_order
+
+    assert saddle_order(8, right_bound=True) == [(1, 8), (7, 2), (3, 6), (5, 4)]
+    with pikepdf.open(persian["saddle"]) as pdf:
+        front = pdf.pages[0].obj
+        names = re.findall(rb"/P(\d+) Do", front.Contents.read_bytes())
+        # Two pages and two blanks: page 1 on the front's left half, nothing on its right.
+        assert names == [b"1"]
+
+
+def test_rebuild_is_byte_identical(persian, tmp_path):
+    out = tmp_path / "again.pdf"
+    assert main(["build", str(persian["manifest"]), "-q", "-o", str(out)]) == 0
+    assert out.read_bytes() == persian["web"].read_bytes()
+
+
+def test_numerals_and_calendars():
+    from compositor.load.dates import format_date
+    from compositor.load.locale import digits, issue_line
+
+    day = dt.date(2023, 8, 16)
+    assert format_date(day, "fa", "persian", "persian") == "۲۵ مرداد ۱۴۰۲"
+    assert format_date(day, "ar", "gregorian", "arabic") == "١٦ أغسطس ٢٠٢٣"
+    assert format_date(day, "en") == "August 16, 2023"
+    assert digits("Page 12", "persian") == "Page ۱۲"
+    assert issue_line("4", ("19", "20"), "en", "latin") == "Volume 4, Number 19, 20"
+    assert issue_line("4", ("19",), "ar", "arabic") == "المجلد ٤، العدد ١٩"
+
+
+def test_bidi_order_mirrors_brackets_and_keeps_addresses_whole():
+    from compositor.text.shaping import visual_runs
+
+    runs = visual_runs([("سلام (Reza) و https://a.example/x تمام", None)], True)
+    assert [(t, rtl) for t, _, rtl in runs] == [
+        (" تمام", True), ("https://a.example/x", False), (") و ", True), ("Reza", False),
+        ("سلام (", True)]
+
+
+def test_shaping_joins_letters_and_forms_the_lam_alef_ligature():
+    from compositor.text.shaping import Shaper
+
+    shaper = Shaper.for_path(ROOT / "fonts" / "Vazirmatn-NL-Regular.ttf")
+    glyphs, width = shaper.word("کلاس")
+    # Four letters, three glyphs: lam and alef make one ligature standing for both.
+    assert len(glyphs) == 3 and width > 0
+    assert sorted(g.text for g in glyphs) == sorted(["ک", "ال", "س"])
+    isolated, _ = shaper.word("ب")
+    medial, _ = shaper.word("ببب")
+    assert medial[1].gid != isolated[0].gid  # the middle beh takes its joining form
+
+
+def test_layout_rejects_an_unknown_direction(tmp_path):
+    layout = tmp_path / "l.yaml"
+    layout.write_text("extends: default\npage:\n  direction: sideways\n", encoding="utf-8")
+    from compositor.errors import UserError
+    from compositor.load.layout import load_layout
+    from compositor.errors import Location
+
+    with pytest.raises(UserError) as err:
+        load_layout(str(layout), Location(layout, 1))
+    assert "page.direction" in str(err.value)
