@@ -288,9 +288,8 @@ def test_shaping_joins_letters_and_forms_the_lam_alef_ligature():
 def test_layout_rejects_an_unknown_direction(tmp_path):
     layout = tmp_path / "l.yaml"
     layout.write_text("extends: default\npage:\n  direction: sideways\n", encoding="utf-8")
-    from compositor.errors import UserError
+    from compositor.errors import Location, UserError
     from compositor.load.layout import load_layout
-    from compositor.errors import Location
 
     with pytest.raises(UserError) as err:
         load_layout(str(layout), Location(layout, 1))
