@@ -235,9 +235,10 @@ class _Painter:
         t = self.canv.beginText()
         t.setTextOrigin(self.off + 36.0, max(2.0, self.off - self.opt.bleed - 9.0))
         for frag in line.frags:
-            t.setFont(self.fonts.face(frag.face).name, frag.size)
+            face = self.fonts.face(frag.face)
+            t.setFont(face.name, frag.size)
             self.fill("text", t)
-            t.textOut(frag.text)
+            t.textOut(self.glyphs(face, frag) if frag.rtl else frag.text)
         self.canv.drawText(t)
 
     def rect(self, x: float, y: float, p: RectPart) -> None:
