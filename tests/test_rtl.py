@@ -137,13 +137,14 @@ def test_contents_has_right_page_numbers_in_persian_digits_on_the_left(persian):
         lines = [ln for ln in lines_of(first, column(first, 0)) if ln]
     title = next(k for k, ln in enumerate(lines) if line_text(ln) == "در این شماره")
     entries = {}
-    for ln in lines[title + 1:title + 5]:
+    for ln in lines[title + 1:title + 7]:
         number = ln[-1]  # read right to left, the page number comes last
         assert re.fullmatch("[۰-۹]+", number["text"]), line_text(ln)
         assert number["x1"] < min(w["x0"] for w in ln[:-1]) - 20  # on the left
         entries[line_text(ln[:-1])] = number["text"]
     assert entries == {"مسابقهٔ تابستانی و رکورد تازه": "۱", "نام‌گذاری قایق تازه": "۱",
-                       "کلاس‌های تابستانی نوجوانان": "۱", "روز پاک‌سازی رودخانه": "۲"}
+                       "کلاس‌های تابستانی نوجوانان": "۱", "گفت‌وگو با قدیمی‌ترین عضو": "۲",
+                       "گوشهٔ مربی: پنج عادت": "۲", "روز پاک‌سازی رودخانه": "۲"}
     assert "روز پاک‌سازی رودخانه؛" in pages_text[1]
     assert "روز پاک‌سازی رودخانه؛" not in pages_text[0]
 
@@ -294,3 +295,51 @@ def test_layout_rejects_an_unknown_direction(tmp_path):
     with pytest.raises(UserError) as err:
         load_layout(str(layout), Location(layout, 1))
     assert "page.direction" in str(err.value)
+
+
+def test_ordered_list_numbers_in_persian_digits_on_the_right(persian):
+    with pdfplumber.open(persian["web"]) as pdf:
+        page = pdf.pages[1]
+        items = [ln for k in (2, 1, 0) for ln in lines_of(page, column(page, k))
+                 if ln and re.fullmatch("\\.[۱-۵]", ln[0]["text"])]
+    # "۱." typed; its full stop reads after the number, so it stands on its left.
+    assert [ln[0]["text"] for ln in items] == [".۱", ".۲", ".۳", ".۴", ".۵"]
+    for ln in items:
+        assert ln[0]["x0"] > max(w["x1"] for w in ln[1:])
+
+
+ALBANIAN = ("Bashkëpunëtorët e klubit dhe përfaqësuesit e bashkisë nënshkruan marrëveshjen "
+            "për zhvillimin e garave ndërkombëtare të kanotazhit. Pjesëmarrësit falënderuan "
+            "vullnetarët për shpërndarjen e ujit dhe organizimin e përkryer. Gjithashtu, "
+            "trajnerët shpjeguan rëndësinë e bashkërendimit dhe të qëndrueshmërisë. ")
+DIGRAPHS = ("dh", "gj", "ll", "nj", "rr", "sh", "th", "xh", "zh")
+
+
+def test_albanian_is_hyphenated_without_splitting_its_digraphs(tmp_path, capsys):
+    from conftest import write_article
+
+    folder = tmp_path / "sq"
+    for i in range(3):
+        write_article(folder, f"a{i}", f"Lajme nga lumi {i}", [ALBANIAN * 3] * 3,
+                      byline="Arta Hoxha", date="2023-07-10")
+    (folder / "narrow.yaml").write_text("extends: default\npage:\n  size: A5\n  columns: 3\n",
+                                        encoding="utf-8")
+    manifest = folder / "issue.yaml"
+    manifest.write_text("publication: {name: Drita e Portit}\ndate: Korrik 2023\n"
+                        "language: sq\nlayout: narrow.yaml\narticles:\n"
+                        + "".join(f"  - articles/a{i}.md\n" for i in range(3)),
+                        encoding="utf-8")
+    assert main(["build", str(manifest), "--no-preflight"]) == 0
+    assert "no hyphenation patterns" not in capsys.readouterr().err
+    words = set(re.findall(r"\w+", ALBANIAN.lower()))
+    with pdfplumber.open(folder / "build" / "sq-web.pdf") as pdf:
+        lines = [ln for p in pdf.pages for k in range(3)
+                 for ln in (p.crop((column(p, k)[0], 0, column(p, k)[1], p.height - 16 * MM))
+                            .extract_text() or "").split("\n")]
+    broken = [(a.split()[-1], b.split()[0]) for a, b in zip(lines, lines[1:], strict=False)
+              if a.endswith("-") and a.split() and b.split()]
+    assert len(broken) >= 3, lines  # narrow columns: Albanian words were hyphenated
+    for head, tail in broken:
+        whole = (head[:-1] + tail).lower().strip(".,")
+        assert whole in words, (head, tail)
+        assert (head[-2] + tail[0]).lower() not in DIGRAPHS, (head, tail)

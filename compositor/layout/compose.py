@@ -432,7 +432,7 @@ class Composer:
         hang = st.size * (1.8 if block.ordered else 1.2)
         list_el = self.container("L", parent)
         for i, item in enumerate(block.items):
-            label = f"{block.start + i}." if block.ordered else BULLET
+            label = self.digits(f"{block.start + i}.") if block.ordered else BULLET
             first = len(out)
             item_el = self.container("LI", list_el)
             label_el = self.new_element()  # the label comes first in the item
