@@ -343,3 +343,33 @@ def test_albanian_is_hyphenated_without_splitting_its_digraphs(tmp_path, capsys)
         whole = (head[:-1] + tail).lower().strip(".,")
         assert whole in words, (head, tail)
         assert (head[-2] + tail[0]).lower() not in DIGRAPHS, (head, tail)
+
+
+def test_arabic_edition_prints_arabic_indic_digits_and_arabic_words(tmp_path):
+    from conftest import write_article
+
+    folder = tmp_path / "ar"
+    text = ("اجتمع أعضاء النادي صباح السبت على ضفة النهر لتنظيف الشاطئ، وجمعوا أكثر من "
+            "مئتي كيس من النفايات خلال ساعات قليلة. ")
+    for i in range(3):
+        write_article(folder, f"a{i}", f"أخبار النهر {i + 1}", [text * 4] * 3,
+                      byline="ليلى حسن", date="2023-07-10")
+    layout = (ISSUES / "harbor-light-fa-layout.yaml").read_text(encoding="utf-8")
+    layout = layout.replace("  numerals: persian\n", "").replace(
+        "  date_calendar: persian\n", "").replace("page:\n  direction: rtl\n", "")
+    (folder / "layout.yaml").write_text(layout.replace("در این شماره", "في هذا العدد"),
+                                        encoding="utf-8")
+    (folder / "issue.yaml").write_text(
+        "publication: {name: منارة الميناء, website: https://harborlight.example.org/ar}\n"
+        "volume: 4\nnumber: 19\ndate: يوليو 2023\nlanguage: ar\nlayout: layout.yaml\n"
+        "articles:\n" + "".join(f"  - articles/a{i}.md\n" for i in range(3)),
+        encoding="utf-8")
+    assert main(["build", str(folder / "issue.yaml"), "-q", "--no-preflight"]) == 0
+    with pdfplumber.open(folder / "build" / "ar-web.pdf") as pdf:
+        page = pdf.pages[0]
+        text = " ".join(line_text(ln) for ln in lines_of(page))
+        numbers = [w["text"] for ln in lines_of(page, column(page, 0)) for w in ln
+                   if re.fullmatch("[٠-٩]+", w["text"])]
+    assert "بقلم ليلى حسن – ١٠ يوليو ٢٠٢٣" in text
+    assert "يوليو ٢٠٢٣" in text and "في هذا العدد" in text
+    assert numbers and not re.search("[0-9۰-۹]", "".join(numbers))
