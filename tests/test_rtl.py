@@ -373,3 +373,21 @@ def test_arabic_edition_prints_arabic_indic_digits_and_arabic_words(tmp_path):
     assert "بقلم ليلى حسن – ١٠ يوليو ٢٠٢٣" in text
     assert "يوليو ٢٠٢٣" in text and "في هذا العدد" in text
     assert numbers and not re.search("[0-9۰-۹]", "".join(numbers))
+
+
+def test_persian_issue_builds_with_the_default_layout(persian, tmp_path, capsys):
+    """No layout of its own: Persian words fall back to the built-in Arabic-script family,
+    the pages mirror, and the built-in English words of the layout are translated."""
+    manifest = persian["manifest"].with_name("default-layout.yaml")
+    manifest.write_text(persian["manifest"].read_text(encoding="utf-8").replace(
+        "layout: ../harbor-light-fa-layout.yaml", "layout: default"), encoding="utf-8")
+    out = tmp_path / "d.pdf"
+    assert main(["build", str(manifest), "-q", "-o", str(out)]) == 0
+    assert "cannot draw" not in capsys.readouterr().err
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        left = [line_text(ln) for ln in lines_of(page, column(page, 0))]
+        right = [line_text(ln) for ln in lines_of(page, column(page, 2))]
+    assert "در این شماره" in left and "صفحهٔ ۱" in left
+    # Gregorian dates with Persian month names and digits: 2023-07-22.
+    assert "نوشتهٔ مریم احمدی – ۲۲ ژوئیه ۲۰۲۳" in right

@@ -24,7 +24,7 @@ from compositor.layout.chunks import (
 )
 from compositor.load.dates import format_date
 from compositor.load.layout import LayoutSpec, TextStyle, parse_length
-from compositor.load.locale import digits, labels, numerals, right_to_left
+from compositor.load.locale import Labels, digits, labels, numerals, right_to_left, translated
 from compositor.model.content import (
     Article,
     Block,
@@ -551,7 +551,8 @@ class Composer:
         chunks: list[Chunk] = []
         parts: list[Part] = []
         y = pad
-        heading = str(spec.section("contents")["title"])
+        heading = translated(str(spec.section("contents")["title"]), Labels().contents,
+                             self.labels.contents)
         title = self.set((Run(heading),), tst, inner, "layout", "left")
         p, y = self.lines_parts(title.lines, tst, pad, y, "left", Tag("H2", self.new_element()))
         parts += p

@@ -6,7 +6,7 @@ from compositor.layout.chunks import ImagePart, Part, RectPart, RulePart, Tag, T
 from compositor.layout.compose import Composer, style_of
 from compositor.load.images import check_image
 from compositor.load.layout import parse_length
-from compositor.load.locale import issue_line
+from compositor.load.locale import Labels, issue_line, translated
 from compositor.model.content import Issue, Run
 
 
@@ -84,7 +84,8 @@ def footer(comp: Composer, issue: Issue, page: int, pages: int, left: float, rig
     if page % 2 == 0:
         slots["left"], slots["right"] = slots["right"], slots["left"]
     for where, template in slots.items():
-        text = str(template or "").format(**values).strip(" ·|")
+        template = translated(str(template or ""), Labels().page, comp.labels.page)
+        text = template.format(**values).strip(" ·|")
         if not text:
             continue
         line = comp.set((Run(text),), st, width, "layout", "left").lines[0]

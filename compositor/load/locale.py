@@ -28,22 +28,35 @@ class Labels:
     number: str = "Number {n}"
     list_sep: str = ", "
     byline_sep: str = "  \u00b7  "
+    # The built-in layout's English words, replaced when a layout keeps them.
+    contents: str = "Inside this issue"
+    page: str = "Page {page}"
 
 
 _LABELS = {
     "fa": Labels("نوشتهٔ {name}", "ادامه در صفحهٔ {page}", "ادامه از صفحهٔ {page}",
                  "متن کامل مطلب: ", "\u2026 و {n} مطلب دیگر: نشانک‌ها را ببینید",
-                 "دورهٔ {n}", "شمارهٔ {n}", "، ", "  \u2013  "),
+                 "دورهٔ {n}", "شمارهٔ {n}", "، ", "  \u2013  ",
+                 "در این شماره", "صفحهٔ {page}"),
     "ar": Labels("بقلم {name}", "تتمة في الصفحة {page}", "تابع من الصفحة {page}",
                  "اقرأ المقال كاملًا: ", "\u2026 و{n} مقالات أخرى: انظر العلامات المرجعية",
-                 "المجلد {n}", "العدد {n}", "، ", "  \u2013  "),
+                 "المجلد {n}", "العدد {n}", "، ", "  \u2013  ", "في هذا العدد",
+                 "الصفحة {page}"),
     "ur": Labels("تحریر: {name}", "بقیہ صفحہ {page} پر", "صفحہ {page} سے آگے",
                  "پورا مضمون: ", "\u2026 اور {n} مزید: بُک مارکس دیکھیں",
-                 "جلد {n}", "شمارہ {n}", "، ", "  \u2013  "),
+                 "جلد {n}", "شمارہ {n}", "، ", "  \u2013  ", "اس شمارے میں",
+                 "صفحہ {page}"),
     "he": Labels("מאת {name}", "המשך בעמוד {page}", "המשך מעמוד {page}",
                  "לכתבה המלאה: ", "\u2026 ועוד {n}: ראו את הסימניות",
-                 "כרך {n}", "גיליון {n}", ", ", "  \u2013  "),
+                 "כרך {n}", "גיליון {n}", ", ", "  \u2013  ", "בגיליון זה",
+                 "עמוד {page}"),
 }
+
+
+def translated(text: str, english: str, own: str) -> str:
+    """A layout's text, in the edition's language when the layout kept the built-in
+    English words (`english`) and the language has its own (`own`)."""
+    return own if text == english else text
 
 
 def base_language(language: str) -> str:
