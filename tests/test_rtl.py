@@ -391,3 +391,44 @@ def test_persian_issue_builds_with_the_default_layout(persian, tmp_path, capsys)
     assert "در این شماره" in left and "صفحهٔ ۱" in left
     # Gregorian dates with Persian month names and digits: 2023-07-22.
     assert "نوشتهٔ مریم احمدی – ۲۲ ژوئیه ۲۰۲۳" in right
+
+
+def test_arabic_words_in_an_english_issue_stay_joined_when_lines_are_letter_spaced(tmp_path):
+    """Justified Latin lines may add letter spacing; the Arabic words among them are shaped
+    (with the built-in layout's Arabic-script family) and drawn without it."""
+    from conftest import prose, write_issue
+
+    from compositor.text.shaping import Shaper
+
+    manifest = write_issue(tmp_path, articles=1, photo=False, boxes=False)
+    word = "کتابخانه"
+    paragraph = " ".join(f"{s} The {word} opened." for s in prose(5, 30).split(". "))
+    (tmp_path / "articles" / "a0.md").write_text(
+        f"---\ntitle: Libraries\n---\n\n{paragraph}\n", encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    assert main(["build", str(manifest), "-q", "-o", str(out)]) == 0
+    with pikepdf.open(out) as pdf:
+        ops = [op for p in pdf.pages for _, op in pikepdf.parse_content_stream(p)]
+    assert pikepdf.Operator("Tc") in ops  # some lines are letter-spaced
+    glyphs, width = Shaper.for_path(ROOT / "fonts" / "Vazirmatn-NL-Regular.ttf").word(word)
+    checked = 0
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            chars = [c for c in page.chars if "Vazirmatn" in c["fontname"]]
+            rows: dict[float, list] = {}
+            for c in chars:
+                rows.setdefault(round(c["matrix"][5], 1), []).append(c)
+            for row in rows.values():  # one row may hold the word in several columns
+                row.sort(key=lambda c: c["x0"])
+                start = 0
+                for k in range(1, len(row) + 1):
+                    if k < len(row) and row[k]["x0"] - row[k - 1]["x1"] <= 3:
+                        continue
+                    first = row[start]
+                    # The first glyph's box gives the line's horizontal scaling.
+                    size = (first["x1"] - first["x0"]) * 1000 / glyphs[0].width
+                    span = row[k - 1]["x1"] - first["x0"]
+                    assert abs(span - width * size / 1000) < 0.03, (span, width * size / 1000)
+                    checked += 1
+                    start = k
+    assert checked >= 10

@@ -291,13 +291,16 @@ class _Painter:
                             self.Y(y + p.dy + p.height), p.width, p.height)
         self.end_mark(code, p.tag)
 
-    def glyphs(self, face, frag):
+    def glyphs(self, face, frag, track: float = 0.0):
         """A right-to-left run as HarfBuzz shaped it, word by word, in visual order; word
-        spaces stay spaces so justification (word spacing) applies to them."""
+        spaces stay spaces so justification (word spacing) applies to them. `track` is
+        the line's letter spacing (points), taken back after every glyph of the run:
+        joined letters must touch (the line's spacing counted no glyphs here)."""
         shaper = Shaper.for_path(face.path)
         words = frag.text.split(" ")
         return pdfmetrics.getFont(face.name).glyph_string(
-            [shaper.word(w)[0] if w else () for w in reversed(words)])
+            [shaper.word(w)[0] if w else () for w in reversed(words)],
+            track * 1000.0 / frag.size)
 
     def text(self, texts: list[tuple[float, float, TextPart]], marks: list) -> None:
         canv = self.canv
@@ -336,7 +339,7 @@ class _Painter:
                     self.fill(frag.color, t)
                     current_color = frag.color
                 if frag.rtl:
-                    shaped = self.glyphs(face, frag)
+                    shaped = self.glyphs(face, frag, current_tc)
                     if shaped.__shapeData__ and shaped.__shapeData__[0].y_offset:
                         # ReportLab sets the rise only after an operator of the run
                         # (it looks at the last one): make the font selection that.

@@ -110,10 +110,11 @@ class GlyphTTFont(TTFont):
         self._code_text: dict[int, str] = {}
         self._next_code = 0xF0000  # supplementary private use area, never in a font's cmap
 
-    def glyph_string(self, words: list[tuple]):
+    def glyph_string(self, words: list[tuple], untrack: float = 0.0):
         """A string that draws shaped words (tuples of shaping.Glyph, in visual order),
         separated by word spaces, in this font: ReportLab's ShapedStr, whose position
-        data makes the text object write the kerning and mark offsets HarfBuzz chose."""
+        data makes the text object write the kerning and mark offsets HarfBuzz chose.
+        `untrack` (1/1000 em) is taken off every advance, cancelling letter spacing."""
         from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
         face = self.face
@@ -123,7 +124,7 @@ class GlyphTTFont(TTFont):
             if n:
                 chars.append(" ")
                 w = face.charWidths.get(32, 0.0)
-                data.append(ShapeData(0, w, 0, 0, 0, w))
+                data.append(ShapeData(0, w - untrack, 0, 0, 0, w))
             for g in glyphs:
                 own = face.glyphToChar.get(g.gid)
                 if own and len(g.text) == 1 and ord(g.text) in own and \
@@ -139,7 +140,7 @@ class GlyphTTFont(TTFont):
                         face.charWidths[code] = g.width
                         self._code_text[code] = g.text
                 chars.append(chr(code))
-                data.append(ShapeData(0, g.advance, 0, g.dx, g.dy,
+                data.append(ShapeData(0, g.advance - untrack, 0, g.dx, g.dy,
                                       face.charWidths.get(code, g.width)))
         return ShapedStr("".join(chars), shapeData=data)
 

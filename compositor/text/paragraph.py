@@ -407,7 +407,10 @@ class Typesetter:
             else:
                 # What the glyphs themselves may give in a justified line: letter spacing
                 # after each and horizontal scaling. Ragged lines are set as measured.
-                glyphs = sum(len(t) * sz for _f, sz, _c, t, _h in frags) if justify else 0.0
+                # Right-to-left words are drawn without letter spacing (it would tear
+                # joined letters apart), so they offer none.
+                glyphs = sum(len(t) * sz for _f, sz, _c, t, _h in frags
+                             if not has_rtl(t)) if justify else 0.0
                 scale = width if justify else 0.0
                 st = self.settings
                 items.append(Item(BOX, width, glyphs * st.tracking + scale * st.scaling,
@@ -547,7 +550,8 @@ class Typesetter:
                               sum(spaces_w) / len(spaces_w) if spaces_w else 0.0,
                               s.stretch, s.shrink, on * size * s.tracking,
                               on * size * s.tracking_shrink, on * s.scaling,
-                              on * s.scaling_shrink, sum(len(f.text) for f in out)))
+                              on * s.scaling_shrink,
+                              sum(len(f.text) for f in out if not f.rtl)))
             start = brk.position + 1
             while start < len(items) and items[start].kind in (GLUE, PENALTY) and \
                     payload[start] not in ("\n", "end"):
