@@ -432,3 +432,16 @@ def test_arabic_words_in_an_english_issue_stay_joined_when_lines_are_letter_spac
                     checked += 1
                     start = k
     assert checked >= 10
+
+
+def test_bidi_marks_typed_by_an_editor_are_kept_and_honoured():
+    from compositor.model.markdown import clean_text
+    from compositor.text.shaping import visual_runs
+
+    typed = clean_text("نسخهٔ C++\u200e جدید")  # LRM: the pluses belong to the C
+    assert "\u200e" in typed
+    assert [(t, rtl) for t, _, rtl in visual_runs([(typed, None)], True)] == [
+        (" جدید", True), ("C++\u200e", False), ("نسخهٔ ", True)]
+    # Without the mark the pluses are neutral between C and Persian: they go right to left.
+    assert visual_runs([("نسخهٔ C++ جدید", None)], True)[0][0] == "++ جدید"
+    assert clean_text("plain \u200eLatin") == "plain Latin"  # still dropped in Latin text
