@@ -61,7 +61,7 @@ def profile_path(name: str, layout_source: Path) -> Path:
         if candidate.is_file():
             return candidate
     raise UserError.at(Location(layout_source), f"print.profile: ICC profile '{name}' not found "
-                                                "next to the layout or in assets/icc")
+                                                "next to the layout or in the shipped profiles")
 
 
 def check_resolution(layout: IssueLayout, force: bool) -> list[Diagnostic]:

@@ -11,7 +11,7 @@ from PIL import Image, ImageCms, ImageOps
 
 from compositor import cache
 
-ASSETS = Path(__file__).resolve().parent.parent.parent / "assets" / "icc"
+ASSETS = Path(__file__).resolve().parent.parent / "icc"  # shipped inside the package
 
 
 @lru_cache(maxsize=4)
