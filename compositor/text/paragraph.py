@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -63,6 +64,18 @@ class Spacing(NamedTuple):
 
 
 NO_SPACING = Spacing(0.0, 0.0, 1.0)
+SCALE_STEPS = 1000  # glyph scaling is set in steps of 0.1 %
+
+
+def quantise_scale(h: float) -> float:
+    """Horizontal glyph scale in steps of 0.1 %, rounded towards 100 % so it never passes
+    the layout's limit. A 0.1 % difference in letter width cannot be seen, but every
+    distinct scale makes PDF readers and RIPs (Ghostscript among them) build and cache
+    another scaled font: unrounded, each justified line had its own. The word spaces,
+    computed after the rounding, absorb the difference, so lines still end exactly on
+    the measure."""
+    steps = math.trunc((h - 1.0) * SCALE_STEPS + math.copysign(1e-6, h - 1.0))
+    return 1.0 + steps / SCALE_STEPS
 
 
 def word_space_give(space: float, gap_room: float, track: float, scale: float) -> float:
@@ -121,7 +134,7 @@ class Line:
                                            sign * scale)
         capacity = self.spaces * word_room + (self.glyphs - 1) * track + self.natural * scale
         ratio = min(1.0, extra / capacity) if capacity else 0.0
-        tc, h = ratio * track, 1.0 + ratio * scale
+        tc, h = ratio * track, quantise_scale(1.0 + ratio * scale)
         # The word spaces take the rest exactly; beyond the limits, only they grow on.
         # PDF scales glyphs, letter and word spacing alike: h * (natural + tc's + tw's).
         tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc) / self.spaces
