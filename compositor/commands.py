@@ -61,6 +61,7 @@ def build_command(args: argparse.Namespace) -> int:
     if _print_diagnostics(loaded.report, args.strict):
         print("warnings are errors with --strict; nothing was written", file=sys.stderr)
         return EXIT_USER
+    timings.mark("fit report")
     if args.output is not None and args.output.is_dir():
         # A folder: the usual file names, written there.
         folder, args.output = args.output, None
@@ -88,6 +89,7 @@ def build_command(args: argparse.Namespace) -> int:
                       force=args.force)
     from compositor.layout.issue import save_caches
     save_caches()
+    timings.mark("save caches")
     if not args.quiet:
         for v, path in written.items():
             size = path.stat().st_size
@@ -95,8 +97,11 @@ def build_command(args: argparse.Namespace) -> int:
     if args.timings:
         total = sum(t for _, t in timings.steps)
         for name, t in timings.steps:
-            print(f"  {name:<16} {t * 1000:7.1f} ms")
-        print(f"  {'total':<16} {total * 1000:7.1f} ms")
+            print(f"  {name:<22} {t * 1000:8.1f} ms")
+            if name.startswith("variants"):
+                for part, tp in timings.details:
+                    print(f"    {part:<20} {tp * 1000:8.1f} ms")
+        print(f"  {'total':<22} {total * 1000:8.1f} ms")
     return EXIT_OK
 
 
