@@ -31,9 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--pages", type=int, metavar="N", help="fit the issue to exactly N pages")
     b.add_argument("--report", type=Path, metavar="FILE.json", help="write the fit report")
     b.add_argument("--timings", action="store_true", help="print where the time went")
-    b.add_argument("--no-preflight", action="store_true", help="skip the preflight checks")
+    b.add_argument("--preflight", choices=("quick", "full", "off"), default="quick",
+                   help="how each PDF is checked before it is written: quick (default), the "
+                        "build's own checks against what it drew; full, the independent "
+                        "preflight of `compositor preflight`; off")
+    b.add_argument("--no-preflight", action="store_const", const="off", dest="preflight",
+                   help="skip the checks (same as --preflight off)")
     b.add_argument("--force", action="store_true",
-                   help="write the PDFs even when preflight finds errors")
+                   help="write the PDFs even when the checks find errors")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--impose", choices=("saddle",),
                    help="also write printer spreads of the print PDF for saddle stitching "

@@ -85,7 +85,7 @@ def build_command(args: argparse.Namespace) -> int:
     if args.impose:
         p = outputs["print"]
         outputs["print-saddle"] = p.with_name(f"{p.stem}-saddle{p.suffix}")
-    written = produce(layout, outputs, timings, preflight=not args.no_preflight,
+    written = produce(layout, outputs, timings, checks=args.preflight,
                       force=args.force)
     from compositor.layout.issue import save_caches
     save_caches()

@@ -16,7 +16,7 @@ from compositor.layout.issue import IssueLayout, typesetter
 from compositor.load.layout import parse_length
 from compositor.model.content import Run
 from compositor.render.images import ASSETS
-from compositor.render.pdf import RenderOptions, render, temporary_path
+from compositor.render.pdf import RenderOptions, StructRecord, render, temporary_path
 
 
 def build_date() -> dt.date:
@@ -93,9 +93,11 @@ class _Made:
 
 
 def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
-            preflight: bool = True, force: bool = False) -> dict[str, Path]:
-    """Render, finish and preflight every requested variant. Each file is written to a
-    temporary name beside its target and renamed only once every file has passed.
+            checks: str = "quick", force: bool = False) -> dict[str, Path]:
+    """Render, finish and check every requested variant (`checks`: "quick", the build's
+    own checks against what it drew; "full", the independent preflight; or "off"). Each
+    file is written to a temporary name beside its target and renamed only once every
+    file has passed.
 
     With two cores the web variant is made in a forked process while this one makes the
     print variant; the files are the same bytes as made one after the other, and the
@@ -116,13 +118,13 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
     worker = None
     try:
         if len(groups) > 1 and parallel.can_fork():
-            worker = parallel.fork(lambda: _make(layout, groups[1], preflight, force))
-            made.append(_make(layout, groups[0], preflight, force))
+            worker = parallel.fork(lambda: _make(layout, groups[1], checks, force))
+            made.append(_make(layout, groups[0], checks, force))
             made.append(worker.result())
             worker = None
         else:
             for group in groups:
-                made.append(_make(layout, group, preflight, force))
+                made.append(_make(layout, group, checks, force))
                 if made[-1].error:
                     break
         for m in made:
@@ -150,7 +152,7 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
     return {v: path for m in made for v, (_, path) in m.staged.items()}
 
 
-def _make(layout: IssueLayout, outputs: dict[str, Path], preflight: bool, force: bool
+def _make(layout: IssueLayout, outputs: dict[str, Path], checks: str, force: bool
           ) -> _Made:
     """Render, finish, write to a temporary file and check each variant of `outputs`
     (print, then its saddle imposition; or web). Stops at the first error; the temporary
@@ -187,9 +189,9 @@ def _make(layout: IssueLayout, outputs: dict[str, Path], preflight: bool, force:
             tmp = _write_temporary(path, data)
             out.staged[variant] = (tmp, path)
             clock.mark(f"finish {variant}")
-            if preflight:
-                run_preflight(tmp, path, variant, force, layout, out.messages)
-                clock.mark(f"preflight {variant}")
+            if checks != "off":
+                run_checks(tmp, path, variant, checks, force, layout, record, out.messages)
+                clock.mark(f"{'preflight' if checks == 'full' else 'check'} {variant}")
     except UserError as exc:
         out.error = exc.diagnostics
     except BaseException:
@@ -210,19 +212,34 @@ def _write_temporary(path: Path, data: bytes) -> Path:
     return tmp
 
 
-def run_preflight(tmp: Path, final: Path, variant: str, force: bool, layout: IssueLayout,
-                  messages: list[str]) -> None:
-    from compositor.preflight import preflight
-
+def run_checks(tmp: Path, final: Path, variant: str, checks: str, force: bool,
+               layout: IssueLayout, record: StructRecord, messages: list[str]) -> None:
+    """Check a written file before it replaces the previous one: the quick check against
+    what the renderer drew (and, for print, the text's distance from the trim, which the
+    layout knows), or the full independent preflight."""
     p = layout.spec.section("print")
-    findings = preflight(tmp, variant, pdfx1a=p["standard"] == "PDF/X-1a",
-                         tac_limit=float(p["max_ink"])) if variant == "print" \
-        else preflight(tmp, variant)
+    if checks == "full":
+        from compositor.preflight import preflight
+
+        findings = preflight(tmp, variant, pdfx1a=p["standard"] == "PDF/X-1a",
+                             tac_limit=float(p["max_ink"])) if variant == "print" \
+            else preflight(tmp, variant)
+    else:
+        from compositor.finish.checks import text_near_trim
+        from compositor.preflight.quick import Drawn, quick_check
+
+        findings = quick_check(tmp, Drawn(
+            profile=variant, pages=len(layout.pages), images=record.images,
+            tac_limit=float(p["max_ink"]), min_ppi=float(p["min_ppi"]),
+            warn_ppi=float(p["warn_ppi"]), pdfx1a=p["standard"] == "PDF/X-1a"))
+        if variant == "print":
+            findings = text_near_trim(layout) + findings
     errors = [f for f in findings if f.severity == "error"]
     for f in findings:
         if f.severity in ("error", "warning"):
             messages.append(f.format(str(final)))
     if errors and not force:
-        raise UserError([Diagnostic(Location(final), f"preflight found {len(errors)} "
-                                    f"error(s) in the {variant} PDF; nothing was written "
-                                    "(use --force to write it anyway, or --no-preflight)")])
+        what = "preflight" if checks == "full" else "the build's checks"
+        raise UserError([Diagnostic(Location(final), f"{what} found {len(errors)} error(s) "
+                                    f"in the {variant} PDF; nothing was written (use --force "
+                                    "to write it anyway, or --no-preflight)")])
