@@ -29,6 +29,7 @@ from the words as a PDF reader extracts them, and pikepdf's PDF/A validator.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,13 +204,23 @@ def _lookup(resources: Any, category: str, name: str) -> Any:
 
 
 def _spot_ink(cs: Any) -> float:
-    """Ink of a spot colour at full tint, from its CMYK alternate (a type 2 function)."""
+    """Ink of a spot colour at full tint, from its CMYK alternate: a type 2 function's C1,
+    or the four factors of the type 4 function ReportLab writes
+    ({dup c mul exch dup m mul exch y exch k mul})."""
     try:
+        if _name(cs[2]) != "/DeviceCMYK":
+            return 0.0
         function = cs[3]
-        c1 = [float(v) for v in function.get("/C1", [1, 1, 1, 1])]
-        return 100 * sum(c1) if _name(cs[2]) == "/DeviceCMYK" else 0.0
-    except Exception:  # noqa: BLE001 - an unusual spot definition: the full check reads it
-        return 0.0
+        kind = int(function.get("/FunctionType", 0))
+        if kind == 2:
+            return 100 * sum(float(v) for v in function.get("/C1", [1, 1, 1, 1]))
+        if kind == 4:
+            numbers = re.findall(rb"-?\d*\.?\d+", function.read_bytes())
+            if len(numbers) == 4:
+                return 100 * sum(float(v) for v in numbers)
+    except Exception:  # noqa: BLE001 - an unusual spot definition: the full check renders it
+        pass
+    return 0.0
 
 
 def _image(number: int, name: str, xobj: Any, size: tuple[float, float] | None, drawn: Drawn,
