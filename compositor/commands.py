@@ -39,16 +39,32 @@ def check_command(args: argparse.Namespace) -> int:
 
 
 def build_command(args: argparse.Namespace) -> int:
+    from compositor import progress
+
+    progress.start(quiet=args.quiet)
+    try:
+        return _build(args)
+    finally:
+        progress.stop()
+
+
+def _build(args: argparse.Namespace) -> int:
+    from compositor import progress
     from compositor.finish.variants import produce
 
+    progress.stage("loading")
     timings = Timings()
     args.manifest = _manifest(args.manifest)
     if args.pages is not None and not 1 <= args.pages <= 512:
         raise UserError.at(Location(args.manifest), "--pages must be between 1 and 512")
     loaded = load(args.manifest)
     timings.mark("load")
+    target = args.pages or loaded.issue.pages
+    progress.stage(f"fitting to {target} pages" if target else "laying out")
+    progress.expect(target)
     layout = lay_out(loaded, optimal=False if args.greedy else None, pages=args.pages)
     timings.mark("layout")
+    progress.clear()
     from compositor.layout.report import fit_report, format_report
     report = fit_report(layout)
     if args.report:

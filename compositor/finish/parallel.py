@@ -80,6 +80,9 @@ def fork(work: Callable[[], Any]) -> Forked:
         os.close(write)
         return Forked(pid, read)
     os.close(read)  # child
+    from compositor import progress
+
+    progress.silence()
     code = 0
     try:
         try:

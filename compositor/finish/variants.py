@@ -102,12 +102,14 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
     With two cores the web variant is made in a forked process while this one makes the
     print variant; the files are the same bytes as made one after the other, and the
     messages come out in the same order."""
+    from compositor import progress
     from compositor.finish import parallel
 
     if "print" in outputs:
         problems = check_resolution(layout, force)
         for d in problems:
             if d.severity == "warning":
+                progress.clear()
                 print(d, file=sys.stderr)
         if any(d.severity == "error" for d in problems):
             raise UserError([d for d in problems if d.severity == "error"])
@@ -116,6 +118,8 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
     groups = [g for g in groups if g]
     made: list[_Made] = []
     worker = None
+    names = " and ".join(v for v in outputs if not v.endswith("saddle"))
+    progress.stage(("rendering " if checks == "off" else "rendering and checking ") + names)
     try:
         if len(groups) > 1 and parallel.can_fork():
             worker = parallel.fork(lambda: _make(layout, groups[1], checks, force))
@@ -127,6 +131,7 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                 made.append(_make(layout, group, checks, force))
                 if made[-1].error:
                     break
+        progress.clear()
         for m in made:
             timings.details.extend(m.steps)
             for message in m.messages:
