@@ -117,3 +117,34 @@ def _pages(built_issue) -> int:
 
     with pikepdf.open(built_issue["print"]) as pdf:
         return len(pdf.pages)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_cmyk_photo_with_too_much_ink_is_refused(tmp_path, capsys, mode):
+    """A CMYK photo goes to print unconverted: its ink, measured when it is prepared
+    (quick) or read from the file's image (full), is over the limit."""
+    from PIL import Image
+
+    write_issue(tmp_path, articles=1, photo=False)
+    (tmp_path / "images").mkdir()
+    Image.new("CMYK", (1800, 1200), (255, 255, 255, 230)).save(tmp_path / "images" / "ink.jpg",
+                                                               quality=95)
+    write_article(tmp_path, "a0", "Photo", [prose(1, 8)], image="../images/ink.jpg",
+                  caption="A photo")
+    code, err = run(capsys, tmp_path / "issue.yaml", "--variant", "print", "--preflight", mode)
+    assert code == 1, err
+    assert "total ink coverage reaches 39" in err and "ink.jpg" in err or mode == "full"
+    assert "ink coverage" in err and "330% limit" in err
+    assert nothing_written(tmp_path)
+
+
+def test_full_preflight_measures_pages_without_rendering_them(built_issue):
+    """The standard test issue: CMYK colours and converted photos only, so no page needs
+    Ghostscript; the crop marks' registration colour lies outside the bleed."""
+    from compositor.preflight import preflight
+
+    findings = preflight(built_issue["print"], "print", tac_limit=330)
+    ink = [f for f in findings if f.obj == "ink coverage"]
+    assert [f.severity for f in ink] == ["info"], ink
+    assert "were rendered" in ink[0].message and ink[0].message.startswith(
+        f"{_pages(built_issue)} of {_pages(built_issue)} pages measured")
