@@ -50,6 +50,7 @@ class Forked:
         finally:
             os.close(self.fd)
             _, status = os.waitpid(self.pid, 0)
+            gc.unfreeze()  # the objects shared with the child may be collected again
         data = b"".join(chunks)
         if not data:
             raise RuntimeError(f"worker process ended without an answer "
