@@ -19,6 +19,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from compositor.cli import main
+from compositor.load.layout import FONT_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUES = ROOT / "issues"
@@ -287,7 +288,7 @@ def test_bidi_order_mirrors_brackets_and_keeps_addresses_whole():
 def test_shaping_joins_letters_and_forms_the_lam_alef_ligature():
     from compositor.text.shaping import Shaper
 
-    shaper = Shaper.for_path(ROOT / "fonts" / "Vazirmatn-NL-Regular.ttf")
+    shaper = Shaper.for_path(FONT_DIR / "Vazirmatn-NL-Regular.ttf")
     glyphs, width = shaper.word("کلاس")
     # Four letters, three glyphs: lam and alef make one ligature standing for both.
     assert len(glyphs) == 3 and width > 0
@@ -421,7 +422,7 @@ def test_arabic_words_in_an_english_issue_stay_joined_when_lines_are_letter_spac
     with pikepdf.open(out) as pdf:
         ops = [op for p in pdf.pages for _, op in pikepdf.parse_content_stream(p)]
     assert pikepdf.Operator("Tc") in ops  # some lines are letter-spaced
-    glyphs, width = Shaper.for_path(ROOT / "fonts" / "Vazirmatn-NL-Regular.ttf").word(word)
+    glyphs, width = Shaper.for_path(FONT_DIR / "Vazirmatn-NL-Regular.ttf").word(word)
     checked = 0
     with pdfplumber.open(out) as pdf:
         for page in pdf.pages:
