@@ -345,6 +345,10 @@ class Composer:
         if cap is None:
             lines = self.set(par.runs, st, width, source, align, indent).lines
         n = len(lines)
+        # What page make-up needs to break the paragraph again (no hyphen at a page foot).
+        rebreak = ((cap[2], st, width, 0.0, (3, cap[1]), dx, el, parent, cap[0])
+                   if cap is not None else (par.runs, st, width, indent, (0, 0.0), dx, el,
+                                            parent, None)) if align == "justify" else None
         for k, line in enumerate(lines):
             p, _ = self.lines_parts((line,), st, dx, 0, align, Tag("P", el, parent))
             if cap is not None and k == 0:
@@ -355,7 +359,8 @@ class Composer:
                              kind="body", lines=1, meta={"ratio": line.space_ratio(),
                                                          "hyphen": line.hyphenated,
                                                          "justified": line.justified,
-                                                         "element": el, "k": k, "n": n}))
+                                                         "element": el, "k": k, "n": n,
+                                                         "rebreak": rebreak}))
         if role == "fulltext":
             href = next((r.href for r in par.runs if r.href), None)
             size = parse_length(self.spec.section("article")["qr_code"]) or 0.0
@@ -367,6 +372,25 @@ class Composer:
             if self.grid(used) - used > 0.01:
                 out.append(Chunk(self.grid(used) - used, (), keep_before=True, article=index,
                                  kind="space"))
+
+    def without_hyphen_at(self, meta: dict) -> list[tuple[tuple[Part, ...], Line]] | None:
+        """The parts of every line of a justified paragraph broken again so that line
+        `meta["k"]` does not end in a hyphen, keeping its number of lines (so no chunk
+        changes height and the page make-up stands); None if no such setting exists."""
+        if not meta.get("rebreak") or not meta["hyphen"]:
+            return None
+        runs, st, width, indent, hang, dx, el, parent, cap = meta["rebreak"]
+        result = self.ts.set_without_hyphen(runs, st, width, line=meta["k"], lines=meta["n"],
+                                            indent=indent, hang=hang)
+        if result is None:
+            return None
+        out = []
+        for k, line in enumerate(result.lines):
+            p, _ = self.lines_parts((line,), st, dx, 0, "justify", Tag("P", el, parent))
+            if cap is not None and k == 0:
+                p.insert(0, cap)
+            out.append((tuple(p), line))
+        return out
 
     def qr_chunk(self, url: str, size: float, index: int | None) -> Chunk:
         """A QR code for the full article's address, drawn as vector squares (sharp at any

@@ -150,6 +150,7 @@ class SetParagraph:
 class Settings:
     language: str = "en"
     hyphenate: bool = True
+    hyphenate_capitalized: bool = False  # break words that start with a capital (names)
     optimal: bool = True
     stretch: float = 0.5  # allowed stretch of a space, times its width
     shrink: float = 0.2
@@ -231,9 +232,48 @@ class Typesetter:
 
     # -- building items -------------------------------------------------------------------
 
+    def set_without_hyphen(self, runs: tuple[Run, ...], style: Style, measure: float, *,
+                           line: int, lines: int, indent: float = 0.0,
+                           hang: tuple[int, float] = (0, 0.0)) -> SetParagraph | None:
+        """The justified paragraph broken again so that line `line` (from 0) does not end
+        in a hyphen, in exactly `lines` lines; None when no such setting stays within the
+        looser tolerances. Page make-up uses it for the last line of a page."""
+        key = ("nohyphen", runs, style, round(measure, 3), round(indent, 3), hang, line, lines)
+        if key in self._cache:
+            return self._cache[key]
+        items, payload, missing, widths = self._items(runs, style, measure, "justify", indent,
+                                                      True, hang)
+        result = None
+        for tolerance in (1.0, 2.5, 60.0):
+            breaks = optimal_breaks(items, widths, tolerance, avoid_hyphen=line, lines=lines)
+            if breaks is not None:
+                lines_ = self._lines(items, payload, breaks, measure, indent, "justify", hang)
+                result = SetParagraph(tuple(lines_), frozenset(missing))
+                break
+        self._cache[key] = result  # type: ignore[assignment]
+        return result
+
     def _set(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
              indent: float, hyphenate: bool, hang: tuple[int, float] = (0, 0.0)
              ) -> SetParagraph:
+        items, payload, missing, widths = self._items(runs, style, measure, align, indent,
+                                                      hyphenate, hang)
+        if align == "justify" and self.settings.optimal:
+            # Strict first; then looser passes that still minimise badness over the whole
+            # paragraph (spreading unavoidable slack) rather than dumping it on one line.
+            breaks = (optimal_breaks(items, widths, 1.0) or optimal_breaks(items, widths, 2.5)
+                      or optimal_breaks(items, widths, 60.0))
+            if breaks is None:
+                breaks = greedy_breaks(items, widths)
+        else:
+            breaks = greedy_breaks(items, widths)
+        lines = self._lines(items, payload, breaks, measure, indent, align, hang)
+        return SetParagraph(tuple(lines), frozenset(missing))
+
+    def _items(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
+               indent: float, hyphenate: bool, hang: tuple[int, float]
+               ) -> tuple[list[Item], list[object], set[str], list[float]]:
+        """Boxes, glue and penalties of a paragraph, what they draw, and the line widths."""
         settings = self.settings
         items: list[Item] = []
         payload: list[object] = []
@@ -307,17 +347,7 @@ class Typesetter:
         payload.append("end")
 
         widths = [measure - hang[1]] * hang[0] + [measure]
-        if align == "justify" and settings.optimal:
-            # Strict first; then looser passes that still minimise badness over the whole
-            # paragraph (spreading unavoidable slack) rather than dumping it on one line.
-            breaks = (optimal_breaks(items, widths, 1.0) or optimal_breaks(items, widths, 2.5)
-                      or optimal_breaks(items, widths, 60.0))
-            if breaks is None:
-                breaks = greedy_breaks(items, widths)
-        else:
-            breaks = greedy_breaks(items, widths)
-        lines = self._lines(items, payload, breaks, measure, indent, align, hang)
-        return SetParagraph(tuple(lines), frozenset(missing))
+        return items, payload, missing, widths
 
     def _segments(self, text: str, face: str, missing: set[str]) -> list[tuple[str, str]]:
         """Split text by the face that can draw it: a character the run's font lacks is
@@ -436,7 +466,8 @@ class Typesetter:
                 elif urlish and text[i + 1] in ".@" and ch != text[i + 1]:
                     cuts.append((i + 1, "url"))
         elif hyph:
-            cuts = [(p, "hyphen") for p in hyphen_points(text, self.settings.language)]
+            cuts = [(p, "hyphen") for p in hyphen_points(
+                text, self.settings.language, self.settings.hyphenate_capitalized)]
         return cuts
 
     def _emergency(self, frags, items: list[Item], payload: list[object], measure: float) -> None:
