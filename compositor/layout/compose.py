@@ -36,9 +36,22 @@ from compositor.model.content import (
     Rule,
     Run,
 )
+from compositor.model.smart import smart_text
 from compositor.text.paragraph import NO_SPACING, Line, SetParagraph, Style, Typesetter
 
 BULLET = "\u2022"
+
+
+def display_url(url: str) -> str:
+    """An address as a reader types it: no scheme, no "www.", no trailing slash."""
+    shown = url
+    for prefix in ("https://", "http://"):
+        if shown.lower().startswith(prefix):
+            shown = shown[len(prefix):]
+            break
+    if shown.lower().startswith("www."):
+        shown = shown[4:]
+    return shown.rstrip("/") or url
 
 
 def style_of(spec: LayoutSpec, name: str) -> Style:
@@ -241,15 +254,27 @@ class Composer:
                                 anchor=f"article-{index}" if spanning else None))
         body = list(article.blocks)
         if article.cut and article.url:
-            body.append(Paragraph((Run("Read the full article: "),
-                                   Run(article.url, href=article.url)),
-                                  article.where, "fulltext"))
+            body.append(Paragraph(self.full_article_runs(article.url, source), article.where,
+                                  "fulltext"))
         mode = self.spec.section("article")["drop_cap"]
         drop = mode == "all" or (mode == "lead" and (index == 0 or article.new_page))
         self.blocks(body, index, source, chunks, keep_first=True, drop_cap=drop)
         if spanning and chunks and not chunks[0].anchor:
             chunks[0] = dataclasses.replace(chunks[0], anchor=f"article-{index}")
         return band, chunks
+
+    def full_article_runs(self, url: str, source: str) -> tuple[Run, ...]:
+        """"Read the full article: harborlight.example.org/history/…" under an excerpt.
+        The address is printed without its scheme and "www." (the link keeps them); when
+        it does not fit after the words, it starts a line of its own rather than breaking
+        right after them."""
+        label = smart_text(str(self.spec.section("strings")["full_article"]), self.language)
+        shown = display_url(url)
+        one = (Run(label + " "), Run(shown, href=url))
+        st = style_of(self.spec, "fulltext")
+        if not label or len(self.set(one, st, self.width, source, "left").lines) == 1:
+            return one
+        return (Run(label + "\n"), Run(shown, href=url))
 
     def blocks(self, blocks: list[Block], index: int | None, source: str, out: list[Chunk],
                keep_first: bool, dx: float = 0.0, width: float | None = None,
@@ -263,7 +288,8 @@ class Composer:
                 if boxed and not after_heading:
                     out.append(space(self.L * 0.4, index))  # boxes space, not indent
                 self.paragraph(block, index, source, out, keep, dx, width, style_name,
-                               indent=0.0 if (after_heading or boxed) else self.indent,
+                               indent=0.0 if (after_heading or boxed
+                                              or block.role == "fulltext") else self.indent,
                                parent=parent, drop_cap=drop_cap)
                 drop_cap = False
                 after_heading = False
@@ -563,7 +589,7 @@ class Composer:
         chunks: list[Chunk] = []
         parts: list[Part] = []
         y = pad
-        heading = str(spec.section("contents")["title"])
+        heading = smart_text(str(spec.section("contents")["title"]), self.language)
         title = self.set((Run(heading),), tst, inner, "layout", "left")
         p, y = self.lines_parts(title.lines, tst, pad, y, "left", Tag("H2", self.new_element()))
         parts += p

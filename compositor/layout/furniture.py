@@ -7,6 +7,14 @@ from compositor.layout.compose import Composer, style_of
 from compositor.load.images import check_image
 from compositor.load.layout import parse_length
 from compositor.model.content import Issue, Run
+from compositor.model.smart import smart_text
+
+
+def issue_line(comp: Composer, issue: Issue) -> str:
+    """'Volume 4, Numbers 19–20' in the layout's words."""
+    s = comp.spec.section("strings")
+    return smart_text(issue.issue_line_with(str(s["volume"]), str(s["number"]),
+                                            str(s["numbers"])), comp.language)
 
 
 def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
@@ -47,11 +55,12 @@ def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
         p, y = comp.lines_parts(tagline_lines, tag_st, text_left, y, "left",
                                 Tag("P", comp.new_element()))
         parts += p
-    # The info bar: "Volume 4, Number 19, 20" on the left, the date on the right.
+    # The info bar: "Volume 4, Numbers 19–20" on the left, the date on the right.
     base = band_bottom + (info_h - info.leading) / 2
     el = comp.new_element()
-    if issue.issue_line:
-        line = comp.set((Run(issue.issue_line),), info, width / 2, "manifest", "left").lines[0]
+    numbers = issue_line(comp, issue)
+    if numbers:
+        line = comp.set((Run(numbers),), info, width / 2, "manifest", "left").lines[0]
         parts.append(TextPart(line, left, base + comp.baseline(info), "left", Tag("P", el)))
     date = comp.set((Run(issue.date_text),), info, width / 2, "manifest", "left").lines[0]
     parts.append(TextPart(date, right - date.natural, base + comp.baseline(info), "left",
@@ -68,7 +77,8 @@ def footer(comp: Composer, issue: Issue, page: int, pages: int, left: float, rig
     f = spec.section("footer")
     pub = issue.publication
     values = {"website": (pub.website or "").removeprefix("https://").removeprefix("http://"),
-              "publication": pub.name, "issue": issue.issue_line, "issue_date": issue.date_text,
+              "publication": pub.name, "issue": issue_line(comp, issue),
+              "issue_date": issue.date_text,
               "page": str(page), "pages": str(pages), "publisher": pub.publisher or ""}
     y_rule = spec.page_height - spec.margin_bottom + st.leading * 0.9
     base = y_rule + st.leading * 1.1
@@ -79,7 +89,7 @@ def footer(comp: Composer, issue: Issue, page: int, pages: int, left: float, rig
     if page % 2 == 0:
         slots["left"], slots["right"] = slots["right"], slots["left"]
     for where, template in slots.items():
-        text = str(template or "").format(**values).strip(" ·|")
+        text = smart_text(str(template or "").format(**values).strip(" ·|"), comp.language)
         if not text:
             continue
         line = comp.set((Run(text),), st, width, "layout", "left").lines[0]
