@@ -90,13 +90,14 @@ def preflight(
     path: str | Path,
     profile: str,
     *,
-    tac_limit: float = DEFAULT_TAC_LIMIT,
+    tac_limit: float | None = None,
     pdfx1a: bool = False,
     tac_dpi: int = TAC_DPI,
 ) -> list[Finding]:
     """Check ``path`` against ``profile`` ("print" or "web").
 
-    ``tac_limit`` is the maximum total area coverage in percent (print only);
+    ``tac_limit`` is the maximum total area coverage in percent (print only); by
+    default the limit the file records (see ``recorded_ink_limit``), else 300 %;
     ``pdfx1a`` additionally rejects every kind of transparency.
     """
     if profile not in PROFILES:
@@ -108,6 +109,8 @@ def preflight(
         return [Finding("error", None, "document", f"cannot read PDF: {_oneline(exc)}")]
 
     with pdf:
+        if tac_limit is None:
+            tac_limit = recorded_ink_limit(pdf) or DEFAULT_TAC_LIMIT
         doc = _Document(pdf, path)
         checks: list[tuple[str, Callable[[], list[Finding]]]] = [
             ("fonts", doc.check_fonts),
@@ -1398,6 +1401,18 @@ def _pdfminer_ctm(page: Any) -> Matrix:
     if rotate == 270:
         return (0.0, 1.0, -1.0, 0.0, y1, -x0)
     return (1.0, 0.0, 0.0, 1.0, -x0, -y0)
+
+
+def recorded_ink_limit(pdf: pikepdf.Pdf) -> float | None:
+    """The total ink limit (percent) compositor records in a print file's XMP when it
+    builds it, so a file is checked against the limit it was made for; None if absent."""
+    try:
+        raw = _xmp_value(bytes(pdf.Root.Metadata.read_bytes()),
+                         "http://ns.compositor.invalid/print/1.0/", "MaxInk")
+        value = float(raw)
+    except (AttributeError, KeyError, TypeError, ValueError, pikepdf.PdfError):
+        return None
+    return value if 100 <= value <= 400 else None
 
 
 def _max_ink(tif: Path, threshold_percent: float) -> tuple[float, tuple[int, int, int, int] | None]:

@@ -36,6 +36,7 @@ def options_for(variant: str, layout: IssueLayout) -> RenderOptions:
                              slug=slug_lines(layout) if p["slug"] else (),
                              image_ppi=float(p["max_ppi"]) or None, jpeg_quality=92,
                              icc_profile=str(profile_path(p["profile"], spec.source)),
+                             max_ink=float(p["max_ink"]),
                              tagged=False, links=False,
                              pdf_version=(1, 3) if p["standard"] == "PDF/X-1a" else (1, 6))
     w = spec.section("web")
@@ -115,7 +116,7 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
             if variant == "print":
                 p = layout.spec.section("print")
                 data = finish_pdfx(data, p["standard"], Path(opts.icc_profile),
-                                   str(p["output_condition"]))
+                                   str(p["output_condition"]), float(p["max_ink"]))
                 print_data = data
             else:
                 data = finish_web(data, record, layout.issue.language)

@@ -42,6 +42,7 @@ class RenderOptions:
     image_ppi: float | None = None  # downsample to this resolution at printed size
     jpeg_quality: int = 85
     icc_profile: str | None = None  # CMYK profile for photo conversion
+    max_ink: float | None = None  # total ink limit of CMYK photos, in percent
     tagged: bool = True
     links: bool = True
     pdf_version: tuple[int, int] = (1, 6)
@@ -278,7 +279,7 @@ class _Painter:
         else:
             matte_px = tuple(round(v * 255) for v in matte.as_rgb())
         data = prepare(p.path, p.path.stat().st_mtime, opt.color_mode, target,
-                       opt.jpeg_quality, opt.icc_profile, p.crop, matte_px)
+                       opt.jpeg_quality, opt.icc_profile, p.crop, matte_px, opt.max_ink)
         code = self.canv._code
         self.begin_mark(code, p.tag, marks, p)
         if p.tag is not None and marks:
