@@ -386,6 +386,8 @@ class Composer:
                                                          "hyphen": line.hyphenated,
                                                          "justified": line.justified,
                                                          "element": el, "k": k, "n": n,
+                                                         "runt": n > 1 and k == n - 1
+                                                         and line.is_runt(),
                                                          "rebreak": rebreak}))
         if role == "fulltext":
             href = next((r.href for r in par.runs if r.href), None)

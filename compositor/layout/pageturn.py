@@ -52,7 +52,8 @@ def avoid_hyphen_at_turns(result: FlowResult, chunks: list[Chunk], comp: Compose
             line_parts, line = parts[c.meta["k"]]
             swap[id(c)] = replace(c, parts=line_parts, meta={
                 **c.meta, "ratio": line.space_ratio(), "hyphen": line.hyphenated,
-                "justified": line.justified})
+                "justified": line.justified,
+                "runt": c.meta["n"] > 1 and c.meta["k"] == c.meta["n"] - 1 and line.is_runt()})
     if not swap:
         return result, chunks
     placed = [replace(p, chunk=swap.get(id(p.chunk), p.chunk)) for p in result.placed]

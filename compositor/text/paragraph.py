@@ -21,6 +21,8 @@ from compositor.text.linebreak import (
     GLUE,
     INFINITY,
     PENALTY,
+    RUNT_SHARE,
+    RUNT_WORD_SHARE,
     Break,
     Item,
     greedy_breaks,
@@ -176,6 +178,12 @@ class Line:
         # PDF scales glyphs, letter and word spacing alike: h * (natural + tc's + tw's).
         tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc) / self.spaces
         return Spacing(tw, tc, h)
+
+    def is_runt(self) -> bool:
+        """As a paragraph's last line: shorter than a quarter of the measure, or a single
+        word shorter than a third of it (what the line breaker's runt demerit avoids)."""
+        return self.natural < self.measure * RUNT_SHARE or (
+            " " not in self.text.strip() and self.natural < self.measure * RUNT_WORD_SHARE)
 
     def space_ratio(self) -> float:
         """How far the gaps between words are stretched (+) or shrunk (-), as a fraction
