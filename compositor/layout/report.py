@@ -54,7 +54,7 @@ def fit_report(layout: IssueLayout) -> dict:
             elif m["ratio"] < -1.0 - 1e-6:
                 counts["tight"] += 1
 
-    counts["hyphen_at_turn"] = sum(1 for c in turn_lines(layout.flow.placed)
+    counts["hyphen_at_turn"] = sum(1 for c in turn_lines(getattr(layout.flow, "placed", []))
                                    if c.meta.get("hyphen"))
     fullness = {}
     order = {id(c): i for i, c in enumerate(layout.chunks)}
