@@ -177,6 +177,27 @@ def test_addresses_break_only_where_a_book_designer_breaks_them(sample):
             assert line.strip() == "Read the full article:" or "/" in line, line
 
 
+def test_line_before_an_address_break_is_justified(sample):
+    """In the safety notice and the youth programme the lines that end inside an address
+    reach the column's right edge like their neighbours (no ragged line in justified
+    text)."""
+    from collections import Counter
+
+    checked = 0
+    with pdfplumber.open(sample["web"]) as pdf:
+        for page in pdf.pages:
+            words = [w for w in page.extract_words(use_text_flow=True, extra_attrs=["size"])
+                     if abs(w["size"] - BODY) < 0.05]
+            edges = [x for x, _ in Counter(round(w["x1"], 1) for w in words).most_common(3)]
+            for w in words:
+                if w["text"] in ("https://harbour-authority.example.org",
+                                 "/notices/2023/navigation-rules-for-the",
+                                 "juniors@harborlight"):
+                    checked += 1
+                    assert min(abs(w["x1"] - e) for e in edges) < 0.6, (w["text"], edges)
+    assert checked >= 2
+
+
 def test_address_break_points():
     def pieces(word):
         cuts = [p for p, _ in address_breaks(word)]
@@ -228,6 +249,18 @@ def test_sample_masthead_and_footer(sample):
     assert "'" not in all_text and '"' not in all_text
     # A sign-off's dash stays with the name, a "<" with its number.
     assert not re.search(r"[\u2014<>]$", all_text, re.MULTILINE)
+
+
+def test_layout_strings_are_checked(tmp_path, capsys):
+    folder = tmp_path / "issue"
+    manifest = write_issue(folder, articles=1, sentences=10, boxes=False, photo=False)
+    (folder / "layout.yaml").write_text('extends: default\nstrings:\n'
+                                        '  numbers: "Nos {nums}"\n')
+    manifest.write_text(manifest.read_text() + "layout: layout.yaml\n")
+    assert main(["build", str(manifest), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "layout.yaml:3:" in err and "{nums}" in err and "numbers" in err
+    assert not (folder / "build").exists()
 
 
 def test_smart_text_in_the_issue_language():
