@@ -19,7 +19,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from compositor import preflight as pf
 from compositor.preflight import Finding, preflight, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -398,7 +397,7 @@ def test_total_ink_coverage_above_limit_is_an_error(tmp_path: Path) -> None:
 def test_missing_ghostscript_is_reported_as_skipped(
     clean_print: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     findings = preflight(clean_print, "print")
     assert summarize(findings) == (0, 0)
     skipped = [f for f in findings if f.obj == "ink coverage"]

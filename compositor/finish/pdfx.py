@@ -15,13 +15,14 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from compositor.preflight.ink import INK_NS
+
 VERSIONS = {"PDF/X-4": ("PDF/X-4", None, "1.6"),
             "PDF/X-1a": ("PDF/X-1a:2001", "PDF/X-1a:2001", "1.3")}
 
 
-# Where the build records the total ink limit the file was made for, so a preflight of
-# the file alone checks it against the same limit (PDF/X has no key of its own for it).
-INK_NS = "http://ns.compositor.invalid/print/1.0/"
+# The total ink limit the file was made for, recorded so that a preflight of the file
+# alone checks it against the same limit (PDF/X has no key of its own for it).
 INK_KEY = f"{{{INK_NS}}}MaxInk"
 
 
