@@ -393,3 +393,33 @@ def test_ink_limit_replaces_gray_with_black():
     assert k_after[1] >= k_before[1]
     assert sum(limited.getchannel("K").histogram()[i] * i for i in range(256)) > \
         sum(converted.getchannel("K").histogram()[i] * i for i in range(256))
+
+
+def test_no_hyphen_before_a_jump_line(tmp_path, monkeypatch):
+    """The last line of a column that ends in "Continued on page N" is a whole word. With
+    these jump lines the breaker's own choice ends that line in a hyphen; read back from
+    the PDF, page make-up has broken the paragraph again."""
+    import compositor.layout.issue as issue_mod
+
+    folder = tmp_path / "jump"
+    manifest = write_issue(folder, articles=4, sentences=40)
+    first = folder / "articles" / "a0.md"
+    first.write_text(first.read_text().replace("byline:", "continue: true\nbyline:", 1))
+    (folder / "layout.yaml").write_text("extends: default\narticle:\n  jump_lines: 12\n")
+    manifest.write_text(manifest.read_text() + "layout: layout.yaml\n")
+
+    def line_before_jump(out: Path) -> str:
+        for page in stream_lines(out, None):
+            texts = [t for _, t in page]
+            for k, text in enumerate(texts):
+                if text.startswith("Continued on page") and k:
+                    return texts[k - 1]
+        raise AssertionError("no jump line")
+
+    out = tmp_path / "fixed.pdf"
+    assert main(["build", str(manifest), "-q", "--variant", "web", "-o", str(out)]) == 0
+    assert not line_before_jump(out).endswith("-")
+    monkeypatch.setattr(issue_mod, "avoid_hyphen_at_turns", lambda r, c, comp: (r, c))
+    out = tmp_path / "unfixed.pdf"
+    assert main(["build", str(manifest), "-q", "--variant", "web", "-o", str(out)]) == 0
+    assert line_before_jump(out).endswith("-")
