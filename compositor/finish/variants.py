@@ -11,6 +11,7 @@ from pathlib import Path
 from compositor.build import Timings
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.compose import style_of
+from compositor.layout.furniture import issue_line
 from compositor.layout.issue import IssueLayout, typesetter
 from compositor.load.layout import parse_length
 from compositor.model.content import Run
@@ -50,7 +51,7 @@ def slug_lines(layout: IssueLayout) -> tuple:
     st = style_of(layout.spec, "footer")
     st = type(st)(st.face, 6.0, 7.0, "text")
     n = len(layout.pages)
-    parts = [issue.publication.name, issue.issue_line, issue.date_text]
+    parts = [issue.publication.name, issue_line(layout.spec, issue), issue.date_text]
     head = " · ".join(p for p in parts if p)
     return tuple(ts.set((Run(f"{head} · page {k} of {n} · built {build_date().isoformat()}"),),
                         st, layout.spec.page_width, align="left").lines[0]

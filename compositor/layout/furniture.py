@@ -5,16 +5,16 @@ from __future__ import annotations
 from compositor.layout.chunks import ImagePart, Part, RectPart, RulePart, Tag, TextPart
 from compositor.layout.compose import Composer, style_of
 from compositor.load.images import check_image
-from compositor.load.layout import parse_length
+from compositor.load.layout import LayoutSpec, parse_length
 from compositor.model.content import Issue, Run
 from compositor.model.smart import smart_text
 
 
-def issue_line(comp: Composer, issue: Issue) -> str:
-    """'Volume 4, Numbers 19–20' in the layout's words."""
-    s = comp.spec.section("strings")
+def issue_line(spec: LayoutSpec, issue: Issue) -> str:
+    """'Volume 4, Numbers 19–20' in the layout's words (masthead, footer, slug, metadata)."""
+    s = spec.section("strings")
     return smart_text(issue.issue_line_with(str(s["volume"]), str(s["number"]),
-                                            str(s["numbers"])), comp.language)
+                                            str(s["numbers"])), issue.language)
 
 
 def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
@@ -58,7 +58,7 @@ def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
     # The info bar: "Volume 4, Numbers 19–20" on the left, the date on the right.
     base = band_bottom + (info_h - info.leading) / 2
     el = comp.new_element()
-    numbers = issue_line(comp, issue)
+    numbers = issue_line(spec, issue)
     if numbers:
         line = comp.set((Run(numbers),), info, width / 2, "manifest", "left").lines[0]
         parts.append(TextPart(line, left, base + comp.baseline(info), "left", Tag("P", el)))
@@ -77,7 +77,7 @@ def footer(comp: Composer, issue: Issue, page: int, pages: int, left: float, rig
     f = spec.section("footer")
     pub = issue.publication
     values = {"website": (pub.website or "").removeprefix("https://").removeprefix("http://"),
-              "publication": pub.name, "issue": issue_line(comp, issue),
+              "publication": pub.name, "issue": issue_line(spec, issue),
               "issue_date": issue.date_text,
               "page": str(page), "pages": str(pages), "publisher": pub.publisher or ""}
     y_rule = spec.page_height - spec.margin_bottom + st.leading * 0.9

@@ -126,13 +126,9 @@ class Issue:
     pages: int | None = None
     warnings: tuple[str, ...] = field(default=())
 
-    @property
-    def issue_line(self) -> str:
-        """'Volume 4, Numbers 19–20' (or whatever parts are given), in English; the
-        printed line uses the layout's strings (layout/furniture.py)."""
-        return self.issue_line_with("Volume {volume}", "Number {number}", "Numbers {numbers}")
-
     def issue_line_with(self, volume: str, number: str, numbers: str) -> str:
+        """'Volume 4, Numbers 19–20' (or whatever parts are given) from the layout's
+        templates for the words (layout/furniture.py)."""
         parts = []
         if self.volume:
             parts.append(volume.format(volume=self.volume))

@@ -23,6 +23,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePart, TextPart
+from compositor.layout.furniture import issue_line
 from compositor.layout.issue import IssueLayout
 from compositor.render.images import prepare
 from compositor.text.fonts import FontBook
@@ -80,7 +81,7 @@ def render(layout: IssueLayout, options: RenderOptions) -> tuple[bytes, StructRe
     canv.setTitle(f"{pub.name} — {issue.date_text}")
     canv.setAuthor(pub.publisher or pub.name)
     canv.setSubject(", ".join(a.title for a in issue.articles)[:480] or pub.name)
-    canv.setKeywords([pub.name, issue.issue_line, issue.date_text])
+    canv.setKeywords([pub.name, issue_line(spec, issue), issue.date_text])
     canv.setCreator("compositor")
     canv.setProducer("compositor (ReportLab)")
     record = StructRecord(containers=layout.containers)
