@@ -11,7 +11,7 @@ from PIL import Image, ImageCms, ImageOps
 
 from compositor import cache
 
-ASSETS = Path(__file__).resolve().parent.parent.parent / "assets" / "icc"
+ASSETS = Path(__file__).resolve().parent.parent / "icc"  # shipped inside the package
 
 
 @lru_cache(maxsize=4)
@@ -83,7 +83,7 @@ def prepare(path: Path, mtime: float, mode: str, target_px: tuple[int, int] | No
     within `max_ink` percent. Cached on disk by content."""
     try:
         stat = path.stat()
-        key = cache.key_for("image", 4, str(path.resolve()), stat.st_size, stat.st_mtime_ns,
+        key = cache.key_for("image", 5, str(path.resolve()), stat.st_size, stat.st_mtime_ns,
                             mode, target_px, quality, profile, crop, matte, max_ink)
     except OSError:
         key = None
@@ -109,6 +109,7 @@ def _convert(path: Path, mode: str, target_px: tuple[int, int] | None, quality: 
     if target_px and (im.width > target_px[0] * 1.05):
         im = im.resize(target_px, Image.Resampling.LANCZOS, reducing_gap=3.0)
         alpha = alpha.resize(target_px, Image.Resampling.LANCZOS) if alpha is not None else None
+    converted = mode == "cmyk" and im.mode != "CMYK"
     if mode == "cmyk":
         if im.mode != "CMYK":
             im = ImageCms.applyTransform(im, _transform(profile, "RGB")) if profile else \
@@ -121,7 +122,10 @@ def _convert(path: Path, mode: str, target_px: tuple[int, int] | None, quality: 
         back = Image.new(im.mode, im.size, matte or ((0, 0, 0, 0) if im.mode == "CMYK"
                                                       else (255, 255, 255)))
         im = Image.composite(im, back, alpha)
-    if mode == "cmyk" and max_ink:
+    if mode == "cmyk" and max_ink and converted:
+        # Photos converted here are held to the printer's limit; a photo supplied in CMYK
+        # is the designer's separation and goes to print as it is (the checks refuse it
+        # when it is over the limit).
         return _jpeg_within_ink(im, quality, max_ink)
     return _jpeg(im, quality, 0 if mode == "cmyk" else 2)
 
@@ -163,3 +167,30 @@ def _channel_sum(px):
     for i in (1, 2, 3):
         total += px[..., i]
     return total
+
+
+def jpeg_size(jpeg: bytes) -> tuple[int, int]:
+    """Pixel size from the JPEG's header (nothing is decoded)."""
+    with Image.open(io.BytesIO(jpeg)) as im:
+        return im.size
+
+
+INK_PPI = 36  # the resolution total ink is judged at, as a preflight renders pages for it
+
+
+@lru_cache(maxsize=256)
+def photo_ink(jpeg: bytes, width_pt: float, height_pt: float) -> float:
+    """Peak total ink (C+M+Y+K, percent) of a CMYK photo as printed, averaged over
+    INK_PPI pixels the way a page rendered for an ink check averages it. Measured on the
+    JPEG as stored (decoded at a reduced scale, which is quick), so no page needs to be
+    rendered to know it."""
+    from PIL import ImageMath
+
+    size = (max(1, round(width_pt / 72 * INK_PPI)), max(1, round(height_pt / 72 * INK_PPI)))
+    with Image.open(io.BytesIO(jpeg)) as im:
+        im.draft(im.mode, size)
+        im = im.convert("CMYK").resize(size, Image.Resampling.BOX)
+    c, m, y, k = im.split()
+    total = ImageMath.lambda_eval(lambda v: v["c"] + v["m"] + v["y"] + v["k"],
+                                  c=c, m=m, y=y, k=k)
+    return total.getextrema()[1] * 100 / 255
