@@ -37,9 +37,22 @@ from compositor.model.content import (
     Rule,
     Run,
 )
+from compositor.model.smart import smart_text
 from compositor.text.paragraph import NO_SPACING, Line, SetParagraph, Style, Typesetter
 
 BULLET = "\u2022"
+
+
+def display_url(url: str) -> str:
+    """An address as a reader types it: no scheme, no "www.", no trailing slash."""
+    shown = url
+    for prefix in ("https://", "http://"):
+        if shown.lower().startswith(prefix):
+            shown = shown[len(prefix):]
+            break
+    if shown.lower().startswith("www."):
+        shown = shown[4:]
+    return shown.rstrip("/") or url
 
 
 def style_of(spec: LayoutSpec, name: str) -> Style:
@@ -252,9 +265,8 @@ class Composer:
                                 anchor=f"article-{index}" if spanning else None))
         body = list(article.blocks)
         if article.cut and article.url:
-            body.append(Paragraph((Run(self.labels.full_article),
-                                   Run(article.url, href=article.url)),
-                                  article.where, "fulltext"))
+            body.append(Paragraph(self.full_article_runs(article.url, source), article.where,
+                                  "fulltext"))
         mode = self.spec.section("article")["drop_cap"]
         drop = mode == "all" or (mode == "lead" and (index == 0 or article.new_page))
         drop = drop and not self.rtl  # no drop caps in right-to-left editions
@@ -262,6 +274,21 @@ class Composer:
         if spanning and chunks and not chunks[0].anchor:
             chunks[0] = dataclasses.replace(chunks[0], anchor=f"article-{index}")
         return band, chunks
+
+    def full_article_runs(self, url: str, source: str) -> tuple[Run, ...]:
+        """"Read the full article: harborlight.example.org/history/…" under an excerpt.
+        The address is printed without its scheme and "www." (the link keeps them); when
+        it does not fit after the words, it starts a line of its own rather than breaking
+        right after them."""
+        label = smart_text(translated(str(self.spec.section("strings")["full_article"]),
+                                      "Read the full article:",
+                                      self.labels.full_article.rstrip()), self.language)
+        shown = display_url(url)
+        one = (Run(label + " "), Run(shown, href=url))
+        st = style_of(self.spec, "fulltext")
+        if not label or len(self.set(one, st, self.width, source, "left").lines) == 1:
+            return one
+        return (Run(label + "\n"), Run(shown, href=url))
 
     def blocks(self, blocks: list[Block], index: int | None, source: str, out: list[Chunk],
                keep_first: bool, dx: float = 0.0, width: float | None = None,
@@ -275,7 +302,8 @@ class Composer:
                 if boxed and not after_heading:
                     out.append(space(self.L * 0.4, index))  # boxes space, not indent
                 self.paragraph(block, index, source, out, keep, dx, width, style_name,
-                               indent=0.0 if (after_heading or boxed) else self.indent,
+                               indent=0.0 if (after_heading or boxed
+                                              or block.role == "fulltext") else self.indent,
                                parent=parent, drop_cap=drop_cap)
                 drop_cap = False
                 after_heading = False
@@ -357,6 +385,10 @@ class Composer:
         if cap is None:
             lines = self.set(par.runs, st, width, source, align, indent).lines
         n = len(lines)
+        # What page make-up needs to break the paragraph again (no hyphen at a page foot).
+        rebreak = ((cap[2], st, width, 0.0, (3, cap[1]), dx, el, parent, cap[0])
+                   if cap is not None else (par.runs, st, width, indent, (0, 0.0), dx, el,
+                                            parent, None)) if align == "justify" else None
         for k, line in enumerate(lines):
             p, _ = self.lines_parts((line,), st, dx, 0, align, Tag("P", el, parent))
             if cap is not None and k == 0:
@@ -367,7 +399,10 @@ class Composer:
                              kind="body", lines=1, meta={"ratio": line.space_ratio(),
                                                          "hyphen": line.hyphenated,
                                                          "justified": line.justified,
-                                                         "element": el, "k": k, "n": n}))
+                                                         "element": el, "k": k, "n": n,
+                                                         "runt": n > 1 and k == n - 1
+                                                         and line.is_runt(),
+                                                         "rebreak": rebreak}))
         if role == "fulltext":
             href = next((r.href for r in par.runs if r.href), None)
             size = parse_length(self.spec.section("article")["qr_code"]) or 0.0
@@ -379,6 +414,25 @@ class Composer:
             if self.grid(used) - used > 0.01:
                 out.append(Chunk(self.grid(used) - used, (), keep_before=True, article=index,
                                  kind="space"))
+
+    def without_hyphen_at(self, meta: dict) -> list[tuple[tuple[Part, ...], Line]] | None:
+        """The parts of every line of a justified paragraph broken again so that line
+        `meta["k"]` does not end in a hyphen, keeping its number of lines (so no chunk
+        changes height and the page make-up stands); None if no such setting exists."""
+        if not meta.get("rebreak") or not meta["hyphen"]:
+            return None
+        runs, st, width, indent, hang, dx, el, parent, cap = meta["rebreak"]
+        result = self.ts.set_without_hyphen(runs, st, width, line=meta["k"], lines=meta["n"],
+                                            indent=indent, hang=hang)
+        if result is None:
+            return None
+        out = []
+        for k, line in enumerate(result.lines):
+            p, _ = self.lines_parts((line,), st, dx, 0, "justify", Tag("P", el, parent))
+            if cap is not None and k == 0:
+                p.insert(0, cap)
+            out.append((tuple(p), line))
+        return out
 
     def qr_chunk(self, url: str, size: float, index: int | None) -> Chunk:
         """A QR code for the full article's address, drawn as vector squares (sharp at any
@@ -551,8 +605,8 @@ class Composer:
         chunks: list[Chunk] = []
         parts: list[Part] = []
         y = pad
-        heading = translated(str(spec.section("contents")["title"]), Labels().contents,
-                             self.labels.contents)
+        heading = smart_text(translated(str(spec.section("contents")["title"]),
+                                        Labels().contents, self.labels.contents), self.language)
         title = self.set((Run(heading),), tst, inner, "layout", "left")
         p, y = self.lines_parts(title.lines, tst, pad, y, "left", Tag("H2", self.new_element()))
         parts += p

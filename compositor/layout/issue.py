@@ -23,6 +23,7 @@ from compositor.layout.flow import Placed
 from compositor.layout.furniture import footer, masthead
 from compositor.layout.mirror import mirror_furniture, mirror_placed
 from compositor.layout.pages import FlowResult, PagePlan, Reserve, balance_last_page, run_flow
+from compositor.layout.pageturn import avoid_hyphen_at_turns
 from compositor.load.layout import LayoutSpec, parse_length
 from compositor.load.locale import right_to_left
 from compositor.model.content import Box, Issue, Run
@@ -76,7 +77,8 @@ def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None,
     # joins apart, and scaling would make lines of one paragraph differ in weight.
     rtl = right_to_left(spec.section("page")["direction"], language)
     glyph = 0.0 if rtl else 1.0
-    settings = Settings(language=language, hyphenate=bool(t["hyphenate"]), optimal=opt,
+    settings = Settings(language=language, hyphenate=bool(t["hyphenate"]),
+                        hyphenate_capitalized=bool(t["hyphenate_capitalized"]), optimal=opt,
                         stretch=max(0.05, float(t["max_word_space"]) - 1.0),
                         shrink=max(0.0, 1.0 - float(t["min_word_space"])),
                         tracking=glyph * max(0.0, float(t["max_letter_spacing"])),
@@ -295,6 +297,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         if not bad:
             break
         inline |= bad
+    result, chunks = avoid_hyphen_at_turns(result, chunks, comp)
     too_tall = []
     for p in result.forced:
         where = (issue.articles[p.chunk.article].where if p.chunk.article is not None

@@ -24,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePart, TextPart
+from compositor.layout.furniture import issue_line
 from compositor.layout.issue import IssueLayout
 from compositor.render.images import jpeg_size, photo_ink, prepare
 from compositor.text.fonts import FontBook
@@ -44,6 +45,7 @@ class RenderOptions:
     image_ppi: float | None = None  # downsample to this resolution at printed size
     jpeg_quality: int = 85
     icc_profile: str | None = None  # CMYK profile for photo conversion
+    max_ink: float | None = None  # total ink limit of CMYK photos, in percent
     tagged: bool = True
     links: bool = True
     pdf_version: tuple[int, int] = (1, 6)
@@ -84,7 +86,7 @@ def render(layout: IssueLayout, options: RenderOptions) -> tuple[bytes, StructRe
     canv.setTitle(f"{pub.name} — {issue.date_text}")
     canv.setAuthor(pub.publisher or pub.name)
     canv.setSubject(", ".join(a.title for a in issue.articles)[:480] or pub.name)
-    canv.setKeywords([pub.name, issue.issue_line, issue.date_text])
+    canv.setKeywords([pub.name, issue_line(spec, issue), issue.date_text])
     canv.setCreator("compositor")
     canv.setProducer("compositor (ReportLab)")
     record = StructRecord(containers=layout.containers)
@@ -284,7 +286,7 @@ class _Painter:
         else:
             matte_px = tuple(round(v * 255) for v in matte.as_rgb())
         data = prepare(p.path, p.path.stat().st_mtime, opt.color_mode, target,
-                       opt.jpeg_quality, opt.icc_profile, p.crop, matte_px)
+                       opt.jpeg_quality, opt.icc_profile, p.crop, matte_px, opt.max_ink)
         key = (len(data), *jpeg_size(data))
         if key not in self.record.images:
             ink = photo_ink(data, p.width, p.height) if opt.color_mode == "cmyk" else None
