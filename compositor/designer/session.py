@@ -1,0 +1,262 @@
+"""One issue kept built while it is edited: each rebuild lays the issue out again (the
+set paragraphs stay in memory, so only what changed is set again), writes the web PDF,
+renders the pages that can look different, compares them with the previous build, and
+publishes a state the preview page shows. The print PDF follows when the editor pauses."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compositor.errors import UserError
+
+_PAGE_IN_MESSAGE = re.compile(r"\bpage (\d+)\b")
+HOLE_PERCENT = 92  # a column less full than this, before the last page, has a hole
+
+
+@dataclass
+class PageState:
+    id: str  # digest of the image: its URL, so unchanged pages stay cached in the browser
+    fingerprint: str
+    image: Any  # PIL image, kept to compare with the next build
+    text: str
+
+
+class Session:
+    def __init__(self, manifest: Path, dpi: float = 110.0, log=None):
+        self.manifest = manifest
+        self.dpi = dpi
+        self.log = log or (lambda text: print(text, file=sys.stderr, flush=True))
+        self.build_lock = threading.Lock()  # one build at a time (watch loop, downloads)
+        self._cond = threading.Condition()
+        self.version = 0
+        self.closed = False
+        self.state: dict[str, Any] = {"build": 0, "pages": [], "errors": [],
+                                      "diagnostics": [], "report": None, "downloads": {},
+                                      "issue": manifest.parent.name, "building": True}
+        self.images: dict[str, bytes] = {}
+        self.pages: list[PageState] = []
+        self.deps: set[Path] = set()
+        self.ok = False  # did the last build succeed?
+        self.builds = 0
+        self.print_stale = True
+        self._layout = None
+        self._outputs: dict[str, Path] = {}
+
+    # -- what to watch -------------------------------------------------------------------
+    def folders(self) -> set[Path]:
+        return {p.parent for p in self.deps} | {self.manifest.resolve().parent}
+
+    def is_relevant(self, path: Path) -> bool:
+        """A saved file matters when the issue uses it. After a failed build the issue's
+        files are not all known (a manifest that does not parse names none), so any file
+        in the watched folders counts, except our own output and editors' scratch files."""
+        path = path.resolve() if path.exists() else path.absolute()
+        if path in self.deps or path == self.manifest.resolve():
+            return True
+        if self.ok:
+            return False
+        name = path.name
+        return not (name == "build" or name.startswith((".", "#")) or name.endswith(
+            ("~", ".swp", ".swx", ".tmp")) or name.isdigit())
+
+    # -- publishing ----------------------------------------------------------------------
+    def publish(self, **changes: Any) -> None:
+        with self._cond:
+            self.state = {**self.state, **changes}
+            self.version += 1
+            self._cond.notify_all()
+
+    def wait_newer(self, seen: int, timeout: float) -> tuple[dict | None, int]:
+        """The state once it is newer than version `seen` (None on timeout or close)."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.version > seen or self.closed, timeout)
+            if self.version > seen and not self.closed:
+                return self.state, self.version
+            return None, seen
+
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+    # -- building ------------------------------------------------------------------------
+    def rebuild(self, changed: set[Path] | None = None) -> bool:
+        """Rebuild the web PDF and the preview; False (and the error published, the last
+        good pages kept) when the files have a problem."""
+        with self.build_lock:
+            try:
+                return self._rebuild(changed)
+            except Exception as exc:  # noqa: BLE001 - a bug must not end the session
+                import traceback
+                message = (f"internal error: {type(exc).__name__}: {exc} (a bug in "
+                           "compositor, not in your files; the details are in the terminal)")
+                self.log(message)
+                traceback.print_exc(limit=6)
+                self.ok = False
+                self.publish(errors=[message], building=False)
+                return False
+
+    def _rebuild(self, changed: set[Path] | None) -> bool:
+        from compositor.build import Timings, default_output, lay_out, load
+        from compositor.finish.variants import produce
+        from compositor.layout.report import fit_report
+
+        started = time.perf_counter()
+        self.builds += 1
+        self.publish(building=True)
+        try:
+            loaded = load(self.manifest)
+            layout = lay_out(loaded)
+            report = fit_report(layout)
+            web = default_output(self.manifest, loaded.issue.name, "web")
+            produce(layout, {"web": web}, Timings(), preflight=False)
+            data = web.read_bytes()
+        except UserError as exc:
+            errors = [str(d) for d in exc.diagnostics]
+            for line in errors:
+                self.log(line)
+            self.log(f"build failed; the preview keeps the last good pages "
+                     f"({len(errors)} problem{'s' if len(errors) != 1 else ''})")
+            self.ok = False
+            self.publish(errors=errors, building=False, failed_at=time.time())
+            return False
+        from compositor.designer.deps import used_files
+        self.deps = used_files(loaded)
+        self.ok = True
+        self._layout = layout
+        self._outputs = {"web": web,
+                         "print": default_output(self.manifest, loaded.issue.name, "print")}
+        self.print_stale = True
+        pages, changed_pages = self._render(data)
+        diagnostics = [self._diagnostic(d, report) for d in loaded.report.diagnostics
+                       if d.severity != "error"]
+        elapsed = time.perf_counter() - started
+        shown = ", ".join(str(n) for n in changed_pages) or "none"
+        self.log(f"rebuilt in {elapsed:.2f} s: {len(pages)} pages, changed: {shown}")
+        for d in loaded.report.diagnostics:
+            if d.severity != "error":
+                self.log(str(d))
+        self.publish(build=self.state["build"] + 1, errors=[], building=False,
+                     pages=pages, changed=changed_pages, seconds=round(elapsed, 3),
+                     report=self._report(report), diagnostics=diagnostics,
+                     issue=loaded.issue.name, title=loaded.issue.publication.name,
+                     downloads=self._downloads(), built_at=time.time())
+        return True
+
+    def _render(self, data: bytes) -> tuple[list[dict], list[int]]:
+        from compositor.designer.diff import changed_regions
+        from compositor.designer.pages import (
+            fingerprints,
+            open_pdf,
+            page_text,
+            png_bytes,
+            render_page,
+        )
+
+        doc = open_pdf(data)
+        prints = fingerprints(data)
+        first = not self.pages
+        new_pages: list[PageState] = []
+        out: list[dict] = []
+        changed: list[int] = []
+        for i, fp in enumerate(prints):
+            old = self.pages[i] if i < len(self.pages) else None
+            regions: list = []
+            if old is not None and old.fingerprint == fp:
+                page = old
+            else:
+                image = render_page(doc, i, self.dpi)
+                if old is not None:
+                    regions = changed_regions(old.image, image)
+                if old is not None and not regions:
+                    page = PageState(old.id, fp, old.image, old.text)
+                else:
+                    png = png_bytes(image, fast=True)
+                    digest = hashlib.sha256(png).hexdigest()[:16]
+                    self.images[digest] = png
+                    page = PageState(digest, fp, image, page_text(doc, i))
+                    if old is None and not first:
+                        regions = [(0.0, 0.0, 1.0, 1.0)]
+            if regions:
+                changed.append(i + 1)
+            new_pages.append(page)
+            out.append({"number": i + 1, "id": page.id, "width": page.image.width,
+                        "height": page.image.height, "changed": bool(regions),
+                        "regions": [[round(v, 4) for v in r] for r in regions],
+                        "text": page.text})
+        doc.close()
+        keep = {p.id for p in new_pages} | {p.id for p in self.pages}
+        self.images = {k: v for k, v in self.images.items() if k in keep}
+        self.pages = new_pages
+        return out, changed
+
+    def build_print(self) -> None:
+        """Bring the print PDF up to date with the last good build (no preflight: run
+        `compositor build` before sending files to the printer)."""
+        from compositor.build import Timings
+        from compositor.finish.variants import produce
+        from compositor.layout.issue import save_caches
+
+        with self.build_lock:
+            if not self.print_stale or self._layout is None:
+                return
+            started = time.perf_counter()
+            try:
+                produce(self._layout, {"print": self._outputs["print"]}, Timings(),
+                        preflight=False)
+                problem = None
+            except UserError as exc:
+                problem = "; ".join(str(d) for d in exc.diagnostics)
+                self.log(problem)
+            save_caches()  # the next `build` or `watch` starts with these paragraphs set
+            self.print_stale = False
+            downloads = self._downloads()
+            if problem:
+                downloads["print"]["problem"] = problem
+            self.log(f"print PDF updated in {time.perf_counter() - started:.2f} s")
+            self.publish(downloads=downloads)
+
+    def _downloads(self) -> dict:
+        out = {}
+        for variant, path in self._outputs.items():
+            exists = path.is_file()
+            out[variant] = {"name": path.name, "url": f"/download/{variant}",
+                            "size": path.stat().st_size if exists else 0,
+                            "stale": variant == "print" and self.print_stale}
+        return out
+
+    # -- the report as the page shows it ---------------------------------------------------
+    def _report(self, report: dict) -> dict:
+        last = report["pages"]
+        holes = []
+        for key, percent in report["columns_full_percent"].items():
+            page, column = (int(v) for v in key.split("."))
+            if page < last and percent < HOLE_PERCENT:
+                holes.append({"page": page, "column": column, "percent": percent})
+        articles = []
+        for a in report["articles"]:
+            first = a["pages"].split("-")[0]
+            articles.append({**a, "page": int(first) if first.isdigit() else None})
+        return {**report, "articles": articles, "holes": holes}
+
+    def _diagnostic(self, d, report: dict) -> dict:
+        page = None
+        m = _PAGE_IN_MESSAGE.search(d.message)
+        if m:
+            page = int(m.group(1))
+        else:
+            path = d.location.path.resolve()
+            for article, entry in zip(self._layout.issue.articles, report["articles"],
+                                      strict=False):
+                if article.where.path.resolve() == path:
+                    first = entry["pages"].split("-")[0]
+                    page = int(first) if first.isdigit() else None
+                    break
+        return {"text": str(d), "severity": d.severity, "page": page}

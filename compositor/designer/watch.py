@@ -1,0 +1,135 @@
+"""`compositor watch`: rebuild on every save of a file the issue uses, and show the result
+in the browser. A burst of saves (an editor writing several files, "save all") becomes
+one rebuild; a save during a rebuild starts another once it is done."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from compositor.designer.session import Session
+
+SETTLE = 0.04  # seconds without a new save before a rebuild starts
+IDLE_PRINT = 0.6  # seconds without a save before the print PDF is brought up to date
+
+
+class _Either:
+    """Stops the file watcher when we stop or when the folders to watch change."""
+
+    def __init__(self, *events: threading.Event):
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(e.is_set() for e in self.events)
+
+
+class Watcher:
+    """Watches the folders of the files the issue uses (not their subfolders) and queues
+    saves of those files for the build loop."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.stop = threading.Event()
+        self._restart = threading.Event()
+        self._pending: set[Path] = set()
+        self._last_change = 0.0
+        self._lock = threading.Lock()
+        self.changed = threading.Event()
+        self._folders: set[Path] = set()
+        self._thread: threading.Thread | None = None
+        self.ready = threading.Event()  # the watcher is running
+
+    def start(self) -> None:
+        self._folders = self.session.folders()
+        self._thread = threading.Thread(target=self._run, name="file-watcher", daemon=True)
+        self._thread.start()
+
+    def refresh(self) -> None:
+        """Watch the folders of the current build's files (articles may have been added)."""
+        folders = self.session.folders()
+        if folders != self._folders:
+            self._folders = folders
+            self._restart.set()
+
+    def _run(self) -> None:
+        import watchfiles
+
+        while not self.stop.is_set():
+            self._restart.clear()
+            folders = sorted(str(f) for f in self._folders if f.is_dir())
+            stopper = _Either(self.stop, self._restart)
+            self.ready.set()
+            for changes in watchfiles.watch(*folders, watch_filter=None, debounce=400,
+                                            step=20, stop_event=stopper, rust_timeout=200,
+                                            yield_on_timeout=False, recursive=False,
+                                            raise_interrupt=False):
+                relevant = {Path(p) for _, p in changes if self.session.is_relevant(Path(p))}
+                if relevant:
+                    with self._lock:
+                        self._pending |= relevant
+                        self._last_change = time.monotonic()
+                    self.changed.set()
+
+    def take(self) -> set[Path]:
+        """Wait until saves have settled, then hand over everything saved so far."""
+        while True:
+            with self._lock:
+                quiet = time.monotonic() - self._last_change
+            if quiet >= SETTLE:
+                break
+            time.sleep(SETTLE - quiet)
+        with self._lock:
+            pending, self._pending = self._pending, set()
+            self.changed.clear()
+        return pending
+
+    def join(self, timeout: float = 2.0) -> None:
+        self.stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
+def run_watch(manifest: Path, port: int, open_browser: bool, port_tries: int = 1,
+              dpi: float = 110.0) -> int:
+    from compositor.designer.server import serve
+
+    session = Session(manifest, dpi=dpi)
+    server = serve(session, port, port_tries)
+    server.start()
+    print(f"preview: {server.url}  (Ctrl-C to stop)", flush=True)
+    watcher = Watcher(session)
+    try:
+        session.rebuild()
+        watcher.start()
+        if open_browser:
+            import webbrowser
+            webbrowser.open(server.url)
+        print(f"watching {len(session.deps) or 1} files in {len(watcher._folders)} folders",
+              flush=True)
+        while True:
+            # A timed wait keeps Ctrl-C responsive in the main thread.
+            if not watcher.changed.wait(IDLE_PRINT):
+                if session.ok and session.print_stale:
+                    session.build_print()
+                continue
+            changed = watcher.take()
+            if not changed:
+                continue
+            names = ", ".join(sorted(_short(p) for p in changed))
+            print(f"changed: {names}", flush=True)
+            session.rebuild(changed)
+            watcher.refresh()
+    except KeyboardInterrupt:
+        print("\nstopped watching", flush=True)
+        return 0
+    finally:
+        watcher.join()
+        server.stop()
+
+
+def _short(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
