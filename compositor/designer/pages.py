@@ -76,11 +76,12 @@ def page_text(doc, index: int) -> str:
         page.close()
 
 
-def png_bytes(image: Image.Image, fast: bool = False) -> bytes:
+def screen_bytes(image: Image.Image) -> bytes:
+    """A page for the live preview: JPEG at quality 92 without chroma subsampling keeps
+    type crisp on screen and encodes in a seventh of the time of the fastest PNG (15 ms
+    against 110 ms for an A4 page at 110 dpi), which the save-to-preview time needs."""
     buf = io.BytesIO()
-    # Level 1 compresses a page in a third of the default's time, for a file ~20% larger:
-    # the live preview needs the time more than the bytes.
-    image.save(buf, "PNG", compress_level=1 if fast else 6, optimize=False)
+    image.save(buf, "JPEG", quality=92, subsampling=0)
     return buf.getvalue()
 
 

@@ -86,11 +86,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, body, "application/json", cache=False)
         if path == "/events":
             return self._events()
-        if path.startswith("/page/") and path.endswith(".png"):
-            png = session.images.get(path[6:-4])
-            if png is None:
+        if path.startswith("/page/") and path.endswith(".jpg"):
+            picture = session.images.get(path[6:-4])
+            if picture is None:
                 return self._send(404, b"no such page image\n", "text/plain")
-            return self._send(200, png, "image/png", immutable=True)
+            return self._send(200, picture, "image/jpeg", immutable=True)
         if path.startswith("/download/"):
             return self._download(path.rsplit("/", 1)[1])
         return self._send(404, b"not found\n", "text/plain")

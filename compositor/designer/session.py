@@ -17,7 +17,6 @@ from typing import Any
 from compositor.errors import UserError
 
 _PAGE_IN_MESSAGE = re.compile(r"\bpage (\d+)\b")
-HOLE_PERCENT = 92  # a column less full than this, before the last page, has a hole
 
 
 @dataclass
@@ -26,6 +25,7 @@ class PageState:
     fingerprint: str
     image: Any  # PIL image, kept to compare with the next build
     text: str
+    holes: list  # blank stretches in the columns (designer.holes.Hole)
 
 
 class Session:
@@ -111,12 +111,15 @@ class Session:
         started = time.perf_counter()
         self.builds += 1
         self.publish(building=True)
+        timings = Timings()
         try:
             loaded = load(self.manifest)
+            timings.mark("load")
             layout = lay_out(loaded)
+            timings.mark("layout")
             report = fit_report(layout)
             web = default_output(self.manifest, loaded.issue.name, "web")
-            produce(layout, {"web": web}, Timings(), preflight=False)
+            produce(layout, {"web": web}, timings, preflight=False)
             data = web.read_bytes()
         except UserError as exc:
             errors = [str(d) for d in exc.diagnostics]
@@ -135,6 +138,9 @@ class Session:
                          "print": default_output(self.manifest, loaded.issue.name, "print")}
         self.print_stale = True
         pages, changed_pages = self._render(data)
+        timings.mark("pages")
+        holes = [{"page": p["number"], "column": h[0], "lines": h[5]}
+                 for p in pages for h in p["holes"]]
         diagnostics = [self._diagnostic(d, report) for d in loaded.report.diagnostics
                        if d.severity != "error"]
         elapsed = time.perf_counter() - started
@@ -145,19 +151,22 @@ class Session:
                 self.log(str(d))
         self.publish(build=self.state["build"] + 1, errors=[], building=False,
                      pages=pages, changed=changed_pages, seconds=round(elapsed, 3),
-                     report=self._report(report), diagnostics=diagnostics,
+                     timings={name: round(t, 3) for name, t in timings.steps},
+                     report={**self._report(report), "holes": holes},
+                     diagnostics=diagnostics,
                      issue=loaded.issue.name, title=loaded.issue.publication.name,
                      downloads=self._downloads(), built_at=time.time())
         return True
 
     def _render(self, data: bytes) -> tuple[list[dict], list[int]]:
         from compositor.designer.diff import changed_regions
+        from compositor.designer.holes import find_holes
         from compositor.designer.pages import (
             fingerprints,
             open_pdf,
             page_text,
-            png_bytes,
             render_page,
+            screen_bytes,
         )
 
         doc = open_pdf(data)
@@ -176,21 +185,31 @@ class Session:
                 if old is not None:
                     regions = changed_regions(old.image, image)
                 if old is not None and not regions:
-                    page = PageState(old.id, fp, old.image, old.text)
+                    page = PageState(old.id, fp, old.image, old.text, old.holes)
                 else:
-                    png = png_bytes(image, fast=True)
-                    digest = hashlib.sha256(png).hexdigest()[:16]
-                    self.images[digest] = png
-                    page = PageState(digest, fp, image, page_text(doc, i))
+                    picture = screen_bytes(image)
+                    digest = hashlib.sha256(picture).hexdigest()[:16]
+                    self.images[digest] = picture
+                    page = PageState(digest, fp, image, page_text(doc, i), [])
                     if old is None and not first:
                         regions = [(0.0, 0.0, 1.0, 1.0)]
             if regions:
                 changed.append(i + 1)
+            last = i == len(prints) - 1
+            if page is not old or (old is not None and len(self.pages) != len(prints)):
+                placed = self._layout.pages[i].placed if i < len(self._layout.pages) else []
+                bands = tuple((p.y, p.y + p.chunk.height) for p in placed
+                              if p.chunk.meta.get("band"))
+                boxes = [p.y for p in placed if p.chunk.kind == "box"]
+                page.holes = find_holes(page.image, self._layout.spec, i + 1, last, bands,
+                                        min(boxes) if boxes else None)
             new_pages.append(page)
             out.append({"number": i + 1, "id": page.id, "width": page.image.width,
                         "height": page.image.height, "changed": bool(regions),
                         "regions": [[round(v, 4) for v in r] for r in regions],
-                        "text": page.text})
+                        "text": page.text,
+                        "holes": [[h.column, h.left, h.top, h.right, h.bottom, h.lines]
+                                  for h in page.holes]})
         doc.close()
         keep = {p.id for p in new_pages} | {p.id for p in self.pages}
         self.images = {k: v for k, v in self.images.items() if k in keep}
@@ -234,17 +253,11 @@ class Session:
 
     # -- the report as the page shows it ---------------------------------------------------
     def _report(self, report: dict) -> dict:
-        last = report["pages"]
-        holes = []
-        for key, percent in report["columns_full_percent"].items():
-            page, column = (int(v) for v in key.split("."))
-            if page < last and percent < HOLE_PERCENT:
-                holes.append({"page": page, "column": column, "percent": percent})
         articles = []
         for a in report["articles"]:
             first = a["pages"].split("-")[0]
             articles.append({**a, "page": int(first) if first.isdigit() else None})
-        return {**report, "articles": articles, "holes": holes}
+        return {**report, "articles": articles}
 
     def _diagnostic(self, d, report: dict) -> dict:
         page = None

@@ -82,7 +82,10 @@ class Watcher:
         with self._lock:
             pending, self._pending = self._pending, set()
             self.changed.clear()
-        return pending
+        # An editor's scratch file that came and went while saving is not a change; a
+        # used file that was deleted is.
+        return {p for p in pending if p.exists() or p.absolute() in self.session.deps
+                or p.resolve() in self.session.deps}
 
     def join(self, timeout: float = 2.0) -> None:
         self.stop.set()
