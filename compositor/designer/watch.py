@@ -24,6 +24,15 @@ class _Either:
         return any(e.is_set() for e in self.events)
 
 
+def _watch(ready: threading.Event, changes):
+    """watchfiles sets its watches up when first asked for changes: say we are ready a
+    moment after that, so a save right after start is not missed."""
+    timer = threading.Timer(0.25, ready.set)
+    timer.daemon = True
+    timer.start()
+    yield from changes
+
+
 class Watcher:
     """Watches the folders of the files the issue uses (not their subfolders) and queues
     saves of those files for the build loop."""
@@ -59,11 +68,13 @@ class Watcher:
             self._restart.clear()
             folders = sorted(str(f) for f in self._folders if f.is_dir())
             stopper = _Either(self.stop, self._restart)
-            self.ready.set()
-            for changes in watchfiles.watch(*folders, watch_filter=None, debounce=400,
-                                            step=20, stop_event=stopper, rust_timeout=200,
-                                            yield_on_timeout=False, recursive=False,
-                                            raise_interrupt=False):
+            # step: a save is handed over once 20 ms pass without another; debounce: at
+            # most 400 ms of a continuous stream of saves are gathered into one batch.
+            source = watchfiles.watch(*folders, watch_filter=None, debounce=400, step=20,
+                                      stop_event=stopper, rust_timeout=200,
+                                      yield_on_timeout=False, recursive=False,
+                                      raise_interrupt=False)
+            for changes in _watch(self.ready, source):
                 relevant = {Path(p) for _, p in changes if self.session.is_relevant(Path(p))}
                 if relevant:
                     with self._lock:
@@ -93,6 +104,26 @@ class Watcher:
             self._thread.join(timeout)
 
 
+def build_loop(session: Session, watcher: Watcher, stop: threading.Event | None = None
+               ) -> None:
+    """Rebuild after each settled burst of saves; when nothing has been saved for a moment,
+    bring the print PDF up to date. Runs until `stop` is set (or Ctrl-C)."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        # A timed wait keeps Ctrl-C responsive in the main thread.
+        if not watcher.changed.wait(IDLE_PRINT):
+            if session.ok and session.print_stale and not stop.is_set():
+                session.build_print()
+            continue
+        changed = watcher.take()
+        if not changed:
+            continue
+        names = ", ".join(sorted(_short(p) for p in changed))
+        session.log(f"changed: {names}")
+        session.rebuild(changed)
+        watcher.refresh()
+
+
 def run_watch(manifest: Path, port: int, open_browser: bool, port_tries: int = 1,
               dpi: float = 110.0) -> int:
     from compositor.designer.server import serve
@@ -105,30 +136,20 @@ def run_watch(manifest: Path, port: int, open_browser: bool, port_tries: int = 1
     try:
         session.rebuild()
         watcher.start()
+        watcher.ready.wait(5)
         if open_browser:
             import webbrowser
             webbrowser.open(server.url)
         print(f"watching {len(session.deps) or 1} files in {len(watcher._folders)} folders",
               flush=True)
-        while True:
-            # A timed wait keeps Ctrl-C responsive in the main thread.
-            if not watcher.changed.wait(IDLE_PRINT):
-                if session.ok and session.print_stale:
-                    session.build_print()
-                continue
-            changed = watcher.take()
-            if not changed:
-                continue
-            names = ", ".join(sorted(_short(p) for p in changed))
-            print(f"changed: {names}", flush=True)
-            session.rebuild(changed)
-            watcher.refresh()
+        build_loop(session, watcher)
     except KeyboardInterrupt:
         print("\nstopped watching", flush=True)
         return 0
     finally:
         watcher.join()
         server.stop()
+    return 0
 
 
 def _short(path: Path) -> str:
