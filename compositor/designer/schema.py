@@ -190,6 +190,9 @@ def _leaf(section: str, key: str, value: Any) -> dict:
         return {"enum": ENUMS[section, key]}
     if key in LENGTH_KEYS:
         out = json.loads(json.dumps(LENGTH))
+        if section == "page":  # margins and gutter: the loader refuses negative ones
+            out["anyOf"][0]["minimum"] = 0
+            out["anyOf"][1]["pattern"] = out["anyOf"][1]["pattern"].replace("-?", "")
         if (section, key) in NUMBER_RANGES:
             low, high = NUMBER_RANGES[section, key]
             out["anyOf"][0] |= {"minimum": low, "maximum": high}
