@@ -41,10 +41,13 @@ def watched(tmp_path):
     assert "Traceback" not in proc.output
 
 
-def _pdf_pages(manifest: Path) -> int:
+def _pdf_pages(url: str) -> int:
+    """Pages of the current web PDF, as the page's download link gives it."""
+    import urllib.request
+
     import pypdf
-    folder = manifest.parent
-    return len(pypdf.PdfReader(folder / "build" / f"{folder.name}-web.pdf").pages)
+    with urllib.request.urlopen(url + "download/web", timeout=60) as r:
+        return len(pypdf.PdfReader(io.BytesIO(r.read())).pages)
 
 
 def _build(page) -> int:
@@ -62,7 +65,7 @@ def test_preview_page_live(browser, watched, tmp_path):
     page.wait_for_function("Number(document.body.dataset.build) >= 1", timeout=30_000)
 
     # One image per PDF page, every one loaded, spreads side by side.
-    count = _pdf_pages(manifest)
+    count = _pdf_pages(proc.url)
     assert count >= 2
     images = page.locator("figure.page img")
     assert images.count() == count
@@ -112,7 +115,7 @@ def test_preview_page_live(browser, watched, tmp_path):
     manifest.write_text(good)
     page.wait_for_selector("#errors", state="hidden", timeout=20_000)
     assert page.evaluate("document.body.dataset.state") == "ok"
-    assert page.locator("figure.page img").count() == _pdf_pages(manifest)
+    assert page.locator("figure.page img").count() == _pdf_pages(proc.url)
     page.close()
 
 

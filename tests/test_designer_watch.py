@@ -141,8 +141,12 @@ def test_watch_serves_pages_pdfs_and_state(issue):
     with InProcessWatch(issue) as w:
         with urllib.request.urlopen(w.url + "state.json", timeout=5) as r:
             state = json.loads(r.read())
+        with urllib.request.urlopen(w.url + "download/web", timeout=30) as r:
+            served = r.read()  # written on demand when the editor has not paused yet
         web = issue.parent / "build" / f"{issue.parent.name}-web.pdf"
+        assert web.read_bytes() == served
         assert len(state["pages"]) == len(pypdf.PdfReader(web).pages) >= 2
+        assert "/StructTreeRoot" in str(pypdf.PdfReader(web).trailer["/Root"].keys())
         first = state["pages"][0]
         with urllib.request.urlopen(f"{w.url}page/{first['id']}.jpg", timeout=5) as r:
             assert r.headers["Content-Type"] == "image/jpeg" and r.read()[:2] == b"\xff\xd8"
@@ -152,6 +156,20 @@ def test_watch_serves_pages_pdfs_and_state(issue):
         printed = issue.parent / "build" / f"{issue.parent.name}-print.pdf"
         assert printed.read_bytes() == data
         assert "/GTS_PDFXVersion" in str(pypdf.PdfReader(printed).metadata)
+
+
+def test_watch_writes_the_pdfs_when_the_editor_pauses(issue):
+    article = issue.parent / "articles" / "a1.md"
+    web = issue.parent / "build" / f"{issue.parent.name}-web.pdf"
+    with InProcessWatch(issue) as w:
+        wait_for(lambda: not w.session.stale)
+        before = web.stat().st_mtime_ns
+        _edit(article, "Story 1:", "Story one:")
+        wait_for(lambda: w.session.state["build"] >= 2 and not w.session.stale)
+        assert web.stat().st_mtime_ns > before
+        import pypdf
+        assert "Story one:" in " ".join(p.extract_text() for p in pypdf.PdfReader(web).pages)
+        assert all(not d["stale"] for d in w.session.state["downloads"].values())
 
 
 def test_watch_reports_changed_pages_and_regions(issue):

@@ -99,8 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
         session = self.server.session
         if variant not in ("web", "print") or variant not in session._outputs:
             return self._send(404, b"no such PDF (yet)\n", "text/plain")
-        if variant == "print":
-            session.build_print()  # brought up to date on demand
+        session.write_outputs((variant,))  # brought up to date on demand
         path = session._outputs[variant]
         try:
             data = path.read_bytes()

@@ -1,6 +1,6 @@
 """One issue kept built while it is edited: each rebuild lays the issue out again (the
-set paragraphs stay in memory, so only what changed is set again), writes the web PDF,
-renders the pages that can look different, compares them with the previous build, and
+set paragraphs stay in memory, so only what changed is set again), renders the web PDF,
+rasterizes the pages that can look different, compares them with the previous build, and
 publishes a state the preview page shows. The print PDF follows when the editor pauses."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class Session:
         self.deps: set[Path] = set()
         self.ok = False  # did the last build succeed?
         self.builds = 0
-        self.print_stale = True
+        self.stale: set[str] = set()  # variants whose file is older than the preview
         self._layout = None
         self._outputs: dict[str, Path] = {}
 
@@ -105,8 +105,9 @@ class Session:
 
     def _rebuild(self, changed: set[Path] | None) -> bool:
         from compositor.build import Timings, default_output, lay_out, load
-        from compositor.finish.variants import produce
+        from compositor.finish.variants import options_for
         from compositor.layout.report import fit_report
+        from compositor.render.pdf import render
 
         started = time.perf_counter()
         self.builds += 1
@@ -118,9 +119,11 @@ class Session:
             layout = lay_out(loaded)
             timings.mark("layout")
             report = fit_report(layout)
-            web = default_output(self.manifest, loaded.issue.name, "web")
-            produce(layout, {"web": web}, timings, preflight=False)
-            data = web.read_bytes()
+            # The pages are shown from the rendered web variant; finishing it (structure
+            # tree, linearization) changes nothing a reader sees, so the files are
+            # written once the editor pauses, or when a download asks for them.
+            data, _ = render(layout, options_for("web", layout))
+            timings.mark("render")
         except UserError as exc:
             errors = [str(d) for d in exc.diagnostics]
             for line in errors:
@@ -134,9 +137,9 @@ class Session:
         self.deps = used_files(loaded)
         self.ok = True
         self._layout = layout
-        self._outputs = {"web": web,
-                         "print": default_output(self.manifest, loaded.issue.name, "print")}
-        self.print_stale = True
+        self._outputs = {v: default_output(self.manifest, loaded.issue.name, v)
+                         for v in ("web", "print")}
+        self.stale = {"web", "print"}
         pages, changed_pages = self._render(data)
         timings.mark("pages")
         holes = [{"page": p["number"], "column": h[0], "lines": h[5]}
@@ -216,30 +219,33 @@ class Session:
         self.pages = new_pages
         return out, changed
 
-    def build_print(self) -> None:
-        """Bring the print PDF up to date with the last good build (no preflight: run
-        `compositor build` before sending files to the printer)."""
+    def write_outputs(self, variants: tuple[str, ...] = ("web", "print")) -> None:
+        """Write the PDFs of the last good build that are out of date (without preflight:
+        run `compositor build` before sending files to the printer)."""
         from compositor.build import Timings
         from compositor.finish.variants import produce
         from compositor.layout.issue import save_caches
 
         with self.build_lock:
-            if not self.print_stale or self._layout is None:
+            wanted = [v for v in variants if v in self.stale]
+            if not wanted or self._layout is None:
                 return
             started = time.perf_counter()
-            try:
-                produce(self._layout, {"print": self._outputs["print"]}, Timings(),
-                        preflight=False)
-                problem = None
-            except UserError as exc:
-                problem = "; ".join(str(d) for d in exc.diagnostics)
-                self.log(problem)
+            problems: dict[str, str] = {}
+            for variant in wanted:  # one at a time: a print-only problem keeps the web file
+                try:
+                    produce(self._layout, {variant: self._outputs[variant]}, Timings(),
+                            preflight=False)
+                except UserError as exc:
+                    problems[variant] = "; ".join(str(d) for d in exc.diagnostics)
+                    self.log(problems[variant])
+                self.stale.discard(variant)
             save_caches()  # the next `build` or `watch` starts with these paragraphs set
-            self.print_stale = False
             downloads = self._downloads()
-            if problem:
-                downloads["print"]["problem"] = problem
-            self.log(f"print PDF updated in {time.perf_counter() - started:.2f} s")
+            for variant, problem in problems.items():
+                downloads[variant]["problem"] = problem
+            self.log(f"{' and '.join(wanted)} PDF written in "
+                     f"{time.perf_counter() - started:.2f} s")
             self.publish(downloads=downloads)
 
     def _downloads(self) -> dict:
@@ -248,7 +254,7 @@ class Session:
             exists = path.is_file()
             out[variant] = {"name": path.name, "url": f"/download/{variant}",
                             "size": path.stat().st_size if exists else 0,
-                            "stale": variant == "print" and self.print_stale}
+                            "stale": variant in self.stale}
         return out
 
     # -- the report as the page shows it ---------------------------------------------------

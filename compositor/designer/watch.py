@@ -11,7 +11,7 @@ from pathlib import Path
 from compositor.designer.session import Session
 
 SETTLE = 0.04  # seconds without a new save before a rebuild starts
-IDLE_PRINT = 0.6  # seconds without a save before the print PDF is brought up to date
+IDLE_WRITE = 0.6  # seconds without a save before the PDF files are brought up to date
 
 
 class _Either:
@@ -107,13 +107,13 @@ class Watcher:
 def build_loop(session: Session, watcher: Watcher, stop: threading.Event | None = None
                ) -> None:
     """Rebuild after each settled burst of saves; when nothing has been saved for a moment,
-    bring the print PDF up to date. Runs until `stop` is set (or Ctrl-C)."""
+    write the PDF files. Runs until `stop` is set (or Ctrl-C)."""
     stop = stop or threading.Event()
     while not stop.is_set():
         # A timed wait keeps Ctrl-C responsive in the main thread.
-        if not watcher.changed.wait(IDLE_PRINT):
-            if session.ok and session.print_stale and not stop.is_set():
-                session.build_print()
+        if not watcher.changed.wait(IDLE_WRITE):
+            if session.ok and session.stale and not stop.is_set():
+                session.write_outputs()
             continue
         changed = watcher.take()
         if not changed:
