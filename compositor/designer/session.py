@@ -110,6 +110,7 @@ class Session:
         from compositor.render.pdf import render
 
         started = time.perf_counter()
+        cpu = time.process_time()
         self.builds += 1
         self.publish(building=True)
         timings = Timings()
@@ -155,6 +156,7 @@ class Session:
         self.publish(build=self.state["build"] + 1, errors=[], building=False,
                      pages=pages, changed=changed_pages, seconds=round(elapsed, 3),
                      timings={name: round(t, 3) for name, t in timings.steps},
+                     cpu_seconds=round(time.process_time() - cpu, 3),
                      report={**self._report(report), "holes": holes},
                      diagnostics=diagnostics,
                      issue=loaded.issue.name, title=loaded.issue.publication.name,
