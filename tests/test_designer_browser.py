@@ -90,12 +90,17 @@ def test_preview_page_live(browser, watched, tmp_path):
     assert colours > 50 and spread > 20, (colours, spread)
     shot.save(tmp_path / "preview.png")
 
-    # Editing an article on disk: the page updates itself and shows the new text.
+    # Editing an article on disk: the page updates itself and shows the new text, where
+    # the reader had scrolled to.
     build = _build(page)
+    page.evaluate("window.scrollTo(0, 300)")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 100
     article = manifest.parent / "articles" / "a2.md"
     article.write_text(article.read_text().replace("Story 2:", "Quokkas ahoy:", 1))
     page.wait_for_function(f"Number(document.body.dataset.build) > {build}", timeout=20_000)
     assert "Quokkas ahoy:" in _page_texts(page)
+    assert abs(page.evaluate("window.scrollY") - scrolled) < 5
     changed = page.locator("figure.page.changed")
     assert changed.count() >= 1
     assert page.locator("figure.page.changed .mark").count() >= 1

@@ -140,8 +140,11 @@ def run_watch(manifest: Path, port: int, open_browser: bool, port_tries: int = 1
         if open_browser:
             import webbrowser
             webbrowser.open(server.url)
-        print(f"watching {len(session.deps) or 1} files in {len(watcher._folders)} folders",
-              flush=True)
+        if session.ok:
+            print(f"watching {len(session.deps)} files in {len(watcher._folders)} folders",
+                  flush=True)
+        else:
+            print(f"watching {manifest.parent} until the issue builds", flush=True)
         build_loop(session, watcher)
     except KeyboardInterrupt:
         print("\nstopped watching", flush=True)
