@@ -85,21 +85,16 @@ def screen_bytes(image: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def fingerprints(data: bytes) -> list[str]:
-    """A digest per page of everything that draws it: its content streams, the images and
-    forms it uses, and every font program in the file. Pages whose digest did not change
-    between two builds look the same and need not be rendered again."""
+def fingerprints(data: bytes, shared: bytes = b"") -> list[str]:
+    """A digest per page of what draws it: its content streams and the images and forms it
+    uses, plus `shared`, which stands for what all pages share (the caller passes the
+    layout and the font files; a change there changes every digest). Pages whose digest did
+    not change between two builds look the same and need not be rendered again. Fonts are
+    not read from the PDF: a subset that grows keeps the codes of the glyphs it had, and
+    glyphs that move change the content streams that use them."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        fonts = hashlib.sha256()
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Stream) and any(
-                    k in obj.stream_dict for k in ("/Length1", "/Length2", "/Length3")) \
-                    or (isinstance(obj, pikepdf.Stream)
-                        and obj.stream_dict.get("/Subtype") == "/OpenType"):
-                fonts.update(obj.read_raw_bytes())
-        shared = fonts.digest()
         out = []
         for page in pdf.pages:
             h = hashlib.sha256(shared)
@@ -114,6 +109,10 @@ def fingerprints(data: bytes) -> list[str]:
                 for name in sorted(xobjects.keys()):
                     h.update(name.encode())
                     h.update(xobjects[name].read_raw_bytes())
+            fonts = res.get("/Font") if res is not None else None
+            if fonts is not None:
+                for name in sorted(fonts.keys()):
+                    h.update(f"{name}={fonts[name].get('/BaseFont')}".encode())
             h.update(repr(tuple(float(v) for v in page.mediabox)).encode())
             out.append(h.hexdigest()[:20])
         return out

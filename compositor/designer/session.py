@@ -175,7 +175,11 @@ class Session:
         )
 
         doc = open_pdf(data)
-        prints = fingerprints(data)
+        spec = self._layout.spec
+        shared = repr((str(spec.raw), sorted(
+            (str(f), f.stat().st_mtime_ns, f.stat().st_size)
+            for faces in spec.fonts.values() for f in faces.values()))).encode()
+        prints = fingerprints(data, shared)
         first = not self.pages
         new_pages: list[PageState] = []
         out: list[dict] = []
