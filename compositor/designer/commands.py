@@ -38,6 +38,11 @@ def _warnings(report) -> None:
 def watch_command(args: argparse.Namespace) -> int:
     from compositor.designer.watch import run_watch
 
+    import gc
+
+    # One-off commands run with the cyclic collector off (see cli.main); a session that
+    # rebuilds for hours must collect what each rebuild leaves in cycles.
+    gc.enable()
     manifest = _manifest(args.manifest)
     if not manifest.is_file():
         raise UserError.at(Location(manifest), "file not found: give the issue's issue.yaml "

@@ -12,7 +12,6 @@ from PIL import Image, ImageDraw, ImageFont
 
 from compositor.errors import Location, UserError
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "fonts"
 
 
 def parse_pages(text: str) -> list[int]:
@@ -163,6 +162,8 @@ def contact_sheet(images: Sequence[Image.Image], numbers: Iterable[int],
 
 
 def _label_font(size: int):
+    from compositor.load.layout import FONT_DIR
+
     path = FONT_DIR / "NotoSans-Regular.ttf"
     try:
         return ImageFont.truetype(str(path), size)

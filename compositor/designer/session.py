@@ -241,7 +241,7 @@ class Session:
             for variant in wanted:  # one at a time: a print-only problem keeps the web file
                 try:
                     produce(self._layout, {variant: self._outputs[variant]}, Timings(),
-                            preflight=False)
+                            checks="off")
                 except UserError as exc:
                     problems[variant] = "; ".join(str(d) for d in exc.diagnostics)
                     self.log(problems[variant])
