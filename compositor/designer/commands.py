@@ -36,9 +36,9 @@ def _warnings(report) -> None:
 # -- watch -----------------------------------------------------------------------------
 
 def watch_command(args: argparse.Namespace) -> int:
-    from compositor.designer.watch import run_watch
-
     import gc
+
+    from compositor.designer.watch import run_watch
 
     # One-off commands run with the cyclic collector off (see cli.main); a session that
     # rebuilds for hours must collect what each rebuild leaves in cycles.

@@ -13,7 +13,6 @@ from PIL import Image, ImageDraw, ImageFont
 from compositor.errors import Location, UserError
 
 
-
 def parse_pages(text: str) -> list[int]:
     """`1,4-5` -> [1, 4, 5] (1-based, sorted, no repeats). ValueError on anything else, so
     argparse reports it as a command-line mistake."""
