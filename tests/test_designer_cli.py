@@ -198,6 +198,10 @@ def test_layout_show_for_a_manifest_default_and_errors(tmp_path, capsys):
     assert code == 0 and "harbor-light-layout.yaml:5" in stdout
     code, stdout, _ = run(capsys, "layout", "show")
     assert code == 0 and "# layout chain: default" in stdout and "harbor" not in stdout
+    manifest = write_issue(tmp_path / "issue", articles=1)
+    (tmp_path / "issue" / "articles" / "a0.md").write_text("no front matter\n")
+    code, stdout, _ = run(capsys, "layout", "show", str(manifest.parent))
+    assert code == 0 and "# layout chain: default" in stdout  # the article does not matter
     bad = tmp_path / "bad.yaml"
     bad.write_text("extends: default\npage:\n  colums: 2\n")
     code, _, err = run(capsys, "layout", "show", str(bad))

@@ -155,9 +155,13 @@ def layout_show_command(args: argparse.Namespace) -> int:
         source = _manifest(source)
         data = load_yaml_file(source)
         if isinstance(data, Mapping) and ("articles" in data or "publication" in data):
-            from compositor.build import load
-            issue = load(source).issue  # the manifest is validated as a build would
-            ref, named_at = issue.layout_ref, issue.layout_where
+            # Only the manifest's `layout` line matters here: a broken article elsewhere
+            # in the issue does not stop a designer from reading the layout.
+            value = data.get("layout", "default")
+            if not isinstance(value, str) or not value.strip():
+                raise UserError.at(Location(source, data.line_of("layout")),
+                                   "'layout' must be a built-in layout name or a YAML path")
+            ref, named_at = value.strip(), Location(source, data.line_of("layout"))
         else:
             ref, named_at = source.name, Location(source.resolve())
     resolved = resolve(ref, named_at)
