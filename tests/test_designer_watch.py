@@ -209,6 +209,18 @@ def test_watch_survives_errors_and_stops_on_ctrl_c(issue):
     assert "Traceback" not in proc.output
 
 
+def test_watch_says_when_its_port_is_taken(issue, capsys):
+    from compositor.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["watch", str(issue), "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot serve the preview on 127.0.0.1:{port}" in err and "--port" in err
+
+
 def test_watch_refuses_a_manifest_that_is_not_there(tmp_path, capsys):
     from compositor.cli import main
 
