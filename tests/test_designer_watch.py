@@ -172,6 +172,21 @@ def test_watch_writes_the_pdfs_when_the_editor_pauses(issue):
         assert all(not d["stale"] for d in w.session.state["downloads"].values())
 
 
+def test_watch_keeps_a_few_layout_versions_in_memory(issue):
+    from compositor.designer.session import KEEP_TYPESETTERS, Session
+    from compositor.layout import issue as issue_layout
+
+    layout = issue.parent / "layout.yaml"
+    session = Session(issue, log=lambda line: None)
+    for size in (9.0, 9.2, 9.4, 9.6, 9.8, 10.0, 9.0):
+        layout.write_text(f"extends: house.yaml\nstyles:\n  body: {{size: {size}, "
+                          f"leading: 13}}\n", encoding="utf-8")
+        assert session.rebuild()
+        assert len(issue_layout._TYPESETTERS) <= KEEP_TYPESETTERS
+    current = list(issue_layout._TYPESETTERS)[-1]
+    assert "'size': 9.0" in current[1]  # the layout in use is the newest, not evicted
+
+
 def test_watch_reports_changed_pages_and_regions(issue):
     article = issue.parent / "articles" / "a2.md"
     with InProcessWatch(issue) as w:

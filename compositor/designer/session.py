@@ -136,6 +136,7 @@ class Session:
             return False
         from compositor.designer.deps import used_files
         self.deps = used_files(loaded)
+        _keep_recent_typesetters(loaded.spec)
         self.ok = True
         self._layout = layout
         self._outputs = {v: default_output(self.manifest, loaded.issue.name, v)
@@ -285,3 +286,21 @@ class Session:
                     page = int(first) if first.isdigit() else None
                     break
         return {"text": str(d), "severity": d.severity, "page": page}
+
+
+KEEP_TYPESETTERS = 4
+
+
+def _keep_recent_typesetters(current) -> None:
+    """A typesetter (fonts and set paragraphs) is kept per layout version; a designer who
+    saves the layout a hundred times in one session would keep a hundred. The last few
+    stay, so undoing a change is still fast; older ones are saved to the disk cache and
+    let go."""
+    from compositor.layout import issue as issue_layout
+
+    kept = issue_layout._TYPESETTERS
+    now = (current.source, str(current.raw))
+    for key in [k for k in kept if k[:2] == now]:
+        kept[key] = kept.pop(key)  # the layout in use counts as the most recent
+    while len(kept) > KEEP_TYPESETTERS:
+        kept.pop(next(iter(kept))).save_store()
