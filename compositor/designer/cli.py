@@ -118,3 +118,11 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `compositor layout show | head`: the reader has seen enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        # A folder that cannot be created or a file that cannot be written: the user's
+        # setup, not a bug (files are written to a temporary name first, so nothing is
+        # left half-written).
+        print(f"{exc.filename}:1: cannot write here: {exc.strerror}", file=sys.stderr)
+        return 1
