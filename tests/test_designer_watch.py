@@ -241,3 +241,21 @@ def test_watch_refuses_a_manifest_that_is_not_there(tmp_path, capsys):
 
     assert main(["watch", str(tmp_path / "nothing.yaml"), "--port", "0"]) == 1
     assert "nothing.yaml:1: file not found" in capsys.readouterr().err
+
+
+def test_watch_follows_a_folder_that_is_deleted_and_made_again(issue):
+    import shutil
+    images = issue.parent / "images"
+    photo = images.parent / "lead-copy.jpg"
+    shutil.copy(images / "lead.jpg", photo)
+    with InProcessWatch(issue) as w:
+        builds = w.session.builds
+        shutil.rmtree(images)
+        wait_for(lambda: w.session.builds > builds and not w.session.ok)
+        assert "image not found" in w.session.state["errors"][0]
+        assert w.session.state["pages"]  # the last good pages stay
+        time.sleep(0.8)
+        images.mkdir()
+        time.sleep(0.8)  # the new folder is watched once the failed build has seen it
+        shutil.copy(photo, images / "lead.jpg")
+        wait_for(lambda: w.session.ok and not w.session.state["errors"])

@@ -46,6 +46,7 @@ class Watcher:
         self._lock = threading.Lock()
         self.changed = threading.Event()
         self._folders: set[Path] = set()
+        self._watching: set[Path] = set()  # the folders that existed when watching began
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()  # the watcher is running
 
@@ -57,7 +58,9 @@ class Watcher:
     def refresh(self) -> None:
         """Watch the folders of the current build's files (articles may have been added)."""
         folders = self.session.folders()
-        if folders != self._folders:
+        existing = {f for f in folders if f.is_dir()}
+        # A folder that was deleted and made again needs a new watch, as does a new one.
+        if folders != self._folders or existing != self._watching:
             self._folders = folders
             self._restart.set()
 
@@ -66,7 +69,8 @@ class Watcher:
 
         while not self.stop.is_set():
             self._restart.clear()
-            folders = sorted(str(f) for f in self._folders if f.is_dir())
+            self._watching = {f for f in self._folders if f.is_dir()}
+            folders = sorted(str(f) for f in self._watching)
             stopper = _Either(self.stop, self._restart)
             # step: a save is handed over once 20 ms pass without another; debounce: at
             # most 400 ms of a continuous stream of saves are gathered into one batch.
@@ -74,13 +78,24 @@ class Watcher:
                                       stop_event=stopper, rust_timeout=200,
                                       yield_on_timeout=False, recursive=False,
                                       raise_interrupt=False)
-            for changes in _watch(self.ready, source):
-                relevant = {Path(p) for _, p in changes if self.session.is_relevant(Path(p))}
-                if relevant:
-                    with self._lock:
-                        self._pending |= relevant
-                        self._last_change = time.monotonic()
-                    self.changed.set()
+            try:
+                for changes in _watch(self.ready, source):
+                    relevant = {Path(p) for _, p in changes
+                                if self.session.is_relevant(Path(p))}
+                    if relevant:
+                        with self._lock:
+                            self._pending |= relevant
+                            self._last_change = time.monotonic()
+                        self.changed.set()
+            except (OSError, RuntimeError) as exc:
+                # A watched folder was deleted or renamed: watch again what is left (the
+                # next build says which files are missing) rather than stop watching.
+                self.session.log(f"watching again after: {exc}")
+                with self._lock:
+                    self._pending.add(self.session.manifest)
+                    self._last_change = time.monotonic()
+                self.changed.set()
+                self.stop.wait(0.5)
 
     def take(self) -> set[Path]:
         """Wait until saves have settled, then hand over everything saved so far."""
