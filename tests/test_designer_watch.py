@@ -236,6 +236,13 @@ def test_watch_says_when_its_port_is_taken(issue, capsys):
     assert f"cannot serve the preview on 127.0.0.1:{port}" in err and "--port" in err
 
 
+def test_watch_stops_cleanly_on_sigterm(issue):
+    proc = WatchProcess(issue, cwd=issue.parent)
+    code = proc.stop(signal.SIGTERM)
+    assert code == 0 and "stopped watching" in proc.output
+    assert "Traceback" not in proc.output
+
+
 def test_watch_refuses_a_manifest_that_is_not_there(tmp_path, capsys):
     from compositor.cli import main
 

@@ -143,6 +143,7 @@ def run_watch(manifest: Path, port: int, open_browser: bool, port_tries: int = 1
               dpi: float = 110.0) -> int:
     from compositor.designer.server import serve
 
+    _stop_on_terminate()
     session = Session(manifest, dpi=dpi)
     server = serve(session, port, port_tries)
     server.start()
@@ -168,6 +169,20 @@ def run_watch(manifest: Path, port: int, open_browser: bool, port_tries: int = 1
         watcher.join()
         server.stop()
     return 0
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM (a process manager, `kill`) and SIGHUP (the terminal closed) stop watching
+    as Ctrl-C does: the server closes and nothing is left half-written."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), stop)
 
 
 def _short(path: Path) -> str:
