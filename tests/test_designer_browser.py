@@ -136,3 +136,23 @@ def test_preview_page_shows_a_missing_file(browser, watched):
     assert "issue.yaml:" in text and "file not found" in text and "lost.md" in text
     assert page.locator("figure.page img").count() == pages
     page.close()
+
+
+def test_preview_page_when_the_first_build_fails(browser, tmp_path):
+    manifest = write_issue(tmp_path, articles=2, sentences=10)
+    good = manifest.read_text()
+    manifest.write_text(good.replace("date: July", "dat: July"))
+    proc = WatchProcess(manifest, cwd=tmp_path)
+    try:
+        page = browser.new_page()
+        page.goto(proc.url)
+        page.wait_for_selector("#errors:not([hidden])", timeout=30_000)
+        assert "unknown key 'dat'" in page.locator("#errors").inner_text()
+        assert "has not built" in page.locator("#pages").inner_text()
+        manifest.write_text(good)  # fixed: the pages appear
+        page.wait_for_function("Number(document.body.dataset.build) >= 1", timeout=30_000)
+        assert page.locator("figure.page img").count() >= 1
+        assert page.locator("#errors").is_hidden()
+        page.close()
+    finally:
+        assert proc.stop() == 0
