@@ -35,8 +35,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=15)
     ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
-    ap.add_argument("--pause", type=float, default=1.5,
-                    help="seconds between rounds (the print PDF is rebuilt when idle)")
+    ap.add_argument("--pause", type=float, default=3.0,
+                    help="seconds between rounds, as a designer looks before the next "
+                         "change (watch writes the PDF files in such pauses)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 

@@ -226,7 +226,8 @@ class Session:
         self.pages = new_pages
         return out, changed
 
-    def write_outputs(self, variants: tuple[str, ...] = ("web", "print")) -> None:
+    def write_outputs(self, variants: tuple[str, ...] = ("web", "print"),
+                      interrupted=lambda: False) -> None:
         """Write the PDFs of the last good build that are out of date (without preflight:
         run `compositor build` before sending files to the printer)."""
         from compositor.build import Timings
@@ -239,7 +240,10 @@ class Session:
                 return
             started = time.perf_counter()
             problems: dict[str, str] = {}
+            written = []
             for variant in wanted:  # one at a time: a print-only problem keeps the web file
+                if interrupted():
+                    break  # a new save: the rebuild comes first, the files wait
                 try:
                     produce(self._layout, {variant: self._outputs[variant]}, Timings(),
                             checks="off")
@@ -247,11 +251,15 @@ class Session:
                     problems[variant] = "; ".join(str(d) for d in exc.diagnostics)
                     self.log(problems[variant])
                 self.stale.discard(variant)
-            save_caches()  # the next `build` or `watch` starts with these paragraphs set
+                written.append(variant)
+            if not written:
+                return
+            if not self.stale:
+                save_caches()  # the next `build` or `watch` starts with these paragraphs
             downloads = self._downloads()
             for variant, problem in problems.items():
                 downloads[variant]["problem"] = problem
-            self.log(f"{' and '.join(wanted)} PDF written in "
+            self.log(f"{' and '.join(written)} PDF written in "
                      f"{time.perf_counter() - started:.2f} s")
             self.publish(downloads=downloads)
 

@@ -128,7 +128,7 @@ def build_loop(session: Session, watcher: Watcher, stop: threading.Event | None 
         # A timed wait keeps Ctrl-C responsive in the main thread.
         if not watcher.changed.wait(IDLE_WRITE):
             if session.ok and session.stale and not stop.is_set():
-                session.write_outputs()
+                session.write_outputs(interrupted=watcher.changed.is_set)
             continue
         changed = watcher.take()
         if not changed:
