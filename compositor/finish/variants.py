@@ -172,7 +172,10 @@ def _make(layout: IssueLayout, outputs: dict[str, Path], checks: str, force: boo
         for variant, path in outputs.items():
             if variant == "print-saddle":
                 from compositor.finish.impose import impose_saddle
-                data, blanks = impose_saddle(print_data)
+                from compositor.load.locale import right_to_left
+                rtl = right_to_left(layout.spec.section("page")["direction"],
+                                    layout.issue.language)
+                data, blanks = impose_saddle(print_data, right_bound=rtl)
                 if blanks:
                     out.messages.append(
                         f"{path}: warning: {blanks} blank page(s) added to make "
@@ -190,7 +193,9 @@ def _make(layout: IssueLayout, outputs: dict[str, Path], checks: str, force: boo
                                    str(p["output_condition"]))
                 print_data = data
             else:
-                data = finish_web(data, record, layout.issue.language)
+                from compositor.load.locale import right_to_left
+                data = finish_web(data, record, layout.issue.language, right_to_left(
+                    layout.spec.section("page")["direction"], layout.issue.language))
             tmp = _write_temporary(path, data)
             out.staged[variant] = (tmp, path)
             clock.mark(f"finish {variant}")

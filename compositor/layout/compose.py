@@ -24,6 +24,7 @@ from compositor.layout.chunks import (
 )
 from compositor.load.dates import format_date
 from compositor.load.layout import LayoutSpec, TextStyle, parse_length
+from compositor.load.locale import Labels, digits, labels, numerals, right_to_left, translated
 from compositor.model.content import (
     Article,
     Block,
@@ -65,6 +66,16 @@ class Composer:
         self.width = self.spec.column_width
         self.indent = parse_length(self.spec.section("text")["paragraph_indent"],
                                    em=self.body.size) or 0.0
+        text = self.spec.section("text")
+        # A right-to-left edition is laid out as a left-to-right one and mirrored at the
+        # end (layout/mirror.py); here only words and numbers change.
+        self.rtl = right_to_left(self.spec.section("page")["direction"], self.language)
+        self.numerals = numerals(text["numerals"], self.language)
+        self.calendar = text["date_calendar"]
+        self.labels = labels(self.language)
+
+    def digits(self, text: str) -> str:
+        return digits(text, self.numerals)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -151,10 +162,10 @@ class Composer:
     def byline_text(self, article: Article) -> str:
         bits = []
         if article.byline:
-            bits.append(f"by {article.byline}")
+            bits.append(self.labels.by.format(name=article.byline))
         if article.date:
-            bits.append(format_date(article.date, self.language))
-        return "  \u00b7  ".join(bits)
+            bits.append(format_date(article.date, self.language, self.calendar, self.numerals))
+        return self.labels.byline_sep.join(bits)
 
     def head(self, article: Article, index: int, width: float, title_style: str,
              with_space: bool) -> Chunk:
@@ -241,11 +252,12 @@ class Composer:
                                 anchor=f"article-{index}" if spanning else None))
         body = list(article.blocks)
         if article.cut and article.url:
-            body.append(Paragraph((Run("Read the full article: "),
+            body.append(Paragraph((Run(self.labels.full_article),
                                    Run(article.url, href=article.url)),
                                   article.where, "fulltext"))
         mode = self.spec.section("article")["drop_cap"]
         drop = mode == "all" or (mode == "lead" and (index == 0 or article.new_page))
+        drop = drop and not self.rtl  # no drop caps in right-to-left editions
         self.blocks(body, index, source, chunks, keep_first=True, drop_cap=drop)
         if spanning and chunks and not chunks[0].anchor:
             chunks[0] = dataclasses.replace(chunks[0], anchor=f"article-{index}")
@@ -420,7 +432,7 @@ class Composer:
         hang = st.size * (1.8 if block.ordered else 1.2)
         list_el = self.container("L", parent)
         for i, item in enumerate(block.items):
-            label = f"{block.start + i}." if block.ordered else BULLET
+            label = self.digits(f"{block.start + i}.") if block.ordered else BULLET
             first = len(out)
             item_el = self.container("LI", list_el)
             label_el = self.new_element()  # the label comes first in the item
@@ -474,7 +486,7 @@ class Composer:
         base = self.baseline(st) + (self.L - st.leading) / 2
         el = self.new_element()
         to_page = Chunk(self.L, (PageRef(f"jump-{index}", width, base, st, Tag("P", el),
-                                         "Continued on page {page}", False, True),),
+                                         self.labels.continued_on, False, True),),
                         keep_before=True, article=index, kind="jump")
         title_st = style_of(self.spec, "subhead")
         head_el = self.new_element()
@@ -483,7 +495,7 @@ class Composer:
         p, y = self.lines_parts(title.lines, title_st, 0, self.L * 0.5, "left", Tag("H2", head_el))
         parts += p
         parts.append(PageRef(f"article-{index}", 0.0, y + base, st, Tag("P", self.new_element()),
-                             "Continued from page {page}", False, True, align_left=True))
+                             self.labels.continued_from, False, True, align_left=True))
         y += self.L
         head = Chunk(self.grid(y), tuple(parts), anchor=f"jump-{index}", article=index,
                      kind="head")
@@ -539,7 +551,8 @@ class Composer:
         chunks: list[Chunk] = []
         parts: list[Part] = []
         y = pad
-        heading = str(spec.section("contents")["title"])
+        heading = translated(str(spec.section("contents")["title"]), Labels().contents,
+                             self.labels.contents)
         title = self.set((Run(heading),), tst, inner, "layout", "left")
         p, y = self.lines_parts(title.lines, tst, pad, y, "left", Tag("H2", self.new_element()))
         parts += p
@@ -553,7 +566,7 @@ class Composer:
             if y + h > room and parts and y > pad * 2:
                 if last_part:
                     rest = len(entries) - k
-                    line = self.set((Run(f"… and {rest} more: see the bookmarks"),), est,
+                    line = self.set((Run(self.digits(self.labels.more.format(n=rest))),), est,
                                     inner, "contents", "left").lines
                     p, y = self.lines_parts(line, est, pad, y, "left",
                                             Tag("P", self.new_element(), toc_el))

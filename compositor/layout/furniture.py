@@ -6,6 +6,7 @@ from compositor.layout.chunks import ImagePart, Part, RectPart, RulePart, Tag, T
 from compositor.layout.compose import Composer, style_of
 from compositor.load.images import check_image
 from compositor.load.layout import parse_length
+from compositor.load.locale import Labels, issue_line, translated
 from compositor.model.content import Issue, Run
 
 
@@ -50,10 +51,12 @@ def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
     # The info bar: "Volume 4, Number 19, 20" on the left, the date on the right.
     base = band_bottom + (info_h - info.leading) / 2
     el = comp.new_element()
-    if issue.issue_line:
-        line = comp.set((Run(issue.issue_line),), info, width / 2, "manifest", "left").lines[0]
+    volume_line = issue_line(issue.volume, issue.numbers, issue.language, comp.numerals)
+    if volume_line:
+        line = comp.set((Run(volume_line),), info, width / 2, "manifest", "left").lines[0]
         parts.append(TextPart(line, left, base + comp.baseline(info), "left", Tag("P", el)))
-    date = comp.set((Run(issue.date_text),), info, width / 2, "manifest", "left").lines[0]
+    date = comp.set((Run(comp.digits(issue.date_text)),), info, width / 2, "manifest",
+                    "left").lines[0]
     parts.append(TextPart(date, right - date.natural, base + comp.baseline(info), "left",
                           Tag("P", el)))
     if m["rule"] != "none":
@@ -68,8 +71,10 @@ def footer(comp: Composer, issue: Issue, page: int, pages: int, left: float, rig
     f = spec.section("footer")
     pub = issue.publication
     values = {"website": (pub.website or "").removeprefix("https://").removeprefix("http://"),
-              "publication": pub.name, "issue": issue.issue_line, "issue_date": issue.date_text,
-              "page": str(page), "pages": str(pages), "publisher": pub.publisher or ""}
+              "publication": pub.name,
+              "issue": issue_line(issue.volume, issue.numbers, issue.language, comp.numerals),
+              "issue_date": comp.digits(issue.date_text), "page": comp.digits(str(page)),
+              "pages": comp.digits(str(pages)), "publisher": pub.publisher or ""}
     y_rule = spec.page_height - spec.margin_bottom + st.leading * 0.9
     base = y_rule + st.leading * 1.1
     width = right - left
@@ -79,7 +84,8 @@ def footer(comp: Composer, issue: Issue, page: int, pages: int, left: float, rig
     if page % 2 == 0:
         slots["left"], slots["right"] = slots["right"], slots["left"]
     for where, template in slots.items():
-        text = str(template or "").format(**values).strip(" ·|")
+        template = translated(str(template or ""), Labels().page, comp.labels.page)
+        text = template.format(**values).strip(" ·|")
         if not text:
             continue
         line = comp.set((Run(text),), st, width, "layout", "left").lines[0]

@@ -394,6 +394,12 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
             report.error(where("footer", slot), f"'footer.{slot}': unknown field {{{name}}}"
                                                 f"{suggest(name, FOOTER_FIELDS)}; fields: "
                                                 f"{', '.join(sorted(FOOTER_FIELDS))}")
+    for section, key, allowed in (("page", "direction", ("auto", "ltr", "rtl")),
+                                  ("text", "numerals", ("auto", "latin", "persian", "arabic")),
+                                  ("text", "date_calendar", ("gregorian", "persian"))):
+        if m[section][key] not in allowed:
+            report.error(where(section, key), f"'{section}.{key}' must be one of "
+                                              f"{', '.join(allowed)}, not {m[section][key]!r}")
     if m["text"]["line_breaking"] not in ("optimal", "greedy"):
         report.error(where("text", "line_breaking"), "'text.line_breaking' must be optimal or "
                                                      "greedy")

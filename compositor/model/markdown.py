@@ -34,12 +34,19 @@ _md = (MarkdownIt("commonmark", {"html": False, "typographer": True})
 # zero-width joiners are harmless to drop in Latin text.
 _STRIP = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile("[\t\u2000-\u200a\u202f\u205f\u3000]")
+# In Arabic script the zero-width non-joiner and joiner are spelling, not trouble: the
+# Persian plural suffix in "قایق‌ها" is written apart from its word with a ZWNJ. The
+# left-to-right and right-to-left marks are how editors of such text place neutral
+# characters ("C++‎" keeps its pluses after the C); the bidi algorithm honours them.
+_JOINED = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+_STRIP_JOINED = re.compile("[\u200b\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 
 
 def clean_text(text: str) -> str:
     if text.isascii():  # the common case: nothing invisible to remove
         return text.replace("\t", " ") if "\t" in text else text
-    return _SPACES.sub(" ", _STRIP.sub("", text))
+    strip = _STRIP_JOINED if _JOINED.search(text) else _STRIP
+    return _SPACES.sub(" ", strip.sub("", text))
 
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "ftp://")

@@ -20,6 +20,7 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePart, TextPart
@@ -27,6 +28,7 @@ from compositor.layout.issue import IssueLayout
 from compositor.render.images import jpeg_size, photo_ink, prepare
 from compositor.text.fonts import FontBook
 from compositor.text.paragraph import NO_SPACING
+from compositor.text.shaping import Shaper
 
 # Binary streams: ASCII85 only makes files a quarter bigger and slower to write.
 rl_config.useA85 = 0
@@ -236,9 +238,10 @@ class _Painter:
         t = self.canv.beginText()
         t.setTextOrigin(self.off + 36.0, max(2.0, self.off - self.opt.bleed - 9.0))
         for frag in line.frags:
-            t.setFont(self.fonts.face(frag.face).name, frag.size)
+            face = self.fonts.face(frag.face)
+            t.setFont(face.name, frag.size)
             self.fill("text", t)
-            t.textOut(frag.text)
+            t.textOut(self.glyphs(face, frag) if frag.rtl else frag.text)
         self.canv.drawText(t)
 
     def rect(self, x: float, y: float, p: RectPart) -> None:
@@ -295,6 +298,17 @@ class _Painter:
                             self.Y(y + p.dy + p.height), p.width, p.height)
         self.end_mark(code, p.tag)
 
+    def glyphs(self, face, frag, track: float = 0.0):
+        """A right-to-left run as HarfBuzz shaped it, word by word, in visual order; word
+        spaces stay spaces so justification (word spacing) applies to them. `track` is
+        the line's letter spacing (points), taken back after every glyph of the run:
+        joined letters must touch (the line's spacing counted no glyphs here)."""
+        shaper = Shaper.for_path(face.path)
+        words = frag.text.split(" ")
+        return pdfmetrics.getFont(face.name).glyph_string(
+            [shaper.word(w)[0] if w else () for w in reversed(words)],
+            track * 1000.0 / frag.size)
+
     def text(self, texts: list[tuple[float, float, TextPart]], marks: list) -> None:
         canv = self.canv
         t = canv.beginText()
@@ -331,7 +345,15 @@ class _Painter:
                 if frag.color != current_color:
                     self.fill(frag.color, t)
                     current_color = frag.color
-                t.textOut(frag.text)
+                if frag.rtl:
+                    shaped = self.glyphs(face, frag, current_tc)
+                    if shaped.__shapeData__ and shaped.__shapeData__[0].y_offset:
+                        # ReportLab sets the rise only after an operator of the run
+                        # (it looks at the last one): make the font selection that.
+                        t._curSubset = -1
+                    t.textOut(shaped)
+                else:
+                    t.textOut(frag.text)
             self.end_mark(code, part.tag)
         canv.drawText(t)
 

@@ -26,6 +26,7 @@ from compositor.text.linebreak import (
     greedy_breaks,
     optimal_breaks,
 )
+from compositor.text.shaping import has_rtl, needs_shaping, visual_runs
 
 HYPHEN = "-"
 REPLACEMENT = "\ufffd"  # drawn for characters no font of the layout has
@@ -52,6 +53,7 @@ class Frag:
     text: str
     width: float  # natural width in points, spaces included
     href: str | None = None
+    rtl: bool = False  # a right-to-left run: text in logical order, drawn shaped
 
 
 class Spacing(NamedTuple):
@@ -170,6 +172,7 @@ class Settings:
     tracking_shrink: float = 0.01  # most letter spacing removed per glyph, in em
     scaling: float = 0.0  # most horizontal glyph scaling added, as a fraction (0.02 = 102%)
     scaling_shrink: float = 0.0  # most taken away (0.02 = 98%)
+    rtl: bool = False  # paragraphs run right to left (bidi base direction)
 
 
 _WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
@@ -436,7 +439,10 @@ class Typesetter:
             else:
                 # What the glyphs themselves may give in a justified line: letter spacing
                 # after each and horizontal scaling. Ragged lines are set as measured.
-                glyphs = sum(len(t) * sz for _f, sz, _c, t, _h in frags) if justify else 0.0
+                # Right-to-left words are drawn without letter spacing (it would tear
+                # joined letters apart), so they offer none.
+                glyphs = sum(len(t) * sz for _f, sz, _c, t, _h in frags
+                             if not has_rtl(t)) if justify else 0.0
                 scale = width if justify else 0.0
                 st = self.settings
                 items.append(Item(BOX, width, glyphs * st.tracking + scale * st.scaling,
@@ -467,7 +473,7 @@ class Typesetter:
                     cuts.append((i + 1, "url" if urlish else "hard"))
                 elif urlish and text[i + 1] in ".@" and ch != text[i + 1]:
                     cuts.append((i + 1, "url"))
-        elif hyph:
+        elif hyph and not needs_shaping(text):  # Arabic script is never hyphenated
             cuts = [(p, "hyphen") for p in hyphen_points(text, self.settings.language)]
         return cuts
 
@@ -502,6 +508,16 @@ class Typesetter:
         payload += [None, None, "ragged", None]
 
     # -- from breaks to lines ------------------------------------------------------------
+
+    def _visual(self, frags: tuple[Frag, ...]) -> tuple[Frag, ...]:
+        """A line's fragments in visual order, split where the direction changes; runs
+        that go right to left are marked so the renderer draws them shaped."""
+        fonts = self.fonts
+        out = []
+        for text, f, rtl in visual_runs([(f.text, f) for f in frags], self.settings.rtl):
+            out.append(Frag(f.face, f.size, f.color, text,
+                            fonts.face(f.face).width(text, f.size), f.href, rtl))
+        return tuple(out)
 
     def _lines(self, items: list[Item], payload: list[object], breaks: list[Break],
                measure: float, indent: float, align: str, hang: tuple[int, float] = (0, 0.0)
@@ -547,6 +563,8 @@ class Typesetter:
                     else:
                         frags.append([face, size, color, text, href, it.width])
             out = tuple(Frag(f[0], f[1], f[2], f[3], f[5], f[4]) for f in frags if f[3])
+            if self.settings.rtl or any(has_rtl(f.text) for f in out):
+                out = self._visual(out)
             # A line never starts or ends with a justifiable space.
             natural = sum(f.width for f in out)
             last = k == len(breaks) - 1 or payload[brk.position] in ("\n", "ragged")
@@ -564,7 +582,8 @@ class Typesetter:
                               sum(spaces_w) / len(spaces_w) if spaces_w else 0.0,
                               s.stretch, s.shrink, on * size * s.tracking,
                               on * size * s.tracking_shrink, on * s.scaling,
-                              on * s.scaling_shrink, sum(len(f.text) for f in out)))
+                              on * s.scaling_shrink,
+                              sum(len(f.text) for f in out if not f.rtl)))
             start = brk.position + 1
             while start < len(items) and items[start].kind in (GLUE, PENALTY) and \
                     payload[start] not in ("\n", "end"):
@@ -577,7 +596,7 @@ def _digest(key: tuple) -> str:
 
 
 def _encode(par: SetParagraph) -> list:
-    lines = [[[[f.face, f.size, f.color, f.text, f.width, f.href] for f in ln.frags],
+    lines = [[[[f.face, f.size, f.color, f.text, f.width, f.href, f.rtl] for f in ln.frags],
               ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
               ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
               ln.scale, ln.scale_shrink, ln.glyphs] for ln in par.lines]
