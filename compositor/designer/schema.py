@@ -173,8 +173,12 @@ COLOR = {"anyOf": [
                     "cmyk": {"type": "array", "minItems": 4, "maxItems": 4,
                              "items": {"type": "number", "minimum": 0, "maximum": 100}}},
      "description": "a spot colour with its CMYK equivalent"}]}
+# Choices the loader checks in its own code; tests/test_schema.py fails when they part.
 ENUMS = {("text", "line_breaking"): ["optimal", "greedy"],
-         ("contents", "position"): ["top", "bottom"]}
+         ("contents", "position"): ["top", "bottom"],
+         ("page", "direction"): ["auto", "ltr", "rtl"],
+         ("text", "numerals"): ["auto", "latin", "persian", "arabic"],
+         ("text", "date_calendar"): ["gregorian", "persian"]}
 
 
 def _leaf(section: str, key: str, value: Any) -> dict:
