@@ -1,6 +1,6 @@
-"""Command line: `compositor build|check|preflight`. Parses arguments, calls the pipeline,
-prints diagnostics, returns an exit status. Heavy imports happen inside the commands so
-`compositor --help` answers at once."""
+"""Command line: `compositor build|check|preflight` and the designer tools. Parses arguments,
+calls the pipeline, prints diagnostics, returns an exit status. Heavy imports happen inside
+the commands so `compositor --help` answers at once."""
 
 from __future__ import annotations
 
@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="Check any PDF; one line per finding, non-zero exit on errors.")
     f.add_argument("pdf", type=Path, metavar="PDF")
     f.add_argument("--profile", choices=("print", "web"), default="print")
+    from compositor.designer.cli import add_parsers
+    add_parsers(sub)  # watch, preview, new, layout show, schema, diff
     return p
 
 
@@ -71,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if getattr(args, "designer", None):
+            from compositor.designer.cli import run
+            return run(args)
         if args.command == "build":
             from compositor.commands import build_command
             return build_command(args)

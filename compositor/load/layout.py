@@ -114,7 +114,7 @@ class LayoutSpec:
 def load_layout(ref: str, named_at: Location) -> LayoutSpec:
     """Resolve a layout reference (built-in name or YAML path) to a validated spec."""
     report = Report()
-    default = load_yaml_file(BUILTIN / "default.yaml")
+    default = _builtin_default()
     path = _resolve(ref, named_at)
     raw = _load_chain(path, named_at, report, depth=0) if path != BUILTIN / "default.yaml" \
         else default
@@ -124,6 +124,21 @@ def load_layout(ref: str, named_at: Location) -> LayoutSpec:
     spec = _resolve_spec(merged, raw, path, report)
     report.raise_if_errors()
     return spec
+
+
+_DEFAULT_CACHE: dict[tuple[int, int], Mapping] = {}
+
+
+def _builtin_default() -> Mapping:
+    """The built-in default, parsed once per version of the file: a process that loads
+    layouts again and again (`compositor watch`) does not parse it on every rebuild."""
+    path = BUILTIN / "default.yaml"
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    if key not in _DEFAULT_CACHE:
+        _DEFAULT_CACHE.clear()
+        _DEFAULT_CACHE[key] = load_yaml_file(path)
+    return copy.deepcopy(_DEFAULT_CACHE[key])
 
 
 def _resolve(ref: str, named_at: Location) -> Path:
