@@ -1,4 +1,4 @@
-"""Command line: `compositor build|check|preflight`. Parses arguments, calls the pipeline,
+"""Command line: `compositor build|check|preflight|…`. Parses arguments, calls the pipeline,
 prints diagnostics, returns an exit status. Heavy imports happen inside the commands so
 `compositor --help` answers at once."""
 
@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="Check any PDF; one line per finding, non-zero exit on errors.")
     f.add_argument("pdf", type=Path, metavar="PDF")
     f.add_argument("--profile", choices=("print", "web"), default="print")
+    from compositor.web.commands import add_parsers  # import, site
+    add_parsers(sub)
     return p
 
 
@@ -62,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from compositor.commands import build_command
             return build_command(args)
+        if hasattr(args, "run"):
+            return args.run(args)
         if args.command == "check":
             from compositor.commands import check_command
             return check_command(args)
