@@ -237,6 +237,7 @@ def test_imported_issue_builds_and_reads_back(site, tmp_path):
         # Headline words: the large type (titles are 14 pt and more, body 9.4 pt).
         big = [w["text"] for p in pdf.pages
                for w in p.filter(lambda o: o.get("size", 0) >= 13).extract_words()]
+    big = [w.strip(":,.;") for w in big]
     pieces = {w.rstrip("-") for w in big} | {p for w in big for p in w.split("-")}
 
     def printed(word: str) -> bool:  # whole, or split over two lines at a hyphen
