@@ -260,3 +260,36 @@ def test_imported_issue_builds_and_reads_back(site, tmp_path):
     for a in cut:
         post = next(p for t, p in by_title.items() if t.startswith(a["title"].rstrip("…")))
         assert f"{SITE}/{post[3][:4]}/{post[3][5:7]}/{post[0]}/" in uris
+
+
+def test_article_urls_keep_structure(site, tmp_path):
+    """Article addresses as sources: subheads, numbered and bulleted lists, links and
+    block quotes come through as Markdown; the page's clutter does not."""
+    issue = tmp_path / "issue"
+    assert run("import", site.url("posts/compost-course.html"),
+               site.url("posts/tool-shed-rota.html"), site.url("posts/new-water-butts.html"),
+               "--into", str(issue), "--sort", "date", "-q") == 0
+    listed = yaml.safe_load((issue / "issue.yaml").read_text())["articles"]
+    assert listed == ["articles/tool-shed-rota.md", "articles/compost-course.md",
+                      "articles/new-water-butts.md"]
+    _, compost = front(issue / "articles" / "compost-course.md")
+    assert "\n## Greens and browns\n" in compost
+    assert "1. Chop large stems before they go in.\n2. Tear cardboard" in compost
+    _, shed = front(issue / "articles" / "tool-shed-rota.md")
+    assert "- Clean a tool before you hang it up.\n- Sign the book" in shed
+    _, butts = front(issue / "articles" / "new-water-butts.md")
+    assert "> Carrying cans uphill was the main reason people gave up those plots." in butts
+    for body in (compost, shed, butts):
+        assert_clean(body)
+
+
+def test_not_a_page_or_feed(tmp_path, capsys):
+    junk = tmp_path / "photo.rss"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    empty = tmp_path / "empty.html"
+    empty.write_text("")
+    for source in (junk, empty):
+        assert run("import", str(source), "--into", str(tmp_path / "issue")) == 1
+        err = capsys.readouterr().err
+        assert str(source.name) in err and "Traceback" not in err
+    assert not (tmp_path / "issue").exists()

@@ -34,9 +34,17 @@ _FURNITURE = re.compile(
     r"print-only)(?:$|[\s_-])", re.I)
 
 
-def parse_page(data: bytes, origin: str, base_url: str | None = None) -> Post:
-    """Parse one article page. `base_url` is where it was fetched from (None for a file)."""
-    doc = lxml.html.document_fromstring(data)
+def parse_page(data: bytes, origin: str, base_url: str | None = None,
+               charset: str | None = None) -> Post:
+    """Parse one article page. `base_url` is where it was fetched from (None for a file),
+    `charset` what the server said the bytes are in. ValueError when it is no page."""
+    if b"\0" in data[:2048]:
+        raise ValueError("not an HTML page, a feed or a WordPress export (binary data)")
+    try:
+        parser = lxml.html.HTMLParser(encoding=charset) if charset else None
+        doc = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, LookupError) as exc:
+        raise ValueError(f"not a readable HTML page ({exc})") from None
     meta = _meta(doc)
     ld = _json_ld(doc)
     canonical = _first(doc.xpath("//link[@rel='canonical']/@href"), meta.get("og:url"),
@@ -60,7 +68,10 @@ def parse_page(data: bytes, origin: str, base_url: str | None = None) -> Post:
     caption, alt, image = _figure_text(doc, image)
     alt = text_of(_first(alt, meta.get("og:image:alt")))
     _strip_furniture(doc)
-    main = Document(lxml.html.tostring(doc, encoding="unicode")).summary(html_partial=True)
+    try:
+        main = Document(lxml.html.tostring(doc, encoding="unicode")).summary(html_partial=True)
+    except Exception as exc:  # noqa: BLE001 - readability raises its own kinds on odd pages
+        raise ValueError(f"no article text could be found in the page ({exc})") from None
     main = _tidy_main(main, title, image)
     if image and base:
         image = urljoin(base, image)

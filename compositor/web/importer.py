@@ -115,11 +115,11 @@ def _gather(sources: list[str], options: ImportOptions, out: Outcome
     channel: Channel | None = None
     posts: list[Post] = []
     for source in sources:
-        data, base, where = _read_source(source, options)
+        data, base, charset, where = _read_source(source, options)
         kind = sniff(data)
         try:
             if kind == "html":
-                post = parse_page(data, source, base)
+                post = parse_page(data, source, base, charset)
                 if not post.url and not is_url(source):
                     out.warnings.append(Diagnostic(where, "the page names no canonical "
                                                    "address (<link rel=canonical> or og:url); "
@@ -141,7 +141,8 @@ def _gather(sources: list[str], options: ImportOptions, out: Outcome
     return channel, posts
 
 
-def _read_source(source: str, options: ImportOptions) -> tuple[bytes, str | None, Location]:
+def _read_source(source: str, options: ImportOptions
+                 ) -> tuple[bytes, str | None, str | None, Location]:
     if is_url(source):
         try:
             got = fetch(source, timeout=options.timeout,
@@ -149,7 +150,7 @@ def _read_source(source: str, options: ImportOptions) -> tuple[bytes, str | None
                                "*/*;q=0.5")
         except FetchError as exc:
             raise UserError.at(at_source(exc.url), exc.reason) from None
-        return got.body, got.final_url, at_source(source)
+        return got.body, got.final_url, got.charset, at_source(source)
     path = Path(source)
     where = Location(path)
     if not path.exists():
@@ -158,7 +159,7 @@ def _read_source(source: str, options: ImportOptions) -> tuple[bytes, str | None
     if path.is_dir():
         raise UserError.at(where, "is a folder; name the feed or page files in it")
     try:
-        return path.read_bytes(), None, where
+        return path.read_bytes(), None, None, where
     except OSError as exc:
         raise UserError.at(where, f"cannot be read ({exc.strerror})") from None
 
@@ -171,7 +172,12 @@ def _complete_from_page(post: Post, options: ImportOptions, out: Outcome) -> Non
         out.warnings.append(Diagnostic(at_source(exc.url), f"{exc.reason}; the article keeps "
                                        "the feed's summary only", "warning"))
         return
-    page = parse_page(got.body, post.url, got.final_url)
+    try:
+        page = parse_page(got.body, post.url, got.final_url, got.charset)
+    except ValueError as exc:
+        out.warnings.append(Diagnostic(at_source(post.url), f"{exc}; the article keeps the "
+                                       "feed's summary only", "warning"))
+        return
     post.url = page.url or post.url  # the page's canonical address, not the feed's link
     if page.html.strip():
         post.html, post.summary_only, post.base = page.html, False, page.base
