@@ -20,6 +20,7 @@ class Channel:
     """What a feed says about the site itself, used when an issue.yaml is created."""
 
     title: str | None = None
+    tagline: str | None = None
     link: str | None = None
     language: str | None = None
     posts: list[Post] = field(default_factory=list)
@@ -43,7 +44,8 @@ def read_feed(data: bytes, origin: str, base_url: str | None = None) -> Channel:
     if parsed.bozo and not parsed.entries:
         raise ValueError(f"not a readable RSS or Atom feed ({parsed.bozo_exception})")
     feed = parsed.feed
-    channel = Channel(title=text_of(feed.get("title")), link=feed.get("link"),
+    channel = Channel(title=text_of(feed.get("title")), tagline=text_of(feed.get("subtitle")),
+                      link=feed.get("link"),
                       language=feed.get("language"))
     for i, entry in enumerate(parsed.entries, 1):
         contents = entry.get("content") or []
@@ -121,6 +123,7 @@ def read_wxr(data: bytes, origin: str) -> Channel:
     if channel_el is None:
         raise ValueError("not a WordPress export: no <channel>")
     channel = Channel(title=text_of(channel_el.findtext("title")),
+                      tagline=text_of(channel_el.findtext("description")),
                       link=channel_el.findtext("link"),
                       language=channel_el.findtext("language"))
     authors = {a.findtext("wp:author_login", namespaces=ns):

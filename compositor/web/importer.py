@@ -437,6 +437,8 @@ def _new_manifest(manifest: Path, entries: list[str], channel: Channel | None,
     date = re.sub(r"^\d+\.?\s+|\s+\d+,?(?=\s)", "", month).strip() if month != \
         newest.isoformat() else newest.strftime("%Y-%m")
     publication = {"name": name}
+    if channel and channel.tagline:
+        publication["tagline"] = channel.tagline
     if channel and channel.link:
         publication["website"] = channel.link
     head = yaml.safe_dump({"publication": publication, "date": date, "language": language},
