@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -293,3 +294,32 @@ def test_not_a_page_or_feed(tmp_path, capsys):
         err = capsys.readouterr().err
         assert str(source.name) in err and "Traceback" not in err
     assert not (tmp_path / "issue").exists()
+
+
+def test_saved_page_uses_its_own_photo_and_no_other_local_file(tmp_path, capsys):
+    """'Save page, complete' keeps the photo beside the page: it is used, offline. A page
+    whose photo points outside its folder (or at file:) gets no image."""
+    folder = tmp_path / "saved"
+    (folder / "Open day_files").mkdir(parents=True)
+    shutil.copy(FIXTURES / "images" / "openday.jpg", folder / "Open day_files" / "photo.jpg")
+    page = (FIXTURES / "posts" / "open-day.html").read_text()
+    page = page.replace('<img src="http://127.0.0.1:8000/images/openday.jpg"',
+                        '<img src="Open%20day_files/photo.jpg"')
+    (folder / "open-day.html").write_text(page.replace(
+        '<meta property="og:image" content="http://127.0.0.1:8000/images/openday.jpg">',
+        '<meta property="og:image" content="http://127.0.0.1:9/offline.jpg">'))
+    secret = tmp_path / "secret.jpg"
+    shutil.copy(FIXTURES / "images" / "pond.jpg", secret)
+    (folder / "sneaky.html").write_text(
+        "<html><head><title>Sneaky</title><link rel=canonical href='https://e.example/s'>"
+        f"</head><body><article><h1>Sneaky</h1><figure><img src='{secret.as_uri()}'>"
+        "<figcaption>x</figcaption></figure><p>" + "Some words here. " * 30 +
+        "</p></article></body></html>")
+    issue = tmp_path / "issue"
+    assert run("import", str(folder / "open-day.html"), str(folder / "sneaky.html"),
+               "--into", str(issue), "-q") == 0
+    assert front(issue / "articles" / "open-day.md")[0]["image"] == "../images/open-day.jpg"
+    assert (issue / "images" / "open-day.jpg").read_bytes() == \
+        (FIXTURES / "images" / "openday.jpg").read_bytes()
+    assert "image" not in front(issue / "articles" / "s.md")[0]
+    assert "photo must be in the page's folder" in capsys.readouterr().err

@@ -216,3 +216,21 @@ def test_unbuilt_issue_is_named_and_target_is_protected(archive, tmp_path, capsy
     assert main(["site", str(issues), "-o", str(other)]) == 1
     assert [p.name for p in other.iterdir()] == ["holiday.jpg"]
     assert "was not written by `compositor site`" in capsys.readouterr().err
+
+
+def test_an_issue_that_fails_to_build_is_named_and_the_rest_published(archive, tmp_path,
+                                                                      capsys):
+    issues = tmp_path / "issues"
+    shutil.copytree(archive["issues"] / "2024-summer", issues / "2024-summer")  # built
+    broken = issues / "2024-autumn"
+    broken.mkdir()
+    (broken / "issue.yaml").write_text("publication: {name: Millbrook}\ndate: Autumn 2024\n"
+                                       "articles:\n  - articles/lost.md\n")
+    out = tmp_path / "site"
+    assert main(["site", str(issues), "-o", str(out), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "2024-autumn/issue.yaml:4: file not found" in err
+    assert (out / "2024-summer.html").is_file() and not (out / "2024-autumn.html").exists()
+    # A second run replaces the site it wrote before.
+    assert main(["site", str(issues), "-o", str(out), "-q"]) == 1
+    assert sorted(p.name for p in out.glob("*.html")) == ["2024-summer.html", "index.html"]

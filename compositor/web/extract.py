@@ -65,7 +65,7 @@ def parse_page(data: bytes, origin: str, base_url: str | None = None,
                              meta.get("dc.date")))
     image = _first(meta.get("og:image"), meta.get("twitter:image"), _ld_image(ld))
     language = _first(doc.xpath("/html/@lang"), meta.get("og:locale"))
-    caption, alt, image = _figure_text(doc, image)
+    caption, alt, image, local = _figure_text(doc, image)
     alt = text_of(_first(alt, meta.get("og:image:alt")))
     _strip_furniture(doc)
     try:
@@ -77,6 +77,7 @@ def parse_page(data: bytes, origin: str, base_url: str | None = None,
         image = urljoin(base, image)
     return Post(title=title or "", html=main, origin=origin, url=canonical, byline=byline,
                 date=date, image_url=image, caption=caption, alt=alt, base=base,
+                local_image=local,
                 language=(language or "").replace("_", "-") or None)
 
 
@@ -149,7 +150,8 @@ def _ld_image(ld: dict) -> str | None:
     return image if isinstance(image, str) else None
 
 
-def _figure_text(doc, image: str | None) -> tuple[str | None, str | None, str | None]:
+def _figure_text(doc, image: str | None
+                 ) -> tuple[str | None, str | None, str | None, str | None]:
     """Caption and alt of the lead photo: the figure showing `image`, else the article's
     first figure (whose picture then becomes the lead photo when the page names none)."""
     figures = doc.xpath("//article//figure[.//img]") or doc.xpath("//main//figure[.//img]") \
@@ -165,11 +167,12 @@ def _figure_text(doc, image: str | None) -> tuple[str | None, str | None, str | 
         if image:
             img = next((i for i in doc.xpath("//img") if image.rsplit("/", 1)[-1]
                         in (i.get("src") or "")), None)
-            return None, (img.get("alt") if img is not None else None), image
-        return None, None, image
+            if img is not None:
+                return None, img.get("alt"), image, img.get("src")
+        return None, None, image, None
     img = chosen.xpath(".//img")[0]
     caption = text_of(_text(chosen.xpath(".//figcaption")))
-    return caption, text_of(img.get("alt")), image or img.get("src")
+    return caption, text_of(img.get("alt")), image or img.get("src"), img.get("src")
 
 
 def _classes(el) -> str:

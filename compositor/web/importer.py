@@ -22,7 +22,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
 
@@ -101,10 +101,11 @@ def run_import(sources: list[str], into: Path, options: ImportOptions) -> Outcom
 
 
 def _issue_folder(into: Path) -> Path:
-    if into.name == "issue.yaml" or into.is_file():
-        into = into.parent
+    if into.name == "issue.yaml":
+        return into.parent
     if into.exists() and not into.is_dir():
-        raise UserError.at(Location(into), "--into must be an issue folder")
+        raise UserError.at(Location(into), "--into must be an issue folder (or its "
+                                           "issue.yaml), not another file")
     return into
 
 
@@ -124,8 +125,9 @@ def _gather(sources: list[str], options: ImportOptions, out: Outcome
                     out.warnings.append(Diagnostic(where, "the page names no canonical "
                                                    "address (<link rel=canonical> or og:url); "
                                                    "the article gets no 'url'", "warning"))
-                if post.base is None and not is_url(source):
-                    post.base = Path(source).resolve().parent.as_uri() + "/"
+                if not is_url(source):
+                    post.local_base = Path(source).resolve().parent.as_uri() + "/"
+                    post.base = post.base or post.local_base
                 posts.append(post)
                 continue
             found = read_wxr(data, source) if kind == "wxr" else read_feed(data, source, base)
@@ -280,7 +282,8 @@ def _plan_post(post: Post, into: Path, existing: dict[str, Path], taken: set[str
     rel = path.relative_to(into).as_posix()
     old = path.read_text(encoding="utf-8") if path.exists() else None
     if old is not None and not options.force and not _untouched(old):
-        out.lines.append(f"kept {rel}: edited since it was imported (--force replaces it)")
+        why = "edited since it was imported" if _STAMP.search(old) else "not written by import"
+        out.lines.append(f"kept {rel}: {why} (--force replaces it)")
         entries.append(rel)
         return
     image_key = _image(post, into, slug, options, writes, out)
@@ -331,9 +334,15 @@ def _image(post: Post, into: Path, slug: str, options: ImportOptions,
     if not post.image_url:
         return None
     source = urljoin(post.base, post.image_url) if post.base else post.image_url
+    base = post.base
+    if post.local_base and post.local_image and not is_url(post.local_image):
+        # A saved page's own copy of the photo ("Save page, complete") is used first.
+        local = urljoin(post.local_base, post.local_image)
+        if Path(unquote(urlsplit(local).path)).is_file():
+            source, base = local, post.local_base
     where = at_source(post.url or post.origin)
     try:
-        data = _image_bytes(source, options)
+        data = _image_bytes(source, base, options)
         from PIL import Image
         with Image.open(io.BytesIO(data)) as im:
             im.verify()
@@ -356,12 +365,19 @@ def _image(post: Post, into: Path, slug: str, options: ImportOptions,
     return f"../images/{target.name}"
 
 
-def _image_bytes(source: str, options: ImportOptions) -> bytes:
+def _image_bytes(source: str, base: str | None, options: ImportOptions) -> bytes:
     if is_url(source):
         got: Fetched = fetch(source, limit=IMAGE_LIMIT, timeout=options.timeout,
                              accept="image/*")
         return got.body
-    path = Path(urlsplit(source).path) if source.startswith("file:") else Path(source)
+    # A local file only for a saved page, and only from the page's own folder: a feed or
+    # page must not be able to copy arbitrary files from this computer into the issue.
+    if not (base or "").startswith("file:"):
+        raise FetchError(source, "only http:// and https:// photos can be fetched")
+    folder = Path(unquote(urlsplit(base).path)).resolve()
+    path = Path(unquote(urlsplit(source).path)).resolve()
+    if not path.is_relative_to(folder):
+        raise FetchError(source, "a saved page's photo must be in the page's folder")
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -22,6 +22,8 @@ class Post:
     caption: str | None = None
     alt: str | None = None
     base: str | None = None        # what relative links and images are resolved against
+    local_image: str | None = None  # a saved page's own copy of the photo (its img src)
+    local_base: str | None = None   # file: URI of a saved page's folder
     language: str | None = None
     summary_only: bool = False     # the source held only a teaser, not the full text
 
