@@ -29,7 +29,7 @@ def add_parsers(sub) -> None:
     i.add_argument("--limit", type=_positive, metavar="N", help="at most the N newest posts")
     i.add_argument("--force", action="store_true",
                    help="replace articles even when they were edited since their import")
-    i.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+    i.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS",
                    help="network timeout per address (default 20)")
     i.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     i.set_defaults(run=_run_import)
@@ -57,6 +57,16 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, 0 to 600: {text!r}")
+    return value
 
 
 def _positive(text: str) -> int:

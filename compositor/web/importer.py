@@ -92,11 +92,16 @@ def run_import(sources: list[str], into: Path, options: ImportOptions) -> Outcom
             seen.add(key)
         _plan_post(post, into, existing, taken, options, writes, entries, out)
     manifest = into / "issue.yaml"
+    existed = manifest.exists()
     text = _manifest_text(manifest, entries, channel, posts)
     if text is not None:
         writes[manifest] = text.encode("utf-8")
     for path, data in writes.items():
         _write_atomic(path, data)
+    listed = len(dict.fromkeys(entries))
+    state = ("created" if not existed else "updated") if manifest in writes else "unchanged"
+    out.lines.append(f"{manifest}: {state}; {listed} imported article"
+                     f"{'s' * (listed != 1)} listed")
     return out
 
 

@@ -78,7 +78,7 @@ def _check_target(issues_dir: Path, out: Path) -> None:
     if dst == src or dst in src.parents:
         raise UserError.at(Location(out), "-o would replace the issues themselves; name a "
                                           "new folder for the site")
-    if (dst / "issue.yaml").exists() or any(p / "issue.yaml" == dst for p in dst.parents):
+    if (dst / "issue.yaml").exists():
         raise UserError.at(Location(out), "-o names an issue folder; name a new folder for "
                                           "the site")
     if out.exists() and not out.is_dir():
