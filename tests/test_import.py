@@ -323,3 +323,34 @@ def test_saved_page_uses_its_own_photo_and_no_other_local_file(tmp_path, capsys)
         (FIXTURES / "images" / "openday.jpg").read_bytes()
     assert "image" not in front(issue / "articles" / "s.md")[0]
     assert "photo must be in the page's folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_other_page_shapes_and_undeclared_encodings(tmp_path, encoding):
+    """A hand-made site: camelCase class names, no sharing tags, no declared charset."""
+    page = tmp_path / "boote.html"
+    page.write_bytes(("""<html lang="de"><head><title>Drei neue Boote | Ruderverein</title>
+<link rel="canonical" href="https://verein.example.de/neues/drei-neue-boote"></head><body>
+<div id="cookieConsent"><p>Diese Website verwendet Cookies.</p>
+<a href="#">Alle akzeptieren</a></div>
+<div class="siteNav"><a href="/">Start</a> <a href="/termine">Termine</a></div>
+<div class="post"><h1>Drei neue Boote</h1>
+<p class="postMeta">Von <span class="author">Jürgen Weiß</span>,
+<time datetime="2024-04-20">20. April 2024</time></p>
+<p>Der Verein hat im Frühjahr drei neue Boote gekauft, die ab sofort allen Mitgliedern zur
+Verfügung stehen. Finanziert wurden sie über Spenden und einen Zuschuss der Stadt.</p>
+<p>Die Einweihung findet am Samstag statt. Alle sind herzlich eingeladen, mit uns zu feiern
+und die Boote auf dem Wasser auszuprobieren.</p>
+<div class="socialShare">Teilen auf Facebook</div></div>
+<div class="commentList"><p>Toller Beitrag! Wir kommen gerne vorbei und bringen Kuchen mit,
+wenn das Wetter mitspielt und der Steg nicht wieder überflutet ist.</p></div>
+</body></html>""").encode(encoding))
+    issue = tmp_path / "issue"
+    assert run("import", str(page), "--into", str(issue), "-q") == 0
+    meta, body = front(issue / "articles" / "drei-neue-boote.md")
+    assert meta["title"] == "Drei neue Boote" and meta["byline"] == "Jürgen Weiß"
+    assert str(meta["date"]) == "2024-04-20"
+    assert body.startswith("Der Verein hat im Frühjahr") and "Verfügung" in body
+    for clutter in ("Cookies", "akzeptieren", "Termine", "Teilen", "Kuchen", "Von Jürgen"):
+        assert clutter not in body
+    assert yaml.safe_load((issue / "issue.yaml").read_text())["language"] == "de"

@@ -31,7 +31,7 @@ _FURNITURE = re.compile(
     r"pagination|pager|advert|adverts|ads|ad|sponsor|sponsored|promo|popup|modal|"
     r"skip-link|screen-reader-text|sr-only|visually-hidden|post-navigation|nav-links|"
     r"jp-relatedposts|author-box|tags|tag-links|cat-links|entry-meta|post-meta|byline|"
-    r"print-only)(?:$|[\s_-])", re.I)
+    r"print-only|onetrust|cc-window|cc-banner|cmp|usercentrics)(?:$|[\s_-])", re.I)
 
 
 def parse_page(data: bytes, origin: str, base_url: str | None = None,
@@ -40,6 +40,14 @@ def parse_page(data: bytes, origin: str, base_url: str | None = None,
     `charset` what the server said the bytes are in. ValueError when it is no page."""
     if b"\0" in data[:2048]:
         raise ValueError("not an HTML page, a feed or a WordPress export (binary data)")
+    if not charset and not re.search(rb"charset\s*=", data[:4096], re.I):
+        # No declared encoding: UTF-8 when the bytes are valid UTF-8 (libxml2 would
+        # assume Latin-1), else Windows-1252, what such pages usually are.
+        try:
+            data.decode("utf-8")
+            charset = "utf-8"
+        except UnicodeDecodeError:
+            charset = "cp1252"
     try:
         parser = lxml.html.HTMLParser(encoding=charset) if charset else None
         doc = lxml.html.document_fromstring(data, parser=parser)
@@ -176,7 +184,8 @@ def _figure_text(doc, image: str | None
 
 
 def _classes(el) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}"
+    """class and id, with camelCase split into words ('cookieConsent' -> 'cookie-Consent')."""
+    return re.sub(r"([a-z])([A-Z])", r"\1-\2", f"{el.get('class') or ''} {el.get('id') or ''}")
 
 
 def _strip_furniture(doc) -> None:
