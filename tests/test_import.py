@@ -132,7 +132,7 @@ def test_reimport_updates_and_keeps_hand_edits(site, tmp_path, capsys):
     assert run("import", feed, "--into", str(issue), "--limit", "3", "-q") == 0
     again = run("import", feed, "--into", str(issue), "--limit", "3")
     out = capsys.readouterr().out
-    assert again == 0 and out.count("unchanged") == 3
+    assert again == 0 and out.count("unchanged articles/") == 3
     assert len(yaml.safe_load((issue / "issue.yaml").read_text())["articles"]) == 3
     # A hand edit survives a re-import...
     edited = issue / "articles" / "summer-watering.md"

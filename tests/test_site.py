@@ -192,10 +192,11 @@ def test_sharing_tags_and_theme(archive):
     css = (out / "style.css").read_text()
     # The default layout's accent (CMYK 100/62/8/30) on the web, and its fonts.
     assert "--accent: #0044a4;" in css and "--masthead: #0044a4;" in css
-    assert 'font-family: "Body"; src: url("fonts/body-regular.woff")' in css
+    assert 'font-family: "Body"; src: url("fonts/CharisSIL-Regular.woff")' in css
     from fontTools.ttLib import TTFont
-    font = TTFont(out / "fonts" / "body-regular.woff")
+    font = TTFont(out / "fonts" / "CharisSIL-Regular.woff")
     assert "Charis" in font["name"].getDebugName(1) and font.flavor == "woff"
+    assert "SIL OPEN FONT LICENSE" in (out / "fonts" / "OFL.txt").read_text().upper()
 
 
 def test_unbuilt_issue_is_named_and_target_is_protected(archive, tmp_path, capsys):

@@ -227,12 +227,15 @@ _BOILERPLATE = re.compile(
     r"this entry was posted in .+|share this:?|like this:?|related)$", re.I | re.S)
 
 
-def clean_fragment(html: str, title: str | None) -> str:
+def clean_fragment(html: str, title: str | None, base: str | None = None) -> str:
     """Post content from a feed or an export: the same furniture removed as from a page
-    (share bars, 'The post … appeared first on …', related posts), whitespace collapsed."""
+    (share bars, 'The post … appeared first on …', related posts), whitespace collapsed,
+    relative links made absolute against the post's address."""
     if not html.strip():
         return ""
     frag = lxml.html.fragment_fromstring(html, create_parent="div")
+    if base and base.startswith(("http://", "https://")):
+        frag.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
     _strip_furniture(frag)
     for el in frag.xpath(".//p|.//div|.//h2|.//h3|.//h4|.//span"):
         if _BOILERPLATE.match(" ".join(el.text_content().split())) and \

@@ -269,7 +269,8 @@ def _plan_post(post: Post, into: Path, existing: dict[str, Path], taken: set[str
         out.warnings.append(Diagnostic(at_source(post.origin), "has no title; skipped",
                                        "warning"))
         return
-    body = html_to_markdown(clean_fragment(post.html, post.title)) if post.html else ""
+    body = html_to_markdown(clean_fragment(post.html, post.title, post.url or post.base)) \
+        if post.html else ""
     if not body.strip():
         out.warnings.append(Diagnostic(where, "no article text was found in it", "warning"))
     elif post.summary_only:

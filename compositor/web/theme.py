@@ -4,6 +4,7 @@ uses and stored as WOFF."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ class Theme:
     publisher: str | None
     website: str | None
     colors: dict[str, str]                    # CSS custom property -> #rrggbb
-    fonts: dict[str, tuple[Path, str, str]]   # file name in fonts/ -> (source, family, face)
+    fonts: list[tuple[str, str, Path]]        # (CSS family, face, font file) per @font-face
     aspect: float = 1.414                     # page height / width
     faces: list[str] = field(default_factory=list)
 
@@ -32,13 +33,19 @@ class Theme:
         return round(width * self.aspect)
 
     def write_assets(self, folder: Path) -> None:
-        for name, (source, _family, _face) in self.fonts.items():
-            (folder / "fonts" / name).write_bytes(_woff(source))
+        for source in dict.fromkeys(source for _, _, source in self.fonts):
+            (folder / "fonts" / f"{source.stem}.woff").write_bytes(_woff(source))
+            # Font licences (the OFL asks for it) travel with the fonts.
+            for licence in sorted(source.parent.glob("OFL*.txt")) + sorted(
+                    source.parent.glob("LICEN[CS]E*")):
+                if licence.is_file() and not (folder / "fonts" / licence.name).exists():
+                    (folder / "fonts" / licence.name).write_bytes(licence.read_bytes())
         (folder / "style.css").write_text(self.css(), encoding="utf-8")
 
     def css(self) -> str:
         faces = []
-        for name, (_source, family, face) in self.fonts.items():
+        for family, face, source in self.fonts:
+            name = f"{source.stem}.woff"
             weight = 700 if "bold" in face else 400
             style = "italic" if "italic" in face else "normal"
             faces.append(f'@font-face {{ font-family: "{family}"; src: url("fonts/{name}") '
@@ -124,7 +131,7 @@ def site_theme(issue: Issue) -> Theme:
               "muted": readable(style_color("byline", "#555555"), paper),
               "rule": rgb.get("rule", "#aaaaaa"), "masthead": masthead_bg,
               "masthead-text": masthead_text, "button": accent, "button-text": paper}
-    fonts: dict[str, tuple[Path, str, str]] = {}
+    fonts: list[tuple[str, str, Path]] = []
     for family, role in _ROLES.items():
         st = spec.styles.get(role)
         if st is None:
@@ -139,7 +146,7 @@ def site_theme(issue: Issue) -> Theme:
                 continue
             # The weight the browser asks for is what the file is said to be.
             as_face = face if family != "Heading" else "bold"
-            fonts[f"{family.lower()}-{face}.woff"] = (source, family, as_face)
+            fonts.append((family, as_face, source))
     pub = issue.publication
     return Theme(name=pub.name, tagline=pub.tagline, publisher=pub.publisher,
                  website=pub.website, colors=colors, fonts=fonts,
@@ -175,6 +182,20 @@ def readable(color: str, background: str, ratio: float = 4.5) -> str:
 
 
 def _woff(source: Path) -> bytes:
+    """The font subset for the web, from the on-disk cache when this file was done before
+    (subsetting a large font takes seconds)."""
+    from compositor import cache
+
+    data = source.read_bytes()
+    key = cache.key_for("woff", 1, hashlib.sha256(data).hexdigest(), _UNICODES)
+    found = cache.get("webfonts", key)
+    if found is None:
+        found = _subset(source)
+        cache.put("webfonts", key, found)
+    return found
+
+
+def _subset(source: Path) -> bytes:
     import logging
 
     from fontTools import subset
