@@ -454,10 +454,11 @@ def _new_manifest(manifest: Path, entries: list[str], channel: Channel | None,
     language = re.split(r"[^A-Za-z0-9-]", language.replace("_", "-"))[0] or "en"
     name = (channel.title if channel else None) or manifest.parent.name.replace("-", " ").title()
     newest = max((p.date for p in posts if p.date), default=dt.date.today())
-    month = format_date(newest, language)
-    # "July 2023" from the language's long date: drop the day, as a masthead shows it.
-    date = re.sub(r"^\d+\.?\s+|\s+\d+,?(?=\s)", "", month).strip() if month != \
-        newest.isoformat() else newest.strftime("%Y-%m")
+    # "June 2024" from the language's long date ("June 8, 2024", "8. Juni 2024"): the
+    # day's token dropped, as a masthead shows an issue's date.
+    day = str(newest.day)
+    date = " ".join(t for t in format_date(newest, language).split()
+                    if t.rstrip(".,") != day)
     publication = {"name": name}
     if channel and channel.tagline:
         publication["tagline"] = channel.tagline
