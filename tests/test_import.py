@@ -354,3 +354,16 @@ wenn das Wetter mitspielt und der Steg nicht wieder überflutet ist.</p></div>
     for clutter in ("Cookies", "akzeptieren", "Termine", "Teilen", "Kuchen", "Von Jürgen"):
         assert clutter not in body
     assert yaml.safe_load((issue / "issue.yaml").read_text())["language"] == "de"
+
+
+def test_wordpress_post_without_featured_image_uses_its_captioned_picture(site, tmp_path):
+    export = tmp_path / "export.wxr"
+    export.write_text((site.root / "export.wxr").read_text().replace(
+        "<![CDATA[_thumbnail_id]]>", "<![CDATA[_edit_lock]]>"))
+    issue = tmp_path / "issue"
+    assert run("import", str(export), "--into", str(issue), "-q") == 0
+    meta, body = front(issue / "articles" / "pond-dipping.md")
+    assert meta["image"] == "../images/pond-dipping.jpg"
+    assert meta["caption"] == "Nets out at the wildlife pond."
+    assert meta["alt"].startswith("Children kneeling") and "Nets out" not in body
+    assert "image" not in front(issue / "articles" / "bee-group.md")[0]

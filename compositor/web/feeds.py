@@ -155,6 +155,8 @@ def read_wxr(data: bytes, origin: str) -> Channel:
         thumb = _postmeta(item, ns).get("_thumbnail_id")
         if thumb in attachments:
             image, caption, alt = attachments[thumb]
+        elif "<img" in html:  # no featured image: the post's first picture
+            image, caption, alt = _entry_image({}, html)
         channel.posts.append(Post(
             title=title, html=html, origin=f"{origin}, post {n} ('{title or '?'}')",
             url=item.findtext("link"), byline=text_of(authors.get(login) or login),
@@ -168,11 +170,21 @@ def _postmeta(item, ns) -> dict[str, str]:
             for m in item.findall("wp:postmeta", ns)}
 
 
+def _caption_figure(m: re.Match) -> str:
+    """[caption]<a><img/></a> Text[/caption] -> a figure whose caption is the text."""
+    inner = m[1].strip()
+    picture = re.match(r"(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?", inner)
+    if not picture:
+        return f"<figure>{inner}</figure>"
+    text = inner[picture.end():].strip()
+    return f"<figure>{picture[0]}<figcaption>{text}</figcaption></figure>"
+
+
 def wordpress_html(raw: str) -> str:
     """Post content as stored by WordPress -> HTML: captions become figures, other
     shortcodes go, and text without <p> tags gets them, as WordPress adds them on display
     (blank line = new paragraph)."""
-    raw = _CAPTION.sub(lambda m: f"<figure>{m[1]}</figure>", raw)
+    raw = _CAPTION.sub(_caption_figure, raw)
     raw = _SHORTCODE.sub("", raw)
     raw = re.sub(r"<!--.*?-->", "", raw, flags=re.S)  # block-editor markers
     out = []
