@@ -97,7 +97,8 @@ def run_import(sources: list[str], into: Path, options: ImportOptions) -> Outcom
     if text is not None:
         writes[manifest] = text.encode("utf-8")
     for path, data in writes.items():
-        _write_atomic(path, data)
+        if not (path.is_file() and path.read_bytes() == data):  # leave unchanged files be
+            _write_atomic(path, data)
     listed = len(dict.fromkeys(entries))
     state = ("created" if not existed else "updated") if manifest in writes else "unchanged"
     out.lines.append(f"{manifest}: {state}; {listed} imported article"
