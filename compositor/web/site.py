@@ -279,7 +279,8 @@ def _card_title(a: ArchivedIssue, theme: Theme) -> str:
 def index_page(issues: list[ArchivedIssue], theme: Theme, base: str | None) -> str:
     cards = []
     for a in issues:
-        cards.append(f"""<li class="card">
+        lang = f' lang="{_e(a.issue.language)}"' if a.issue.language != _lang(issues) else ""
+        cards.append(f"""<li class="card"{lang}>
   <a class="cover" href="{quote(a.name)}.html" tabindex="-1" aria-hidden="true">
     {_cover(a, theme, "")}</a>
   <h2><a href="{quote(a.name)}.html">{_card_title(a, theme)}</a></h2>
