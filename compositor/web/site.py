@@ -105,6 +105,14 @@ def _sources(loaded) -> list[Path]:
     paths.extend(b.where.path for b in issue.boxes)
     if issue.publication.logo:
         paths.append(issue.publication.logo)
+    try:  # a publication kept in its own YAML file counts too
+        import yaml
+        publication = (yaml.safe_load(issue.manifest.read_text(encoding="utf-8")) or {}
+                       ).get("publication")
+        if isinstance(publication, str):
+            paths.append(issue.manifest.parent / publication)
+    except (OSError, yaml.YAMLError, AttributeError):
+        pass
     return [p for p in paths if p and Path(p).is_file()]
 
 
