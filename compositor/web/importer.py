@@ -91,6 +91,11 @@ def run_import(sources: list[str], into: Path, options: ImportOptions) -> Outcom
         if key:
             seen.add(key)
         _plan_post(post, into, existing, taken, options, writes, entries, out)
+    if not entries:
+        for d in out.warnings:
+            print(d, file=sys.stderr)
+        raise UserError.at(at_source(", ".join(sources)), "no post could be imported "
+                                                           "(see the warnings above)")
     manifest = into / "issue.yaml"
     existed = manifest.exists()
     text = _manifest_text(manifest, entries, channel, posts)
@@ -189,6 +194,7 @@ def _complete_from_page(post: Post, options: ImportOptions, out: Outcome) -> Non
     post.url = page.url or post.url  # the page's canonical address, not the feed's link
     if page.html.strip():
         post.html, post.summary_only, post.base = page.html, False, page.base
+    post.title = post.title or page.title
     post.byline = post.byline or page.byline
     post.date = post.date or page.date
     if not post.image_url:
