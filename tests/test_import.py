@@ -255,12 +255,26 @@ def test_imported_issue_builds_and_reads_back(site, tmp_path):
     cut = [a for a in fit["articles"] if a["words_kept"] < a["words_total"]]
     assert cut, "three pages should force the fitter to shorten some excerpts"
     assert text.count("…") >= len(cut)
+    # Each shortened article's link sits right under an ellipsis in the same column.
+    links = []  # (page, x0, x1, top, uri)
     with pikepdf.open(tmp_path / "w.pdf") as pdf:
-        uris = {str(a.A.URI) for p in pdf.pages for a in p.obj.get("/Annots", []) if "/A" in a}
+        for n, page in enumerate(pdf.pages):
+            height = float(page.mediabox[3])
+            for annot in page.obj.get("/Annots", []):
+                if "/A" in annot and "/URI" in annot.A:
+                    x0, _y0, x1, y1 = (float(v) for v in annot.Rect)
+                    links.append((n, x0, x1, height - y1, str(annot.A.URI)))
+    with pdfplumber.open(tmp_path / "w.pdf") as pdf:
+        dots = [(n, c["x0"], c["top"]) for n, p in enumerate(pdf.pages)
+                for c in p.chars if c["text"] == "…"]
     by_title = {p[1]: p for p in POSTS}
     for a in cut:
         post = next(p for t, p in by_title.items() if t.startswith(a["title"].rstrip("…")))
-        assert f"{SITE}/{post[3][:4]}/{post[3][5:7]}/{post[0]}/" in uris
+        url = f"{SITE}/{post[3][:4]}/{post[3][5:7]}/{post[0]}/"
+        placed = [(n, x0, x1, top) for n, x0, x1, top, uri in links if uri == url]
+        assert placed, f"no link to {url}"
+        assert any(dn == n and x0 - 2 <= dx <= x1 + 2 and 0 < top - dtop < 40
+                   for n, x0, x1, top in placed for dn, dx, dtop in dots), url
 
 
 def test_article_urls_keep_structure(site, tmp_path):
