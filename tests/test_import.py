@@ -381,3 +381,16 @@ def test_wordpress_post_without_featured_image_uses_its_captioned_picture(site, 
     assert meta["caption"] == "Nets out at the wildlife pond."
     assert meta["alt"].startswith("Children kneeling") and "Nets out" not in body
     assert "image" not in front(issue / "articles" / "bee-group.md")[0]
+
+
+def test_post_date_is_the_day_the_site_wrote(tmp_path):
+    """Half past midnight in Berlin is still the 8th, though it is the 7th in UTC."""
+    feed = tmp_path / "late.rss"
+    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Late</title>'
+                    "<item><title>Midnight swim</title><link>https://e.example/swim</link>"
+                    "<pubDate>Sat, 08 Jun 2024 00:30:00 +0200</pubDate>"
+                    "<description>&lt;p&gt;The pond at midnight.&lt;/p&gt;</description>"
+                    "</item></channel></rss>")
+    issue = tmp_path / "issue"
+    assert run("import", str(feed), "--into", str(issue), "--timeout", "1", "-q") == 0
+    assert str(front(issue / "articles" / "swim.md")[0]["date"]) == "2024-06-08"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -56,7 +57,8 @@ def read_feed(data: bytes, origin: str, base_url: str | None = None) -> Channel:
         if html is None:
             html = entry.get("summary", "")
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        date = dt.date(*stamp[:3]) if stamp else parse_date(entry.get("published"))
+        date = _written_date(entry.get("published") or entry.get("updated")) or (
+            dt.date(*stamp[:3]) if stamp else None)
         image, caption, alt = _entry_image(entry, html)
         title = text_of(entry.get("title")) or ""
         channel.posts.append(Post(
@@ -65,6 +67,17 @@ def read_feed(data: bytes, origin: str, base_url: str | None = None) -> Channel:
             image_url=image, caption=caption, alt=alt, base=entry.get("link") or base_url,
             language=channel.language, summary_only=summary_only))
     return channel
+
+
+def _written_date(text: str | None) -> dt.date | None:
+    """The day as the site wrote it (feedparser converts to UTC, which can move a post
+    published just after midnight local time to the day before)."""
+    if not text:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(text).date()  # RFC 822, as in RSS
+    except (TypeError, ValueError, IndexError):
+        return parse_date(text)  # RFC 3339, as in Atom
 
 
 def _entry_image(entry, html: str) -> tuple[str | None, str | None, str | None]:
