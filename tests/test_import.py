@@ -387,7 +387,7 @@ def test_post_date_is_the_day_the_site_wrote(tmp_path):
     """Half past midnight in Berlin is still the 8th, though it is the 7th in UTC."""
     feed = tmp_path / "late.rss"
     feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Late</title>'
-                    "<item><title>Midnight swim</title><link>https://e.example/swim</link>"
+                    "<item><title>Midnight swim</title><link>http://127.0.0.1:9/swim</link>"
                     "<pubDate>Sat, 08 Jun 2024 00:30:00 +0200</pubDate>"
                     "<description>&lt;p&gt;The pond at midnight.&lt;/p&gt;</description>"
                     "</item></channel></rss>")
