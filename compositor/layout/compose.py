@@ -213,6 +213,25 @@ class Composer:
         y += self.L * 0.4
         return Chunk(self.grid(y), tuple(parts), article=article, kind="figure")
 
+    def with_smaller(self, chunk: Chunk, most: int = 8) -> Chunk:
+        """The photo chunk carrying its smaller settings (a line less each, cropped then
+        scaled, within `fit.min_photo`), for the flow to use where a full-size photo would
+        leave its column short (layout/flow.py)."""
+        image = next((p for p in chunk.parts if isinstance(p, ImagePart)), None)
+        if image is None:
+            return chunk
+        frame = image.dx * 2 + image.width
+        floor = frame * float(self.spec.section("fit")["min_photo"])
+        smaller = []
+        for d in range(1, most + 1):
+            v = reframe(chunk, image.height - d * self.L, self.L, floor)
+            if v is None:
+                break
+            smaller.append(v)
+        if not smaller:
+            return chunk
+        return dataclasses.replace(chunk, meta={**chunk.meta, "smaller": tuple(smaller)})
+
     def article(self, article: Article, index: int, first_on_page_one: bool,
                 spanning: bool, photo_span: int = 1) -> tuple[Chunk | None, list[Chunk]]:
         """Chunks of one article. With `spanning`, the title comes back separately, to be
@@ -236,9 +255,9 @@ class Composer:
             self.spanned_photo = fig
         elif article.lead is not None:
             fig = self.figure(article.lead, index, self.width, source)
-            chunks.append(Chunk(fig.height, fig.parts, keep_before=not spanning,
-                                article=index, kind="figure",
-                                anchor=f"article-{index}" if spanning else None))
+            chunks.append(self.with_smaller(Chunk(
+                fig.height, fig.parts, keep_before=not spanning, article=index, kind="figure",
+                anchor=f"article-{index}" if spanning else None)))
         body = list(article.blocks)
         if article.cut and article.url:
             body.append(Paragraph((Run("Read the full article: "),
@@ -313,8 +332,8 @@ class Composer:
             elif isinstance(block, Figure):
                 fig = self.figure(block, index, width, source)
                 out.append(space(self.L * 0.5, index))
-                out.append(Chunk(fig.height, fig.parts, keep_before=keep, article=index,
-                                 kind="figure"))
+                out.append(self.with_smaller(Chunk(fig.height, fig.parts, keep_before=keep,
+                                                   article=index, kind="figure")))
                 keep = True
                 after_heading = True
             elif isinstance(block, Rule):
@@ -604,6 +623,51 @@ class PageRef:
     bold: bool = True
     link: bool = False
     align_left: bool = False
+
+
+def reframe(chunk: Chunk, height: float, grid: float, min_width: float = 0.0
+            ) -> Chunk | None:
+    """The photo chunk with its picture `height` tall, parts below it moved up or down.
+    The frame keeps its width and the picture is cropped (centred) to the new shape, as
+    far as a 2:1 landscape or a 4:5 portrait frame; beyond that it is scaled down, centred
+    in the column, to no narrower than `min_width`. None when no frame within those limits
+    gives that height."""
+    k, image = next(((k, p) for k, p in enumerate(chunk.parts) if isinstance(p, ImagePart)),
+                    (None, None))
+    if image is None or height <= 0:
+        return None
+    frame = image.dx * 2 + image.width  # the column (or span) the photo is centred in
+    width = min(image.width, height / 0.5)  # as wide as set, but no wider than 2:1
+    if height / width > 1.25:  # taller than 4:5
+        return None
+    if width < min_width - 0.01:
+        return None
+    pw, ph = image.pixel_size
+    left, top, right, bottom = image.crop or (0, 0, pw, ph)
+    sw, sh = right - left, bottom - top
+    if height / width > sh / sw:  # taller than the source: crop the sides
+        keep = max(1, round(sh * width / height))
+        left += (sw - keep) // 2
+        right = left + keep
+    else:  # wider than the source: crop top and bottom
+        keep = max(1, round(sw * height / width))
+        top += (sh - keep) // 2
+        bottom = top + keep
+    crop = None if (left, top, right, bottom) == (0, 0, pw, ph) else (left, top, right, bottom)
+    delta = height - image.height
+    parts = list(chunk.parts)
+    parts[k] = dataclasses.replace(image, dx=(frame - width) / 2, width=width, height=height,
+                                   crop=crop)
+    for n, part in enumerate(parts):
+        if n != k and _below(part, image):
+            parts[n] = _shift(part, delta)
+    new_height = math.ceil((chunk.height + delta) / grid - 1e-6) * grid
+    return dataclasses.replace(chunk, parts=tuple(parts), height=new_height)
+
+
+def _below(part, image: ImagePart) -> bool:
+    top = part.baseline if isinstance(part, TextPart) else getattr(part, "dy", 0.0)
+    return top >= image.dy + image.height - 0.01
 
 
 def _shift(part, dy: float):

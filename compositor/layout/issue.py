@@ -21,6 +21,7 @@ from compositor.layout.floats import (
 )
 from compositor.layout.flow import Placed
 from compositor.layout.furniture import footer, masthead
+from compositor.layout.makeup import column_holes, hold_back, justify, page_one_photo
 from compositor.layout.pages import FlowResult, PagePlan, Reserve, balance_last_page, run_flow
 from compositor.load.layout import LayoutSpec, parse_length
 from compositor.model.content import Box, Issue, Run
@@ -49,6 +50,7 @@ class IssueLayout:
     images: list  # (location, effective ppi, path) of every photo
     capacity: dict[int, float] = field(default_factory=dict)  # page -> full column height
     containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # structure nesting
+    holes: list[tuple[int, int, float]] = field(default_factory=list)  # page, column, lines
 
 
 _TYPESETTERS: dict[tuple, Typesetter] = {}
@@ -133,7 +135,10 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
 
 
 def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
-                 photo_scale: float = 1.0, min_pages: int = 0) -> IssueLayout:
+                 photo_scale: float = 1.0, min_pages: int = 0, fill_last: bool = False
+                 ) -> IssueLayout:
+    """Lay the issue out. With `fill_last` (a fitted issue) the last page's columns are
+    filled to the foot like the others, not balanced short."""
     ts = typesetter(spec, issue.language, optimal, issue.manifest)
     body = spec.styles["body"]
     gap = body.leading
@@ -186,6 +191,8 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     contents_cols = [(first_col + k) % spec.columns for k in range(spec.columns)]
     contents = comp.contents(issue.articles, spec.column_width, plan.full_height(1) - gap,
                              max(1, spec.columns - 1)) if issue.articles else []
+
+    mk = spec.section("makeup")
 
     # 2. Reserve space: the contents on page 1, the box bands on their pages.
     def reserves(box_pages: dict[int, list[Box]]) -> dict[int, Reserve]:
@@ -243,6 +250,12 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     # Articles that open a page put their title (and photo) above that page's columns;
     # which page that is depends on the flow before it, so settle that first.
     feature_pages: dict[int, int] = {}
+    # The lead photo a few lines taller or shorter (cropped, within 2:1 and 4:5) where that
+    # lets the columns of page 1 end at their foot.
+    if photo is not None:
+        plan.reserves = reserves({})
+        photo = page_one_photo(photo, chunks, plan, int(mk["photo_lines"]))
+
     float_articles = {c.meta["float"]: c.article for c in chunks if c.kind == "float"}
     inline: set[int] = set()  # spanning pull quotes set within their column instead
     all_chunks = chunks
@@ -256,6 +269,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             plan.bands = {page: features[i][0].height for i, page in feature_pages.items()}
             plan.holes = holes(found)
             plan.reserves = reserves({})
+            plan.caps = {}
             result = run_flow(chunks, plan)
             pages = max(result.pages, 1)
             for _ in range(8):
@@ -267,6 +281,15 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
                 if result.pages <= pages:
                     break
                 pages = result.pages
+            on_box_page = box_pages_for(pages).get(pages, [])
+            if result.pages < pages and on_box_page and all(b.page == "last"
+                                                            for b in on_box_page):
+                # The boxes did not fit under the text where it ends: rather than a page
+                # for the boxes alone, hold text back so the last page carries both.
+                held = hold_back(chunks, plan, result, pages,
+                                 int(mk["last_page_lines"]) * gap * spec.columns)
+                if held is not None:
+                    result = held
             pages_found = {p.chunk.meta["feature"]: p.page for p in result.placed
                            if p.chunk.kind == "pagebreak"}
             spots_found = settle(found, spots(result, plan, inline), gap)
@@ -276,6 +299,9 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             feature_pages, found = pages_found, spots_found
         pages = max(pages, max((p for p in box_pages_for(pages)), default=1), min_pages)
         result = balance_last_page(chunks, plan, result)
+        fill_pages = set(range(1, result.pages + (1 if fill_last else 0)))
+        result = replace(result, placed=justify(result.placed, plan, fill_pages,
+                                                int(mk["vertical_justify"])))
         bad = misplaced(result.placed, found, float_articles, gap) if settled else set(found)
         if not bad:
             break
@@ -340,11 +366,11 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         made, height, w = box_band(boxes)
         left, _, _, bottom = plan.content_box(page)
         top = bottom - height
-        on_page = [p for p in out[page - 1].placed if p.chunk.kind not in ("contents",)]
-        if page == result.pages and on_page:
-            # On a balanced last page the band sits right under the text, not at the foot.
-            text_bottom = max(p.y + p.chunk.height for p in on_page)
-            top = min(top, text_bottom + gap)
+        if not any(p.chunk.height > 0 for p in out[page - 1].placed):
+            free = (plan.full_height(page) - height - gap) * spec.columns / gap
+            warnings.append((Location(issue.manifest),
+                             f"page {page} holds only boxes; about {free:.0f} lines of column "
+                             "space on it are left empty"))
         per_row = min(len(boxes), spec.columns)
         for k, chunk in enumerate(made):
             row, col = divmod(k, per_row)
@@ -370,8 +396,14 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         del _COMPOSED[key]  # only the last pass's articles can be reused by the next one
     _USED.clear()
     capacity = {p.number: plan.full_height(p.number) for p in out}
+    found_holes = column_holes(out, plan, float(mk["hole_lines"]), skip_last=not fill_last)
+    for page_no, col, lines in found_holes:
+        warnings.append((Location(issue.manifest), f"page {page_no}, column {col}: "
+                                                   f"{lines:g} lines left empty"))
+    if result.chunks is not None:
+        chunks = result.chunks  # as flowed, photos moved or set smaller included
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images,
-                       capacity, dict(comp.containers))
+                       capacity, dict(comp.containers), found_holes)
 
 
 def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:
