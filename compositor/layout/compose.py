@@ -215,8 +215,9 @@ class Composer:
 
     def with_smaller(self, chunk: Chunk, most: int = 8) -> Chunk:
         """The photo chunk carrying its smaller settings (a line less each, cropped then
-        scaled, within `fit.min_photo`), for the flow to use where a full-size photo would
-        leave its column short (layout/flow.py)."""
+        scaled, within `fit.min_photo`) and its taller ones (a line more each, cropped, up
+        to `makeup.photo_lines`), for the flow to use where the photo as set would leave
+        its column short (layout/pages.py)."""
         image = next((p for p in chunk.parts if isinstance(p, ImagePart)), None)
         if image is None:
             return chunk
@@ -228,9 +229,14 @@ class Composer:
             if v is None:
                 break
             smaller.append(v)
-        if not smaller:
-            return chunk
-        return dataclasses.replace(chunk, meta={**chunk.meta, "smaller": tuple(smaller)})
+        larger = []
+        for d in range(1, int(self.spec.section("makeup")["photo_lines"]) + 1):
+            v = reframe(chunk, image.height + d * self.L, self.L)
+            if v is None:
+                break
+            larger.append(v)
+        return dataclasses.replace(chunk, meta={**chunk.meta, "smaller": tuple(smaller),
+                                                "larger": tuple(larger)})
 
     def article(self, article: Article, index: int, first_on_page_one: bool,
                 spanning: bool, photo_span: int = 1) -> tuple[Chunk | None, list[Chunk]]:

@@ -301,7 +301,8 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         result = balance_last_page(chunks, plan, result)
         fill_pages = set(range(1, result.pages + (1 if fill_last else 0)))
         result = replace(result, placed=justify(result.placed, plan, fill_pages,
-                                                int(mk["vertical_justify"])))
+                                                float(mk["vertical_justify"]),
+                                                float(mk["paragraph_space"])))
         bad = misplaced(result.placed, found, float_articles, gap) if settled else set(found)
         if not bad:
             break

@@ -4,9 +4,10 @@
   ends, the columns of that page are shortened evenly so the last page carries text above
   its boxes, instead of a page made for the boxes alone.
 - Vertical justification: a column that stops a few lines short of its foot is filled by
-  adding whole body lines (the baseline grid is kept) where the text already pauses —
-  before an article's title, a subhead, a photo or a quotation — never between the lines
-  of a paragraph, and never more than `makeup.vertical_justify` lines at one place.
+  spreading the space where the text already pauses — between articles, before a subhead,
+  around a photo or a quotation (at most `makeup.vertical_justify` lines at each) and
+  between paragraphs (at most `makeup.paragraph_space`) — never between the lines of a
+  paragraph.
 - Holes: every empty run left in a column, for the fit report and `--strict`.
 """
 
@@ -91,9 +92,14 @@ def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int)
 
 
 def _opening(prev: Chunk, chunk: Chunk) -> int | None:
-    """Rank of the pause before `chunk` where a line may be added (lower first), or None
+    """Rank of the pause before `chunk` where space may be added (lower first), or None
     when the two belong together."""
-    if chunk.keep_before or chunk.height <= 0:
+    if chunk.height <= 0:
+        return None
+    if chunk.kind == "body" and chunk.meta.get("k") == 0 and prev.kind == "body" \
+            and not chunk.keep_before:
+        return 2  # between two paragraphs
+    if chunk.keep_before:
         return None
     if chunk.kind == "head" and chunk.anchor and chunk.anchor.startswith("article-"):
         return 0  # between articles
@@ -102,12 +108,15 @@ def _opening(prev: Chunk, chunk: Chunk) -> int | None:
     return None
 
 
-def justify(placed: list[Placed], plan: PagePlan, pages: set[int], max_lines: int
-            ) -> list[Placed]:
-    """Fill the columns of `pages` that stop short by adding whole lines at the pauses of
-    their text, at most `max_lines` at each; a column that cannot be filled this way is
-    left as it is (spreading part of a hole only moves it)."""
-    if max_lines <= 0 or not pages:
+def justify(placed: list[Placed], plan: PagePlan, pages: set[int], pause_space: float,
+            paragraph_space: float) -> list[Placed]:
+    """Fill the columns of `pages` that stop short (by whole lines, so their last lines
+    still align with the next column's), spreading the space evenly over the pauses of
+    the text: at most `pause_space` body lines between articles, before a subhead or
+    around a photo, at most `paragraph_space` between two paragraphs, nothing inside a
+    paragraph. A column that cannot be filled within those limits is left as it is
+    (spreading part of a hole only moves it)."""
+    if (pause_space <= 0 and paragraph_space <= 0) or not pages:
         return placed
     line = plan.gap
     groups: dict[tuple[int, int], list[int]] = {}
@@ -127,21 +136,24 @@ def justify(placed: list[Placed], plan: PagePlan, pages: set[int], max_lines: in
         short = int((slot.bottom - bottom) / line + 1e-6)
         if short < 1:
             continue
-        ranks = [(r, n) for n in range(1, len(idx))
-                 if (r := _opening(placed[idx[n - 1]].chunk, placed[idx[n]].chunk)) is not None]
-        if short > len(ranks) * max_lines:
+        pauses = [(n, (paragraph_space if r == 2 else pause_space) * line)
+                  for n in range(1, len(idx))
+                  if (r := _opening(placed[idx[n - 1]].chunk, placed[idx[n]].chunk)) is not None]
+        extra = [0.0] * len(idx)
+        left = short * line
+        open_ = [(n, cap) for n, cap in pauses if cap > 0]
+        while left > 1e-6 and open_:  # even shares, each up to its limit
+            share = left / len(open_)
+            for n, cap in open_:
+                give = min(share, cap - extra[n])
+                extra[n] += give
+                left -= give
+            open_ = [(n, cap) for n, cap in open_ if extra[n] < cap - 1e-6]
+        if left > 1e-3:
             continue
-        ranks.sort()
-        extra = [0] * len(idx)
-        left = short
-        for _ in range(max_lines):
-            for _, n in ranks:
-                if left:
-                    extra[n] += 1
-                    left -= 1
         shift = 0.0
         for n, k in enumerate(idx):
-            shift += extra[n] * line
+            shift += extra[n]
             if shift:
                 out[k] = replace(placed[k], y=placed[k].y + shift)
     return out

@@ -137,6 +137,7 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
             first, end, was_forced = fill(chunks, i, slot.height, full)
             if not was_forced and end < n:
                 end = smaller_photo(chunks, first, end, slot.height, full, plan.gap)
+                larger_photo(chunks, first, end, slot.height, full, plan.gap)
             got = place(chunks, first, end, slot)
             placed += got
             used_page = used_page or bool(got)
@@ -186,6 +187,26 @@ def smaller_photo(chunks: list[Chunk], first: int, end: int, height: float, full
         return new_end
     chunks[k:q + 1] = saved
     return end
+
+
+def larger_photo(chunks: list[Chunk], first: int, end: int, height: float, full: bool,
+                 line: float) -> None:
+    """A column that stops whole lines short of its foot, with a photo in it, gets that
+    photo taller by those lines (its `larger` settings) when the column then holds exactly
+    the same text. Swaps the chunk in `chunks`."""
+    short = int((height - column_height(chunks, first, end)) / line + 1e-6)
+    if short < 1:
+        return
+    for k in range(end - 1, first - 1, -1):
+        larger = chunks[k].meta.get("larger", ())
+        if len(larger) >= short:
+            original = chunks[k]
+            chunks[k] = larger[short - 1]
+            _, new_end, forced = fill(chunks, first, height, full)
+            if new_end == end and not forced:
+                return
+            chunks[k] = original
+            return
 
 
 def balance_last_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult) -> FlowResult:

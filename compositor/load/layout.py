@@ -37,6 +37,7 @@ NUMBER_RANGES = {  # (section, key) -> allowed range, in points for lengths
     ("masthead", "height"): (36, 600),
     ("makeup", "vertical_justify"): (0, 6), ("makeup", "hole_lines"): (1, 1000),
     ("makeup", "last_page_lines"): (1, 200), ("makeup", "photo_lines"): (0, 40),
+    ("makeup", "paragraph_space"): (0, 2),
 }
 FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
 PAGE_SIZES = {  # points
