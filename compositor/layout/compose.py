@@ -39,6 +39,7 @@ from compositor.model.content import (
 from compositor.text.paragraph import NO_SPACING, Line, SetParagraph, Style, Typesetter
 
 BULLET = "\u2022"
+NARROW = 30  # characters a line under which body text is set ragged right
 
 
 def style_of(spec: LayoutSpec, name: str) -> Style:
@@ -65,6 +66,14 @@ class Composer:
         self.width = self.spec.column_width
         self.indent = parse_length(self.spec.section("text")["paragraph_indent"],
                                    em=self.body.size) or 0.0
+        # Under about 30 characters a line, justified text opens rivers of space: such a
+        # column is set ragged right (the layout driver warns about it).
+        self.ragged = self.chars_per_line() < NARROW
+
+    def chars_per_line(self) -> float:
+        sample = "the quick brown fox jumps over a lazy dog, said Zoë"
+        line = self.ts.set((Run(sample),), self.body, 10000.0, align="left").lines[0]
+        return self.width / (line.natural / len(sample))
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -307,7 +316,8 @@ class Composer:
                 keep = True
                 after_heading = True
             elif isinstance(block, ListBlock):
-                self.list_block(block, index, source, out, keep, dx, width, parent)
+                self.list_block(block, index, source, out, keep, dx, width, parent,
+                                style_name if style_name == "box_body" else "body")
                 keep = False
                 after_heading = False
             elif isinstance(block, Quote):
@@ -354,7 +364,7 @@ class Composer:
         name = {"fulltext": "fulltext", "code": "code", "box": "box_body"}.get(role, style_name)
         st = style_of(self.spec, name)
         align = "left" if role in ("fulltext", "code") else "justify"
-        if role == "box":
+        if role == "box" or style_name == "box_body" or self.ragged:
             align = "left"
         if role == "fulltext":
             # The link belongs to the excerpt's last line: never separated by a break.
@@ -440,8 +450,9 @@ class Composer:
         return part, line.natural + st.size * 0.35, rest
 
     def list_block(self, block: ListBlock, index: int | None, source: str, out: list[Chunk],
-                   keep_first: bool, dx: float, width: float, parent: int) -> None:
-        st = self.body
+                   keep_first: bool, dx: float, width: float, parent: int,
+                   style_name: str = "body") -> None:
+        st = style_of(self.spec, style_name)  # a list in a box is set in the box's type
         hang = st.size * (1.8 if block.ordered else 1.2)
         list_el = self.container("L", parent)
         for i, item in enumerate(block.items):
@@ -451,7 +462,7 @@ class Composer:
             label_el = self.new_element()  # the label comes first in the item
             body_el = self.container("LBody", item_el)
             self.blocks(list(item), index, source, out, keep_first and i == 0, dx + hang,
-                        width - hang, "body", parent=body_el)
+                        width - hang, style_name, parent=body_el)
             if len(out) > first:
                 marker = self.set((Run(label),), st, hang, source, "left").lines[0]
                 c = out[first]

@@ -151,6 +151,13 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
                                                    f"'{issue.language}': justified text is set "
                                                    "without hyphenation"))
 
+    if comp.ragged:
+        warnings.append((issue.layout_where, f"columns of {spec.column_width / MM:.0f} mm "
+                                                f"hold about {comp.chars_per_line():.0f} "
+                                                "characters a line, too few to justify well: "
+                                                "body text is set ragged right (use fewer "
+                                                "columns or a smaller body size)"))
+
     # 1. Compose: articles into chunks, the lead title as a band across page 1.
     chunks: list[Chunk] = []
     band: Chunk | None = None
@@ -181,16 +188,18 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     if band is not None:
         band = replace(band, meta={**band.meta, "band": True})
         plan.band_height = band.height
-    text_width = spec.page_width - spec.margin_inside - spec.margin_outside
     photo_cols = photo_span if photo else 0
     # The contents box takes part of one column on page 1, or (for a long issue) several.
     c = spec.section("contents")
     first_col = int(c["column"]) - 1
     if first_col < photo_cols:  # the spanning photo's columns are taken: move along
         first_col = photo_cols % spec.columns
-    contents_cols = [(first_col + k) % spec.columns for k in range(spec.columns)]
+    # A long contents box continues into the next columns, never back into one before
+    # its own (it would read backwards).
+    contents_cols = list(range(first_col, spec.columns))
     contents = comp.contents(issue.articles, spec.column_width, plan.full_height(1) - gap,
-                             max(1, spec.columns - 1)) if issue.articles else []
+                             max(1, min(spec.columns - 1, len(contents_cols)))
+                             ) if issue.articles else []
 
     mk = spec.section("makeup")
 
@@ -214,16 +223,37 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             out[page] = replace(r, bottom=r.bottom + h + gap)
         return out
 
-    band_cache: dict[tuple, tuple[list[Chunk], float, float]] = {}
+    band_cache: dict[tuple, tuple[list[tuple[Chunk, int, float, float]], float]] = {}
 
-    def box_band(boxes: list[Box]) -> tuple[list[Chunk], float, float]:
+    def box_band(boxes: list[Box]) -> tuple[list[tuple[Chunk, int, float, float]], float]:
+        """The boxes of one page side by side, in rows: (box, column, x offset, y offset)
+        each, and the band's height. Each box takes whole columns, as many as its content
+        needs: of the ways to share a row's columns, the one with the lowest row wins
+        (then the most even heights), so an address box is not as wide as a long text."""
         key = tuple(id(b) for b in boxes)
         if key not in band_cache:
             per_row = min(len(boxes), spec.columns)
-            w = (text_width - spec.gutter * (per_row - 1)) / per_row
-            made = [comp.box(b, w) for b in boxes]
-            rows = [made[k:k + per_row] for k in range(0, len(made), per_row)]
-            height = sum(max(c.height for c in row) for row in rows) + gap * (len(rows) - 1)
+            placed_boxes: list[tuple[Chunk, int, float, float]] = []
+            y = 0.0
+            for start in range(0, len(boxes), per_row):
+                row = boxes[start:start + per_row]
+                best = None
+                for split in _splits(spec.columns, len(row)):
+                    made = [comp.box(b, n * spec.column_width + (n - 1) * spec.gutter)
+                            for b, n in zip(row, split, strict=True)]
+                    heights = [c.height for c in made]
+                    score = (max(heights), max(heights) - min(heights))
+                    if best is None or score < best[0]:
+                        best = (score, split, made)
+                _, split, made = best
+                row_h = max(c.height for c in made)
+                col = 0
+                for chunk, n in zip(made, split, strict=True):
+                    placed_boxes.append((stretch_box(chunk, row_h), col,
+                                         col * (spec.column_width + spec.gutter), y))
+                    col += n
+                y += row_h + gap
+            height = y - gap
             room = plan.full_height(2) * 0.8
             if height > room:
                 raise UserError([Diagnostic(b.where, f"the boxes for one page are "
@@ -231,7 +261,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
                                                      f"than {room / MM:.0f} mm of the page; "
                                                      "shorten them or spread them over pages")
                                  for b in boxes])
-            band_cache[key] = (made, height, w)
+            band_cache[key] = (placed_boxes, height)
         return band_cache[key]
 
     def box_pages_for(pages: int) -> dict[int, list[Box]]:
@@ -364,22 +394,16 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             y = plan.content_box(1)[3] - plan.reserves.get(1, Reserve()).bottom - part.height
         out[0].placed.append(Placed(resolve_refs(part, anchors, comp), 1, col, x, y))
     for page, boxes in box_pages_for(pages).items():
-        made, height, w = box_band(boxes)
+        made, height = box_band(boxes)
         left, _, _, bottom = plan.content_box(page)
-        top = bottom - height
+        top = bottom - height  # on the foot of the text area
         if not any(p.chunk.height > 0 for p in out[page - 1].placed):
             free = (plan.full_height(page) - height - gap) * spec.columns / gap
             warnings.append((Location(issue.manifest),
                              f"page {page} holds only boxes; about {free:.0f} lines of column "
                              "space on it are left empty"))
-        per_row = min(len(boxes), spec.columns)
-        for k, chunk in enumerate(made):
-            row, col = divmod(k, per_row)
-            row_h = max(c.height for c in made[row * per_row:(row + 1) * per_row])
-            y = top + sum(max(c.height for c in made[r * per_row:(r + 1) * per_row]) + gap
-                          for r in range(row))
-            x = left + col * (w + spec.gutter)
-            out[page - 1].placed.append(Placed(stretch_box(chunk, row_h), page, col, x, y))
+        for chunk, col, dx, dy in made:
+            out[page - 1].placed.append(Placed(chunk, page, col, left + dx, top + dy))
     out[0].furniture += masthead(comp, issue, masthead_h)
     for page in out:
         left, _, right, _ = plan.content_box(page.number)
@@ -431,6 +455,16 @@ def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:
                                           vertical=True))
                 top = max(top, cut_bottom)
     return rules
+
+
+def _splits(columns: int, boxes: int) -> list[tuple[int, ...]]:
+    """Every way to give `boxes` boxes side by side at least one of `columns` columns each,
+    all of them used (evenest first)."""
+    if boxes == 1:
+        return [(columns,)]
+    out = [(first, *rest) for first in range(1, columns - boxes + 2)
+           for rest in _splits(columns - first, boxes - 1)]
+    return sorted(out, key=lambda s: (max(s) - min(s), s))
 
 
 def stretch_box(chunk: Chunk, height: float) -> Chunk:
