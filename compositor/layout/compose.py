@@ -106,7 +106,10 @@ class Composer:
         n = len(result.lines)
         if n < 2:
             return result
-        lo, hi = measure * 0.5, measure
+        words = [w for r in runs for w in r.text.split()]
+        widest = max((self.set((Run(w),), style, 10000.0, source, "left").lines[0].natural
+                      for w in words), default=0.0)
+        lo, hi = max(measure * 0.5, min(widest, measure)), measure  # never inside a word
         for _ in range(7):  # to within 1 % of the measure
             mid = (lo + hi) / 2
             if len(self.set(runs, style, mid, source, "left").lines) <= n:
@@ -114,6 +117,22 @@ class Composer:
             else:
                 lo = mid
         return self.set(runs, style, hi, source, "left")
+
+    def fitting(self, style: Style, text: str, width: float, source: str) -> Style:
+        """The display style, set smaller (down to 60 %) when its longest word is wider
+        than the measure: a narrow column never breaks a title inside a word."""
+        words = text.split()
+        if not words:
+            return style
+        longest = max(words, key=len)
+        for step in range(9):
+            scale = 1.0 - 0.05 * step
+            st = dataclasses.replace(style, size=style.size * scale,
+                                     leading=style.leading * scale)
+            if self.set((Run(longest),), st, 10000.0, source, "left").lines[0].natural \
+                    <= width:
+                return st
+        return st
 
     def grid(self, height: float) -> float:
         """Round a height up to whole body lines."""
@@ -176,7 +195,7 @@ class Composer:
             top = spec.section("article")["space_before"] * self.L
             if spec.section("article")["rule_between"]:
                 parts.append(RulePart(0, top * 0.45, width, 0.6, "rule"))
-        st = style_of(spec, title_style)
+        st = self.fitting(style_of(spec, title_style), article.title, width, source)
         el = self.new_element()
         title = self.set_balanced((Run(article.title, href=article.url),), st, width, source)
         p, y = self.lines_parts(title.lines, st, 0, top, "left", Tag("H1", el))

@@ -72,11 +72,32 @@ def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int)
             bottoms[p.column] = max(bottoms.get(p.column, 0.0), p.y + p.chunk.height)
         total = 0.0
         for slot in plan.slots(1):
+            if slot.height < 4 * line and slot.column in roomy:
+                return float("inf")  # the photo would crowd a column out
             short = slot.bottom - bottoms.get(slot.column, slot.top)
             if short > line + EPS:
                 total += short
         return total
 
+    roomy = {s.column for s in plan.slots(1) if s.height >= 4 * line}
+    if len(roomy) < plan.spec.columns:
+        # The photo (with the contents box under it) leaves a column almost no room: set
+        # it smaller, a line at a time, scaled down to a third of the span if cropping is not
+        # enough, until every column has four lines of text.
+        for d in range(1, 200):
+            candidate = reframe(photo, image.height - d * line, line,
+                                (image.dx * 2 + image.width) * 0.35)
+            if candidate is None:
+                break
+            cols = tuple((c, candidate.height, w) if (h == photo.height and w == "top") else
+                         (c, h, w) for c, h, w in reserve.columns)
+            plan.reserves[1] = replace(reserve, columns=cols)
+            if all(s.height >= 4 * line for s in plan.slots(1)):
+                photo, reserve = candidate, plan.reserves[1]
+                image = next(p for p in photo.parts if isinstance(p, ImagePart))
+                roomy = set(range(plan.spec.columns))
+                break
+        plan.reserves[1] = reserve
     best, best_score = photo, shortfall(photo)
     for d in sorted(range(-most, most + 1), key=abs):
         if d == 0 or best_score <= 0:
