@@ -55,6 +55,7 @@ def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int)
     columns of page 1 least short of their foot (the photo as set when nothing helps).
     The caller has set page 1's reserves for `photo`; they are kept in step."""
     image = next((p for p in photo.parts if isinstance(p, ImagePart)), None)
+    plan.titles_beside = False
     if image is None or most <= 0:
         return photo
     line = plan.gap
@@ -71,15 +72,25 @@ def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int)
         for p in trial.placed:
             bottoms[p.column] = max(bottoms.get(p.column, 0.0), p.y + p.chunk.height)
         total = 0.0
-        for slot in plan.slots(1):
+        slots = plan.slots(1)
+        lowest = max(s.top for s in slots)
+        for slot in slots:
             if slot.height < 4 * line and slot.column in roomy:
                 return float("inf")  # the photo would crowd a column out
             short = slot.bottom - bottoms.get(slot.column, slot.top)
             if short > line + EPS:
                 total += short
+            if slot.top < lowest - EPS:
+                # Beside the photo, another article may open (with its title) but not go
+                # on from under the photo: it would read as part of the lead story.
+                top = next((p.chunk for p in trial.placed if p.column == slot.column
+                            and p.chunk.height > 0), None)
+                if top is not None and top.article != lead and top.kind != "head":
+                    total += 1000 * line
         return total
 
     roomy = {s.column for s in plan.slots(1) if s.height >= 4 * line}
+    lead = photo.article
     if len(roomy) < plan.spec.columns:
         # The photo (with the contents box under it) leaves a column almost no room: set
         # it smaller, a line at a time, scaled down to a third of the span if cropping is not
@@ -109,6 +120,9 @@ def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int)
         if score < best_score - EPS:
             best, best_score = candidate, score
     plan.reserves[1] = reserve
+    # No photo height avoids it: the article that began under the photo starts beside
+    # it with its title instead (the column it leaves may stop short: a reported hole).
+    plan.titles_beside = best_score >= 1000 * line
     return best
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from compositor.layout.chunks import Chunk
-from compositor.layout.flow import Placed, Slot, column_height, fill, place
+from compositor.layout.flow import EPS, Placed, Slot, column_height, fill, place
 from compositor.load.layout import LayoutSpec
 
 
@@ -32,6 +32,9 @@ class PagePlan:
     holes: dict[int, tuple[tuple[int, float, float], ...]] = field(default_factory=dict)
     # page -> column height limit for the whole flow (text held back to the next page)
     caps: dict[int, float | tuple[float, ...]] = field(default_factory=dict)
+    # an article that began under the lead photo may not go on beside it (page 1): it
+    # starts in the column beside the photo instead, with its title
+    titles_beside: bool = False
 
     def content_box(self, page: int) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) of the type area, mirrored for left-hand pages."""
@@ -127,7 +130,14 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
             break
         page_start[page] = i
         used_page = False
+        prev: tuple[Slot, int] | None = None  # the slot before, and its first chunk
         for slot in plan.slots(page, (caps if caps is not None else plan.caps).get(page)):
+            if plan.titles_beside and page == 1 and prev is not None and i < n \
+                    and slot.top < prev[0].top - EPS:
+                head = _opening_of(chunks, i)
+                if head is not None and head > prev[1]:
+                    del placed[len(placed) - (i - head):]
+                    i = head
             if i < n and chunks[i].kind == "pagebreak":
                 if used_page:
                     break  # the article opens the next page
@@ -139,6 +149,7 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
                 end = smaller_photo(chunks, first, end, slot.height, full, plan.gap)
                 larger_photo(chunks, first, end, slot.height, full, plan.gap)
             got = place(chunks, first, end, slot)
+            prev = (slot, first)
             placed += got
             used_page = used_page or bool(got)
             if was_forced and got:
@@ -148,6 +159,21 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
                 break
         page += 1
     return FlowResult(placed, max(page - 1, first_page), forced, page_start, i >= n, chunks)
+
+
+def _opening_of(chunks: list[Chunk], i: int) -> int | None:
+    """Index of the title of the article chunks[i] is inside of (None at its title, or
+    for the lead article, which may go on beside its own photo)."""
+    article = chunks[i].article
+    if article is None or article == chunks[0].article or \
+            chunks[i].anchor == f"article-{article}":
+        return None
+    for k in range(i - 1, -1, -1):
+        if chunks[k].article != article:
+            return None
+        if chunks[k].anchor == f"article-{article}" and chunks[k].kind == "head":
+            return k
+    return None
 
 
 def smaller_photo(chunks: list[Chunk], first: int, end: int, height: float, full: bool,

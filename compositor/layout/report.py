@@ -87,7 +87,8 @@ def fit_report(layout: IssueLayout) -> dict:
             "words_kept": a.words_kept, "words_total": a.words_total,
             "photo_mm": [round(v) for v in photo[i]] if i in photo else None,
         })
-    holes = [{"page": page, "column": col, "lines": lines} for page, col, lines in layout.holes]
+    holes = [{"page": page, "column": col, "lines": lines}
+             for page, col, lines in getattr(layout, "holes", ())]
     return {"pages": len(layout.pages), "articles": articles, "columns_full_percent": fullness,
             "holes": holes, "counts": counts, "limits": {"max_word_space": max_space,
                                          "min_word_space": min_space}}

@@ -28,9 +28,6 @@ from compositor.model.content import (
 # Entity references are left as typed: an editor who writes "&nbsp;" sees "&nbsp;".
 _md = (MarkdownIt("commonmark", {"html": False, "typographer": True})
        .enable(["strikethrough", "smartquotes"]).disable("entity"))
-# Boxes (an address, opening hours) keep every line break as typed.
-_md_lines = (MarkdownIt("commonmark", {"html": False, "typographer": True, "breaks": True})
-             .enable(["strikethrough", "smartquotes"]).disable("entity"))
 
 # Characters that would otherwise reach the page as invisible trouble: bidi overrides
 # and isolates from pasted web text are dropped (the engine sets Latin left to right),
@@ -59,7 +56,12 @@ def parse_markdown(text: str, path: Path, first_line: int = 1, keep_lines: bool 
                    ) -> list[Block]:
     """Parse a Markdown body whose first line is line `first_line` of `path`; with
     `keep_lines`, a single newline inside a paragraph is a line break."""
-    tokens = (_md_lines if keep_lines else _md).parse(text)
+    tokens = _md.parse(text)
+    if keep_lines:
+        for tok in tokens:
+            for child in tok.children or ():
+                if child.type == "softbreak":
+                    child.type = "hardbreak"
     blocks, _ = _blocks(tokens, 0, len(tokens), path, first_line)
     return blocks
 
