@@ -72,7 +72,10 @@ def measure(pdf_path: Path, spec: LayoutSpec) -> list[PageFill]:
     masthead = parse_length(spec.section("masthead")["height"]) or 120.0
     line = spec.styles["body"].leading
     body_size = spec.styles["body"].size
-    span_size = spec.styles["lead_title"].size - 0.1
+    span_size = spec.styles["lead_title"].size
+
+    def _spans(ch: dict) -> bool:  # set in the spanning title's size (not a drop cap)
+        return abs(ch["size"] - span_size) < 0.3
     pages = []
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
@@ -80,8 +83,8 @@ def measure(pdf_path: Path, spec: LayoutSpec) -> list[PageFill]:
             ox, oy = trim[0] - page.bbox[0], trim[1] - page.bbox[1]
             # A title set across the columns (lead or opening title) heads all of them,
             # however far its ragged lines reach.
-            boxes = [(ch["x0"] - ox if ch["size"] < span_size else 0.0,
-                      ch["x1"] - ox if ch["size"] < span_size else spec.page_width,
+            boxes = [(0.0 if _spans(ch) else ch["x0"] - ox,
+                      spec.page_width if _spans(ch) else ch["x1"] - ox,
                       ch["top"] - oy, ch["bottom"] - oy)
                      for ch in page.chars if ch["text"].strip()]
             boxes += [(im["x0"] - ox, im["x1"] - ox, im["top"] - oy, im["bottom"] - oy)

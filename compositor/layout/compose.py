@@ -191,10 +191,17 @@ class Composer:
         source = str(article.where.path)
         parts: list[Part] = []
         top = 0.0
+        space_chunk = None
         if with_space:
             top = spec.section("article")["space_before"] * self.L
-            if spec.section("article")["rule_between"]:
-                parts.append(RulePart(0, top * 0.45, width, 0.6, "rule"))
+            whole = math.floor(top / self.L + 1e-6) * self.L
+            rule = ((RulePart(0, top * 0.45, width, 0.6, "rule"),)
+                    if spec.section("article")["rule_between"] else ())
+            if whole > 0 and top * 0.45 < whole:
+                space_chunk = Chunk(whole, rule, discard=True, article=index, kind="space")
+                top -= whole
+            else:
+                parts += rule
         st = self.fitting(style_of(spec, title_style), article.title, width, source)
         el = self.new_element()
         title = self.set_balanced((Run(article.title, href=article.url),), st, width, source)
@@ -209,8 +216,11 @@ class Composer:
             parts += p
         y += self.L * 0.35
         height = self.grid(y)
+        meta = {"title": article.title}
+        if space_chunk is not None:
+            meta["space"] = space_chunk
         return Chunk(height, tuple(parts), anchor=f"article-{index}", article=index,
-                     kind="head", meta={"title": article.title})
+                     kind="head", meta=meta)
 
     def figure(self, fig: Figure, article: int | None, width: float, source: str,
                max_share: float = 0.5, max_aspect: float | None = None) -> Chunk:
@@ -278,7 +288,14 @@ class Composer:
             band = self.head(article, index, self.spec.page_width - self.spec.margin_inside
                              - self.spec.margin_outside, "lead_title", False)
         else:
-            chunks.append(self.head(article, index, self.width, "title", not first_on_page_one))
+            head = self.head(article, index, self.width, "title", not first_on_page_one)
+            before = head.meta.get("space")
+            if before is not None:
+                # The whole lines of space (and the rule) above a title are their own
+                # chunk, dropped when the title opens a column.
+                chunks.append(before)
+                head = dataclasses.replace(head, keep_before=True)
+            chunks.append(head)
         if article.new_page and index > 0:
             # Opens a page: a break in the flow; title and photo go above the columns.
             chunks.append(Chunk(0.0, (), kind="pagebreak", meta={"feature": index}))

@@ -284,7 +284,24 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     # lets the columns of page 1 end at their foot.
     if photo is not None:
         plan.reserves = reserves({})
-        photo = page_one_photo(photo, chunks, plan, int(mk["photo_lines"]))
+        first_photo = photo
+        photo, score = page_one_photo(photo, chunks, plan, int(mk["photo_lines"]))
+        if score > 0 and len(contents) == 1 and c["position"] == "bottom" \
+                and int(c["column"]) == 1:
+            # Page 1 still has a short column: try the contents box at the foot of each
+            # other column (under the photo too), keeping the usual place where it ties.
+            # A layout that names another column than the first keeps its choice.
+            chosen = (score, contents_cols, photo, plan.titles_beside)
+            for col in range(spec.columns):
+                if col == contents_cols[0]:
+                    continue
+                contents_cols = [col]
+                plan.reserves = reserves({})
+                trial_photo, trial = page_one_photo(first_photo, chunks, plan,
+                                                    int(mk["photo_lines"]))
+                if trial < chosen[0] - 0.5:
+                    chosen = (trial, [col], trial_photo, plan.titles_beside)
+            _, contents_cols, photo, plan.titles_beside = chosen
 
     float_articles = {c.meta["float"]: c.article for c in chunks if c.kind == "float"}
     inline: set[int] = set()  # spanning pull quotes set within their column instead

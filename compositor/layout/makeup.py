@@ -50,18 +50,20 @@ def hold_back(chunks: list[Chunk], plan: PagePlan, result: FlowResult, box_page:
     return best[0]
 
 
-def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int) -> Chunk:
+def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int
+                   ) -> tuple[Chunk, float]:
     """The spanning lead photo up to `most` lines taller or shorter, whichever leaves the
-    columns of page 1 least short of their foot (the photo as set when nothing helps).
-    The caller has set page 1's reserves for `photo`; they are kept in step."""
+    columns of page 1 least short of their foot (the photo as set when nothing helps),
+    and how short they are (points; 0 = every column full). The caller has set page 1's
+    reserves for `photo`; they are kept in step."""
     image = next((p for p in photo.parts if isinstance(p, ImagePart)), None)
     plan.titles_beside = False
     if image is None or most <= 0:
-        return photo
+        return photo, 0.0
     line = plan.gap
     reserve = plan.reserves.get(1)
     if reserve is None:
-        return photo
+        return photo, 0.0
 
     def shortfall(candidate: Chunk) -> float:
         cols = tuple((c, candidate.height, w) if (h == photo.height and w == "top") else
@@ -109,21 +111,28 @@ def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int)
                 roomy = set(range(plan.spec.columns))
                 break
         plan.reserves[1] = reserve
-    best, best_score = photo, shortfall(photo)
-    for d in sorted(range(-most, most + 1), key=abs):
-        if d == 0 or best_score <= 0:
-            continue
-        candidate = reframe(photo, image.height + d * line, line)
-        if candidate is None:
-            continue
-        score = shortfall(candidate)
-        if score < best_score - EPS:
-            best, best_score = candidate, score
+    def search() -> tuple[Chunk, float]:
+        best, best_score = photo, shortfall(photo)
+        for d in sorted(range(-most, most + 1), key=abs):
+            if d == 0 or best_score <= 0:
+                continue
+            candidate = reframe(photo, image.height + d * line, line)
+            if candidate is None:
+                continue
+            score = shortfall(candidate)
+            if score < best_score - EPS:
+                best, best_score = candidate, score
+        return best, best_score
+
+    best, best_score = search()
+    if best_score >= 1000 * line:
+        # No photo height avoids it: the article that began under the photo starts
+        # beside it with its title instead, with the photo height that leaves the
+        # column it gives up least short (what remains is a reported hole).
+        plan.titles_beside = True
+        best, best_score = search()
     plan.reserves[1] = reserve
-    # No photo height avoids it: the article that began under the photo starts beside
-    # it with its title instead (the column it leaves may stop short: a reported hole).
-    plan.titles_beside = best_score >= 1000 * line
-    return best
+    return best, best_score
 
 
 def _opening(prev: Chunk, chunk: Chunk) -> int | None:
