@@ -19,11 +19,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from compositor import preflight as pf
 from compositor.preflight import Finding, preflight, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
-FONT_PATH = ROOT / "fonts" / "NotoSans-Regular.ttf"
+FONT_PATH = ROOT / "compositor" / "fonts" / "NotoSans-Regular.ttf"
 FONT = "PreflightTestNotoSans"
 MM = 72 / 25.4
 TRIM_W, TRIM_H = 148 * MM, 210 * MM  # A5
@@ -39,7 +38,7 @@ needs_gs = pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript no
 
 def cmyk_profile() -> bytes:
     for candidate in (
-        ROOT / "assets" / "icc" / "FOGRA39L-coated.icc",
+        ROOT / "compositor" / "icc" / "FOGRA39L-coated.icc",
         Path("/usr/share/color/icc/ghostscript/ps_cmyk.icc"),
     ):
         if candidate.exists():
@@ -52,7 +51,7 @@ def cmyk_profile() -> bytes:
 
 
 def rgb_profile() -> bytes:
-    candidate = ROOT / "assets" / "icc" / "sRGB.icc"
+    candidate = ROOT / "compositor" / "icc" / "sRGB.icc"
     if candidate.exists():
         return candidate.read_bytes()
     header = bytearray(128)
@@ -398,7 +397,7 @@ def test_total_ink_coverage_above_limit_is_an_error(tmp_path: Path) -> None:
 def test_missing_ghostscript_is_reported_as_skipped(
     clean_print: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     findings = preflight(clean_print, "print")
     assert summarize(findings) == (0, 0)
     skipped = [f for f in findings if f.obj == "ink coverage"]
