@@ -54,8 +54,10 @@ def _parser() -> argparse.ArgumentParser:
                        description="Check any PDF; one line per finding, non-zero exit on errors.")
     f.add_argument("pdf", type=Path, metavar="PDF")
     f.add_argument("--profile", choices=("print", "web"), default="print")
-    from compositor.web.commands import add_parsers  # import, site
-    add_parsers(sub)
+    from compositor.designer.cli import add_parsers as designer_parsers
+    from compositor.web.commands import add_parsers as web_parsers
+    designer_parsers(sub)  # watch, preview, new, layout show, schema, diff
+    web_parsers(sub)  # import, site
     return p
 
 
@@ -73,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if getattr(args, "designer", None):
+            from compositor.designer.cli import run
+            return run(args)
         if args.command == "build":
             from compositor.commands import build_command
             return build_command(args)
