@@ -167,8 +167,14 @@ def make_tools(manifest: Path, work: Path, size: int, fit_pages: int | None, arg
 
     quick = "--no-preflight"
     tools = [
-        compositor_tool("compositor default", manifest, out("c-default"), [], COLD),
-        compositor_tool("compositor default warm", manifest, out("c-default-warm"), [], WARM),
+        # Both variants, default checks: what `compositor build MANIFEST` does (with -o
+        # the variant must be named, or only the web file is written).
+        compositor_tool(
+            "compositor default", manifest, out("c-default"), ["--variant", "all"], COLD
+        ),
+        compositor_tool(
+            "compositor default warm", manifest, out("c-default-warm"), ["--variant", "all"], WARM
+        ),
 
         compositor_tool(
             "compositor print", manifest, out("c-print"), ["--variant", "print", quick], COLD
