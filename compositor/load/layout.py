@@ -37,6 +37,8 @@ NUMBER_RANGES = {  # (section, key) -> allowed range, in points for lengths
     ("masthead", "height"): (36, 600),
 }
 FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
+STRING_FIELDS = {"volume": {"volume"}, "number": {"number"}, "numbers": {"numbers"},
+                 "full_article": set()}
 PAGE_SIZES = {  # points
     "A3": (841.89, 1190.55), "A4": (595.28, 841.89), "A5": (419.53, 595.28),
     "LETTER": (612.0, 792.0), "LEGAL": (612.0, 1008.0), "TABLOID": (792.0, 1224.0),
@@ -367,18 +369,26 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
                 low <= number <= high):
             report.error(where(section, key), f"'{section}.{key}' must be between {low} and "
                                               f"{high}, not {value}")
-    for slot in ("left", "center", "right"):
-        template = m["footer"][slot]
+    templates = [("footer", slot, FOOTER_FIELDS) for slot in ("left", "center", "right")]
+    templates += [("strings", key, fields) for key, fields in STRING_FIELDS.items()]
+    for section, slot, allowed in templates:
+        template = m[section][slot]
         try:
             names = {n for _, n, _, _ in string.Formatter().parse(str(template or "")) if n}
         except ValueError as exc:
-            report.error(where("footer", slot), f"'footer.{slot}': {exc} (write {{{{ for a "
-                                                "literal brace)")
+            report.error(where(section, slot), f"'{section}.{slot}': {exc} (write {{{{ for a "
+                                               "literal brace)")
             continue
-        for name in sorted(names - FOOTER_FIELDS):
-            report.error(where("footer", slot), f"'footer.{slot}': unknown field {{{name}}}"
-                                                f"{suggest(name, FOOTER_FIELDS)}; fields: "
-                                                f"{', '.join(sorted(FOOTER_FIELDS))}")
+        for name in sorted(names - allowed):
+            report.error(where(section, slot), f"'{section}.{slot}': unknown field {{{name}}}"
+                                               f"{suggest(name, allowed)}; fields: "
+                                               f"{', '.join(sorted(allowed)) or 'none'}")
+    for section, key, allowed in (("page", "direction", ("auto", "ltr", "rtl")),
+                                  ("text", "numerals", ("auto", "latin", "persian", "arabic")),
+                                  ("text", "date_calendar", ("gregorian", "persian"))):
+        if m[section][key] not in allowed:
+            report.error(where(section, key), f"'{section}.{key}' must be one of "
+                                              f"{', '.join(allowed)}, not {m[section][key]!r}")
     if m["text"]["line_breaking"] not in ("optimal", "greedy"):
         report.error(where("text", "line_breaking"), "'text.line_breaking' must be optimal or "
                                                      "greedy")
