@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from compositor.layout.chunks import ImagePart, Part, RectPart, RulePart, Tag, TextPart
 from compositor.layout.compose import Composer, style_of
 from compositor.load.images import check_image
@@ -52,10 +54,23 @@ def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
                                Tag("Figure", comp.new_element()),
                                matte=m["background"] if m["background"] != "none" else None))
         text_left = left + lw + 10
-    name_lines = comp.set((Run(pub.name),), name_st, right - text_left, "publication", "left")
-    tagline_lines = (comp.set((Run(pub.tagline),), tag_st, right - text_left, "publication",
-                              "left").lines if pub.tagline else ())
-    block_h = len(name_lines.lines) * name_st.leading + len(tagline_lines) * tag_st.leading
+    # The name on one line at the designer's size when it fits; on a narrow page it is
+    # set smaller (down to 40 %), and only then wrapped, so it is never clipped; the
+    # tagline likewise, and both together must fit the band.
+    room = band_bottom - spec.margin_top - 4
+    measure = right - text_left
+    for step in range(13):
+        scale = 1.0 - 0.05 * step
+        name_at = replace(name_st, size=name_st.size * scale, leading=name_st.leading * scale)
+        tag_at = replace(tag_st, size=tag_st.size * max(scale, 0.7),
+                         leading=tag_st.leading * max(scale, 0.7))
+        name_lines = comp.set((Run(pub.name),), name_at, measure, "publication", "left")
+        tagline_lines = (comp.set((Run(pub.tagline),), tag_at, measure, "publication",
+                                  "left").lines if pub.tagline else ())
+        block_h = len(name_lines.lines) * name_at.leading + len(tagline_lines) * tag_at.leading
+        if len(name_lines.lines) == 1 and block_h <= room:
+            break
+    name_st, tag_st = name_at, tag_at
     y = spec.margin_top + max(0.0, (band_bottom - spec.margin_top - block_h) / 2)
     p, y = comp.lines_parts(name_lines.lines, name_st, text_left, y, "left",
                             Tag("Title", comp.new_element()))

@@ -35,6 +35,9 @@ NUMBER_RANGES = {  # (section, key) -> allowed range, in points for lengths
     ("article", "jump_lines"): (4, 1000), ("article", "jump_first"): (0, 1000),
     ("article", "lead_photo_columns"): (1, 6), ("article", "pullquote_columns"): (1, 6),
     ("masthead", "height"): (36, 600),
+    ("makeup", "vertical_justify"): (0, 6), ("makeup", "hole_lines"): (1, 1000),
+    ("makeup", "last_page_lines"): (1, 200), ("makeup", "photo_lines"): (0, 40),
+    ("makeup", "paragraph_space"): (0, 2),
 }
 FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
 STRING_FIELDS = {"volume": {"volume"}, "number": {"number"}, "numbers": {"numbers"},
@@ -114,7 +117,7 @@ class LayoutSpec:
 def load_layout(ref: str, named_at: Location) -> LayoutSpec:
     """Resolve a layout reference (built-in name or YAML path) to a validated spec."""
     report = Report()
-    default = load_yaml_file(BUILTIN / "default.yaml")
+    default = _builtin_default()
     path = _resolve(ref, named_at)
     raw = _load_chain(path, named_at, report, depth=0) if path != BUILTIN / "default.yaml" \
         else default
@@ -124,6 +127,21 @@ def load_layout(ref: str, named_at: Location) -> LayoutSpec:
     spec = _resolve_spec(merged, raw, path, report)
     report.raise_if_errors()
     return spec
+
+
+_DEFAULT_CACHE: dict[tuple[int, int], Mapping] = {}
+
+
+def _builtin_default() -> Mapping:
+    """The built-in default, parsed once per version of the file: a process that loads
+    layouts again and again (`compositor watch`) does not parse it on every rebuild."""
+    path = BUILTIN / "default.yaml"
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    if key not in _DEFAULT_CACHE:
+        _DEFAULT_CACHE.clear()
+        _DEFAULT_CACHE[key] = load_yaml_file(path)
+    return copy.deepcopy(_DEFAULT_CACHE[key])
 
 
 def _resolve(ref: str, named_at: Location) -> Path:

@@ -90,7 +90,7 @@ def load_issue(manifest: Path) -> tuple[Issue, Report]:
     raw_boxes = top.get("boxes")
     if raw_boxes is not None and not isinstance(raw_boxes, Sequence):
         report.error(check.at(top, "boxes"), f"'boxes' must be a list, not {describe(raw_boxes)}")
-    for i, entry in enumerate(raw_boxes or []):
+    for i, entry in enumerate(raw_boxes if isinstance(raw_boxes, Sequence) else []):
         where = Location(manifest, raw_boxes.line_of(i))
         file, extra = _entry(entry, where, BOX_ENTRY_KEYS, "a box entry", check)
         if file is None:

@@ -67,10 +67,16 @@ def safe_href(href: str | None) -> str | None:
     return href if href.lower().startswith(SAFE_SCHEMES) else None
 
 
-def parse_markdown(text: str, path: Path, first_line: int = 1, language: str = "en"
-                   ) -> list[Block]:
-    """Parse a Markdown body whose first line is line `first_line` of `path`."""
+def parse_markdown(text: str, path: Path, first_line: int = 1, language: str = "en",
+                   keep_lines: bool = False) -> list[Block]:
+    """Parse a Markdown body whose first line is line `first_line` of `path`; with
+    `keep_lines`, a single newline inside a paragraph is a line break."""
     tokens = _parser(language).parse(text)
+    if keep_lines:
+        for tok in tokens:
+            for child in tok.children or ():
+                if child.type == "softbreak":
+                    child.type = "hardbreak"
     blocks, _ = _blocks(tokens, 0, len(tokens), path, first_line)
     return [_smart_captions(b, language) for b in blocks]
 
