@@ -34,7 +34,8 @@ class ArchivedIssue:
     @property
     def label(self) -> str:
         """'Volume 4, Number 19, 20' or ''."""
-        return self.issue.issue_line
+        return self.issue.issue_line_with("Volume {volume}", "Number {number}",
+                                          "Numbers {numbers}")
 
 
 def issue_day(issue: Issue) -> dt.date:
