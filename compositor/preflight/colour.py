@@ -11,6 +11,7 @@ from compositor.preflight.objects import (
     _key,
     _lookup,
     _name,
+    read_head,
 )
 from compositor.preflight.report import Finding, _collapse_pages
 
@@ -102,7 +103,7 @@ class _ColourSpaces:
             try:
                 # The header names the data colour space; /N alone cannot tell
                 # RGB from Lab, both of which have three components.
-                header = stream.read_bytes()[16:20]
+                header = read_head(stream, 20)[16:20]
             except Exception:  # undecodable profile: fall back to /N below
                 header = b""
             family = _ICC_HEADER_FAMILIES.get(header, "")

@@ -23,6 +23,9 @@ GS_TIMEOUT_S = 600
 
 
 def check_ink(doc: Document, tac_limit: float, dpi: int) -> list[Finding]:
+    if doc.too_large():
+        return [Finding("warning", None, "ink coverage",
+                        "not checked: a page is too large to check")]
     gs = shutil.which("gs")
     if gs is None:
         return [
