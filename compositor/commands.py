@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from compositor import inputs
 from compositor.build import Timings, default_output, lay_out, load
 from compositor.errors import Location, UserError
+from compositor.publish import check_targets
 
 EXIT_OK, EXIT_USER = 0, 1
 
@@ -45,17 +47,14 @@ def build_command(args: argparse.Namespace) -> int:
     args.manifest = _manifest(args.manifest)
     if args.pages is not None and not 1 <= args.pages <= 512:
         raise UserError.at(Location(args.manifest), "--pages must be between 1 and 512")
+    inputs.reset()
+    inputs.note(args.manifest)
     loaded = load(args.manifest)
     timings.mark("load")
     layout = lay_out(loaded, optimal=False if args.greedy else None, pages=args.pages)
     timings.mark("layout")
     from compositor.layout.report import fit_report, format_report
     report = fit_report(layout)
-    if args.report:
-        import json
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-                               encoding="utf-8")
     if not args.quiet:
         print(format_report(report))
     if _print_diagnostics(loaded.report, args.strict):
@@ -84,12 +83,29 @@ def build_command(args: argparse.Namespace) -> int:
     if args.impose:
         p = outputs["print"]
         outputs["print-saddle"] = p.with_name(f"{p.stem}-saddle{p.suffix}")
+    if "print" in outputs:  # the ICC profile is an input too
+        from compositor.finish.variants import profile_path
+        profile_path(loaded.spec.section("print")["profile"], loaded.spec.source)
+    # Every output checked before anything is written: never over an input, never over
+    # a folder, pipe or device, never two outputs on one file.
+    names = {v: f"{v} PDF" for v in outputs} | ({"report": "report"} if args.report else {})
+    targets = check_targets({names[v]: p for v, p in outputs.items()}
+                            | ({"report": args.report} if args.report else {}),
+                            inputs.read())
+    outputs = {v: targets[names[v]] for v in outputs}
+    also = {}
+    if args.report:
+        import json
+        text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        also["report"] = (targets["report"], text.encode("utf-8"))
     written = produce(layout, outputs, timings, preflight=not args.no_preflight,
-                      force=args.force)
+                      force=args.force, also=also)
     from compositor.layout.issue import save_caches
     save_caches()
     if not args.quiet:
         for v, path in written.items():
+            if v not in outputs:
+                continue
             size = path.stat().st_size
             print(f"wrote {path} ({v}, {len(layout.pages)} pages, {size / 1024:.0f} KB)")
     if args.timings:

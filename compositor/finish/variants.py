@@ -8,14 +8,16 @@ import os
 import sys
 from pathlib import Path
 
+from compositor import inputs
 from compositor.build import Timings
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.compose import style_of
 from compositor.layout.issue import IssueLayout, typesetter
 from compositor.load.layout import parse_length
 from compositor.model.content import Run
+from compositor.publish import Staging
 from compositor.render.images import ASSETS
-from compositor.render.pdf import RenderOptions, render, temporary_path
+from compositor.render.pdf import RenderOptions, render
 
 
 def build_date() -> dt.date:
@@ -59,6 +61,7 @@ def slug_lines(layout: IssueLayout) -> tuple:
 def profile_path(name: str, layout_source: Path) -> Path:
     for candidate in (layout_source.parent / name, ASSETS / name):
         if candidate.is_file():
+            inputs.note(candidate)
             return candidate
     raise UserError.at(Location(layout_source), f"print.profile: ICC profile '{name}' not found "
                                                 "next to the layout or in assets/icc")
@@ -81,9 +84,11 @@ def check_resolution(layout: IssueLayout, force: bool) -> list[Diagnostic]:
 
 
 def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
-            preflight: bool = True, force: bool = False) -> dict[str, Path]:
+            preflight: bool = True, force: bool = False,
+            also: dict[str, tuple[Path, bytes]] | None = None) -> dict[str, Path]:
     """Render, finish and preflight every requested variant. Each file is written to a
-    temporary name beside its target and renamed only once it has passed."""
+    temporary name beside its target; all of them (with the files in ``also``, such as
+    the fit report) are renamed into place together, only once every one has passed."""
     from compositor.finish.pdfx import finish_pdfx
     from compositor.finish.web import finish_web
 
@@ -95,6 +100,7 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
         if any(d.severity == "error" for d in problems):
             raise UserError([d for d in problems if d.severity == "error"])
     staged: dict[str, tuple[Path, Path]] = {}
+    staging = Staging()
     print_data = None
     try:
         for variant, path in outputs.items():
@@ -105,8 +111,7 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                     print(f"{path}: warning: {blanks} blank page(s) added to make "
                           f"{len(layout.pages) + blanks} pages, a multiple of 4 for "
                           "saddle stitching", file=sys.stderr)
-                tmp = _write_temporary(path, data)
-                staged[variant] = (tmp, path)
+                staged[variant] = (staging.write(path, data), path)
                 timings.mark("impose saddle")
                 continue
             opts = options_for(variant, layout)
@@ -119,33 +124,18 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                 print_data = data
             else:
                 data = finish_web(data, record, layout.issue.language)
-            tmp = _write_temporary(path, data)
+            tmp = staging.write(path, data)
             staged[variant] = (tmp, path)
             timings.mark(f"finish {variant}")
             if preflight:
                 run_preflight(tmp, path, variant, force, layout)
                 timings.mark(f"preflight {variant}")
-        for tmp, path in staged.values():
-            try:
-                os.replace(tmp, path)
-            except OSError as exc:
-                raise UserError.at(Location(path), f"cannot write the PDF: {exc.strerror}"
-                                   ) from None
+        for name, (path, data) in (also or {}).items():
+            staged[name] = (staging.write(path, data), path)
+        staging.commit()
     finally:
-        for tmp, _ in staged.values():
-            if tmp.exists():
-                tmp.unlink()
+        staging.discard()
     return {v: path for v, (_, path) in staged.items()}
-
-
-def _write_temporary(path: Path, data: bytes) -> Path:
-    try:
-        tmp = temporary_path(path)
-        tmp.write_bytes(data)
-    except OSError as exc:
-        raise UserError.at(Location(path), f"cannot write the PDF here: {exc.strerror}"
-                           ) from None
-    return tmp
 
 
 def run_preflight(tmp: Path, final: Path, variant: str, force: bool, layout: IssueLayout) -> None:

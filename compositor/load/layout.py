@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from compositor import inputs
 from compositor.errors import Location, Report, UserError, suggest
 from compositor.load.schema import describe
 from compositor.load.yamlfile import Mapping, load_yaml_file
@@ -320,6 +321,7 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
                              f"'{file}': only TrueType (.ttf) fonts can be embedded")
                 continue
             fonts[family][weight] = found
+            inputs.note(found)
 
     styles: dict[str, TextStyle] = {}
     for name, st in m["styles"].items():

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 import yaml.reader
 
+from compositor import inputs
 from compositor.errors import Location, UserError
 
 
@@ -108,6 +109,7 @@ def _shift(value: Any, by: int) -> None:
 def read_text(path: Path, named_at: Location | None = None) -> str:
     """Read a UTF-8 text file or raise a user error pointing at whoever named it."""
     where = named_at or Location(path)
+    inputs.note(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
@@ -345,10 +344,3 @@ class _JpegReader(ImageReader):
 
 def pdf_role(role: str) -> str:
     return {"Title": "H1"}.get(role, role)  # Title is a PDF 2.0 type; PDF 1.x has H1
-
-
-def temporary_path(out: Path) -> Path:
-    """A name beside the target: a failed build never leaves half a file, and the rename
-    that publishes the finished one stays on the same file system."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return out.with_name(f".{out.name}.{os.getpid()}.tmp")

@@ -13,6 +13,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from compositor import inputs
 from compositor.errors import Location, UserError
 
 
@@ -67,6 +68,7 @@ class FontBook:
 
 
 def load_face(path: Path) -> Face:
+    inputs.note(path)
     path = path.resolve()
     face = FontBook._faces.get(path)
     if face is not None:
