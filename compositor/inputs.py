@@ -18,6 +18,12 @@ def note(path: Path | str) -> None:
     _read.add(os.path.realpath(path))
 
 
+def real_path(path: Path | str) -> Path:
+    """``path`` with symlinks resolved; unlike Path.resolve() in Python 3.11 a symlink
+    loop is left for the reader to report (as "too many levels of symbolic links")."""
+    return Path(os.path.realpath(path))
+
+
 def reset() -> None:
     _read.clear()
 

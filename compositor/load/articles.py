@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from compositor.errors import Location, Report, UserError
+from compositor.inputs import real_path
 from compositor.load.images import check_image
 from compositor.load.schema import Checker, describe
 from compositor.load.yamlfile import Mapping, parse_yaml, read_text
@@ -115,7 +116,7 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
             report.error(loc, f"'image' must be a file path, not {describe(v)}")
         else:
             base = loc.path.parent
-            image_path = (base / v).resolve()
+            image_path = real_path(base / v)
             try:
                 size = check_image(image_path, loc)
                 caption = values.get("caption", "")
@@ -192,11 +193,11 @@ def _check_figures(blocks: tuple[Block, ...], report: Report) -> list[Block]:
     for block in blocks:
         if isinstance(block, Figure):
             try:
-                size = check_image(block.path.resolve(), block.where)
+                size = check_image(real_path(block.path), block.where)
             except UserError as exc:
                 report.diagnostics.extend(exc.diagnostics)
                 continue
-            out.append(replace(block, path=block.path.resolve(), pixel_size=size))
+            out.append(replace(block, path=real_path(block.path), pixel_size=size))
         elif isinstance(block, Quote):
             out.append(replace(block, blocks=tuple(_check_figures(block.blocks, report))))
         elif isinstance(block, ListBlock):

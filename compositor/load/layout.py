@@ -7,6 +7,7 @@ a value must have the same kind as the default's (length, number, text, colour, 
 from __future__ import annotations
 
 import copy
+import math
 import re
 import string
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 from compositor import inputs
 from compositor.errors import Location, Report, UserError, suggest
+from compositor.inputs import real_path
 from compositor.load.schema import describe
 from compositor.load.yamlfile import Mapping, load_yaml_file
 
@@ -133,8 +135,14 @@ def _resolve(ref: str, named_at: Location) -> Path:
         names = sorted(p.stem for p in BUILTIN.glob("*.yaml"))
         raise UserError.at(named_at, f"no built-in layout '{ref}'{suggest(ref, names)}; "
                                      f"built-in layouts: {', '.join(names)}, or give a YAML path")
-    path = (named_at.path.parent / ref).resolve()
+    path = real_path(named_at.path.parent / ref)
     if not path.is_file():
+        try:
+            path.stat()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # e.g. a symlink loop
+            raise UserError.at(named_at, f"cannot read layout {path}: {exc.strerror}") from None
         raise UserError.at(named_at, f"layout file not found: {path}")
     return path
 
@@ -147,7 +155,11 @@ def _load_chain(path: Path, named_at: Location, report: Report, depth: int) -> M
     if not isinstance(data, Mapping):
         raise UserError.at(Location(path, 1), "a layout must be a mapping of 'key: value' lines")
     parent = data.pop("extends", "default")
-    if parent != "default" and isinstance(parent, str):
+    if not isinstance(parent, str) or not parent.strip():
+        raise UserError.at(Location(path, data.line_of("extends")),
+                           "'extends' takes one layout: a built-in name such as default, or "
+                           f"the path of a layout YAML, not {describe(parent)}")
+    if parent != "default":
         if depth > 8:
             raise UserError.at(Location(path, data.line_of("extends")), "'extends' loops")
         base = _load_chain(_resolve(parent, Location(path, data.line_of("extends"))),
@@ -174,7 +186,9 @@ def _merge(target: dict, raw: Any, schema: Any, path: Path, report: Report, pref
     for key, value in raw.items():
         where = Location(path, raw.line_of(key))
         name = f"{prefix}{key}"
-        open_table = prefix in ("colors.", "fonts.", "styles.")
+        # Colours and font families are the designer's own names; styles are the roles
+        # the pages use, so a style the default does not have would never print.
+        open_table = prefix in ("colors.", "fonts.")
         if key not in schema and not open_table:
             report.error(where, f"unknown layout key '{name}'{suggest(key, schema.keys())}; "
                                 f"valid here: {', '.join(sorted(schema))}")
@@ -196,6 +210,9 @@ def _merge(target: dict, raw: Any, schema: Any, path: Path, report: Report, pref
 
 def _check_kind(name: str, key: str, value: Any, expected: Any, where: Location,
                 report: Report) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        report.error(where, f"'{name}' must be a finite number, not {value}")
+        return
     if key in LENGTH_KEYS:
         if parse_length(value) is None:
             report.error(where, f"'{name}' must be a length such as 12mm, 0.5in or 14 (points), "
@@ -216,7 +233,7 @@ def parse_length(value: Any, em: float = 10.0) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        return float(value) if math.isfinite(value) else None
     if isinstance(value, str):
         m = _LENGTH.match(value)
         if m:
@@ -372,11 +389,20 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
     for slot in ("left", "center", "right"):
         template = m["footer"][slot]
         try:
-            names = {n for _, n, _, _ in string.Formatter().parse(str(template or "")) if n}
+            fields = [(n, spec, conv) for _, n, spec, conv in
+                      string.Formatter().parse(str(template or "")) if n is not None]
+            names = {n for n, _, _ in fields if n}
         except ValueError as exc:
             report.error(where("footer", slot), f"'footer.{slot}': {exc} (write {{{{ for a "
                                                 "literal brace)")
             continue
+        for name, spec, conv in fields:
+            if spec or conv or not name:
+                shown = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") \
+                    + "}"
+                report.error(where("footer", slot), f"'footer.{slot}': {shown} is not a field; "
+                                                    "write a field name in braces, such as "
+                                                    "{page}, without format codes")
         for name in sorted(names - FOOTER_FIELDS):
             report.error(where("footer", slot), f"'footer.{slot}': unknown field {{{name}}}"
                                                 f"{suggest(name, FOOTER_FIELDS)}; fields: "
