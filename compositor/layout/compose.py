@@ -418,6 +418,11 @@ class Composer:
                    keep_first: bool, dx: float, width: float, parent: int) -> None:
         st = self.body
         hang = st.size * (1.8 if block.ordered else 1.2)
+        if block.ordered:  # room for the widest number: "1998." must not print as "199"
+            last = block.start + len(block.items) - 1
+            face = self.ts.fonts.face(st.face)
+            widest = max(face.width(f"{n}.", st.size) for n in (block.start, last))
+            hang = max(hang, widest + st.size * 0.5)
         list_el = self.container("L", parent)
         for i, item in enumerate(block.items):
             label = f"{block.start + i}." if block.ordered else BULLET

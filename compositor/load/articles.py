@@ -81,9 +81,11 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
         return sources.get(key, (None, Location(path, 1)))
 
     title, where = get("title")
-    if title in (None, "") or not isinstance(title, str | int | float):
-        report.error(where, "the article needs a 'title' in its front matter"
-                     if title in (None, "") else f"'title' must be text, not {describe(title)}")
+    blank = title is None or (isinstance(title, str) and not clean_text(title).strip())
+    if blank or not isinstance(title, str | int | float):
+        report.error(where, ("the article needs a 'title' in its front matter" if title is None
+                             else "'title' is blank; the headline would print empty")
+                     if blank else f"'title' must be text, not {describe(title)}")
         return None
     values: dict[str, Any] = {}
     for key in ("toc_title", "byline", "caption", "alt"):

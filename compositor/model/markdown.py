@@ -13,7 +13,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from compositor.errors import Location
+from compositor.errors import Location, UserError
 from compositor.model.content import (
     Block,
     Figure,
@@ -28,6 +28,13 @@ from compositor.model.content import (
 # Entity references are left as typed: an editor who writes "&nbsp;" sees "&nbsp;".
 _md = (MarkdownIt("commonmark", {"html": False, "typographer": True})
        .enable(["strikethrough", "smartquotes"]).disable("entity"))
+# markdown-it silently drops everything past its nesting limit (20 by default), so the
+# limit is raised and reaching it is an error; past MAX_INDENT levels, lists and quotes
+# are set flush with their parent (labels kept) so deep nesting cannot squeeze a column
+# to nothing.
+MAX_NESTING = 100
+MAX_INDENT = 4
+_md.options["maxNesting"] = MAX_NESTING
 
 # Characters that would otherwise reach the page as invisible trouble: bidi overrides
 # and isolates from pasted web text are dropped (the engine sets Latin left to right),
@@ -55,6 +62,11 @@ def safe_href(href: str | None) -> str | None:
 def parse_markdown(text: str, path: Path, first_line: int = 1) -> list[Block]:
     """Parse a Markdown body whose first line is line `first_line` of `path`."""
     tokens = _md.parse(text)
+    deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
+    if deep is not None:
+        raise UserError.at(_where(deep, path, first_line),
+                           f"lists or quotes nested more than {MAX_NESTING - 2} levels deep; "
+                           "the text inside them cannot be set")
     blocks, _ = _blocks(tokens, 0, len(tokens), path, first_line)
     return blocks
 
@@ -73,8 +85,8 @@ def _close_index(tokens: list[Token], i: int) -> int:
     return len(tokens) - 1
 
 
-def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int
-            ) -> tuple[list[Block], int]:
+def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int,
+            depth: int = 0) -> tuple[list[Block], int]:
     out: list[Block] = []
     while i < end:
         tok = tokens[i]
@@ -96,18 +108,21 @@ def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int
             while j < close:
                 if tokens[j].type == "list_item_open":
                     item_close = _close_index(tokens, j)
-                    inner, _ = _blocks(tokens, j + 1, item_close, path, first_line)
+                    inner, _ = _blocks(tokens, j + 1, item_close, path, first_line,
+                                       depth + 1)
                     items.append(tuple(inner))
                     j = item_close + 1
                 else:
                     j += 1
             start = int(tok.attrGet("start") or 1) if kind == "ordered_list_open" else 1
-            if items:
+            if items and depth >= MAX_INDENT:
+                out.extend(_flat_items(items, kind == "ordered_list_open", start))
+            elif items:
                 out.append(ListBlock(tuple(items), kind == "ordered_list_open", start, where))
             i = close + 1
         elif kind == "blockquote_open":
             close = _close_index(tokens, i)
-            inner, _ = _blocks(tokens, i + 1, close, path, first_line)
+            inner, _ = _blocks(tokens, i + 1, close, path, first_line, depth + 1)
             pull = False
             if inner and isinstance(inner[0], Paragraph):
                 first = inner[0]
@@ -119,7 +134,9 @@ def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int
                             if rest else ()) + first.runs[1:]
                     inner[0] = Paragraph(runs, first.where) if runs else None
                     inner = [b for b in inner if b is not None]
-            if inner:
+            if inner and depth >= MAX_INDENT and not pull:
+                out.extend(inner)
+            elif inner:
                 out.append(Quote(tuple(inner), where, pull))
             i = close + 1
         elif kind in ("fence", "code_block"):
@@ -133,6 +150,19 @@ def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int
         else:
             i += 1
     return out, i
+
+
+def _flat_items(items: list[tuple[Block, ...]], ordered: bool, start: int) -> list[Block]:
+    """A list too deep to indent further: each item's label leads its first paragraph."""
+    out: list[Block] = []
+    for k, item in enumerate(items):
+        label = f"{start + k}. " if ordered else "\u2022 "
+        blocks = list(item)
+        if blocks and isinstance(blocks[0], Paragraph):
+            first = blocks[0]
+            blocks[0] = Paragraph((Run(label),) + first.runs, first.where, first.role)
+        out.extend(blocks)
+    return out
 
 
 def _paragraph(inline: Token, where: Location, path: Path) -> list[Block]:
