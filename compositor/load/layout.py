@@ -246,7 +246,8 @@ def parse_color(value: Any) -> Color | None:
     if isinstance(value, dict) and set(value) == {"spot", "cmyk"}:
         base = parse_color(value["cmyk"])
         name = value["spot"]
-        if base is None or base.cmyk is None or not isinstance(name, str) or not name.strip():
+        if base is None or base.cmyk is None or not isinstance(name, str) or not name.strip() \
+                or len(name.strip().encode("utf-8")) > 40:  # names are short; PDF caps at 127
             return None
         return Color(cmyk=base.cmyk, spot=name.strip())
     if isinstance(value, str):

@@ -24,7 +24,12 @@ def _is_dict(obj: Any) -> bool:
 
 
 def _name(obj: Any) -> str | None:
-    return str(obj) if isinstance(obj, pikepdf.Name) else None
+    if not isinstance(obj, pikepdf.Name):
+        return None
+    try:
+        return str(obj)
+    except UnicodeDecodeError:  # names are bytes; a producer may write non-UTF-8 ones
+        return obj.unparse().decode("latin-1")
 
 
 def _key(obj: Any) -> tuple[int, int] | None:

@@ -114,7 +114,7 @@ class _Painter:
 
     def _print_color(self, color):
         if color.spot:
-            return CMYKColorSep(*color.as_cmyk(), spotName=color.spot, density=1)
+            return CMYKColorSep(*color.as_cmyk(), spotName=pdf_name(color.spot), density=1)
         return CMYKColor(*color.as_cmyk())
 
     def fill(self, name: str, target=None) -> None:
@@ -340,6 +340,14 @@ class _JpegReader(ImageReader):
 
     def getRGBData(self) -> bytes:  # noqa: N802 - ReportLab's name
         return self._jpeg
+
+
+def pdf_name(text: str) -> str:
+    """A PDF name token's body: ReportLab writes spot names as given, so spaces, '/' or
+    non-ASCII letters would split the name or make it invalid; ISO 32000 7.3.5 escapes
+    every other byte of the UTF-8 text as #xx."""
+    return "".join(chr(b) if 0x21 <= b <= 0x7E and chr(b) not in "()<>[]{}/%#" else f"#{b:02X}"
+                   for b in text.encode("utf-8"))
 
 
 def pdf_role(role: str) -> str:
