@@ -67,6 +67,9 @@ class FontBook:
         return face
 
 
+_names: dict[str, Path] = {}  # ReportLab font name -> the file registered under it
+
+
 def load_face(path: Path) -> Face:
     inputs.note(path)
     path = path.resolve()
@@ -74,6 +77,12 @@ def load_face(path: Path) -> Face:
     if face is not None:
         return face
     name = "C-" + path.stem.replace(" ", "")
+    if name in _names and _names[name] != path:
+        # Two files with one name in different folders (two "Regular.ttf"): ReportLab
+        # knows fonts by name, so the second would silently replace the first.
+        import hashlib
+        name += "-" + hashlib.sha256(str(path).encode()).hexdigest()[:8]
+    _names[name] = path
     try:
         font = TTFont(name, str(path))
     except (TTFError, OSError, ValueError, KeyError) as exc:
