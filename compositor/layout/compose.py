@@ -36,6 +36,7 @@ from compositor.model.content import (
     Rule,
     Run,
 )
+from compositor.model.markdown import iri_to_uri
 from compositor.text.paragraph import NO_SPACING, Line, SetParagraph, Style, Typesetter
 
 BULLET = "\u2022"
@@ -590,7 +591,7 @@ def _qr_matrix(url: str) -> list[list[bool]]:
     import qrcode  # only issues that print QR codes pay for the import
 
     code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(url)
+    code.add_data(iri_to_uri(url))
     code.make(fit=True)
     return code.get_matrix()
 

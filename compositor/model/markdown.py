@@ -59,6 +59,32 @@ def safe_href(href: str | None) -> str | None:
     return href if href.lower().startswith(SAFE_SCHEMES) else None
 
 
+def iri_to_uri(iri: str) -> str:
+    """The ASCII address a PDF link or QR code needs (RFC 3987 3.1): the host in IDNA,
+    every other non-ASCII character as UTF-8 %-escapes. The printed text keeps the IRI."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    if iri.isascii() and " " not in iri:
+        return iri
+    keep = "/:@!$&'()*+,;=-._~%?#[]"
+    try:
+        parts = urlsplit(iri)
+        netloc = parts.netloc
+        host = parts.hostname or ""
+        if host and not host.isascii():
+            try:
+                ascii_host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                ascii_host = quote(host, safe="")
+            # hostname is lower-cased by urlsplit; replace it case-insensitively
+            at = netloc.rfind("@") + 1
+            netloc = netloc[:at] + ascii_host + netloc[at + len(host):]
+        return urlunsplit((parts.scheme, quote(netloc, safe=keep), quote(parts.path, safe=keep),
+                           quote(parts.query, safe=keep), quote(parts.fragment, safe=keep)))
+    except ValueError:  # not parseable as a URL: escape it whole
+        return quote(iri, safe=keep)
+
+
 def parse_markdown(text: str, path: Path, first_line: int = 1) -> list[Block]:
     """Parse a Markdown body whose first line is line `first_line` of `path`."""
     tokens = _md.parse(text)

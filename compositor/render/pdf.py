@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePart, TextPart
 from compositor.layout.issue import IssueLayout
+from compositor.model.markdown import iri_to_uri
 from compositor.render.images import prepare
 from compositor.text.fonts import FontBook
 from compositor.text.paragraph import NO_SPACING
@@ -206,7 +207,7 @@ class _Painter:
                     if p.target.startswith("#"):
                         canv.linkRect("", p.target[1:], rect, thickness=0, relative=0)
                     else:
-                        canv.linkURL(p.target, rect, thickness=0, relative=0)
+                        canv.linkURL(iri_to_uri(p.target), rect, thickness=0, relative=0)
 
     def crop_marks(self) -> None:
         """Trim marks at the four corners, starting outside the bleed so they never print
