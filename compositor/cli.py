@@ -79,6 +79,11 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show a title (LANG=C, a Latin-1 console) gets escapes,
+        # not a UnicodeEncodeError halfway through the report.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     problem = _source_date_epoch() if args.command == "build" else None
     if problem:

@@ -7,7 +7,7 @@ import sys
 
 from compositor import inputs
 from compositor.build import Timings, default_output, lay_out, load
-from compositor.errors import Location, UserError
+from compositor.errors import Location, UserError, printable
 from compositor.publish import check_targets
 
 EXIT_OK, EXIT_USER = 0, 1
@@ -56,7 +56,7 @@ def build_command(args: argparse.Namespace) -> int:
     from compositor.layout.report import fit_report, format_report
     report = fit_report(layout)
     if not args.quiet:
-        print(format_report(report))
+        print(printable(format_report(report)))
     if _print_diagnostics(loaded.report, args.strict):
         print("warnings are errors with --strict; nothing was written", file=sys.stderr)
         return EXIT_USER
@@ -107,7 +107,8 @@ def build_command(args: argparse.Namespace) -> int:
             if v not in outputs:
                 continue
             size = path.stat().st_size
-            print(f"wrote {path} ({v}, {len(layout.pages)} pages, {size / 1024:.0f} KB)")
+            print(printable(f"wrote {path} ({v}, {len(layout.pages)} pages, "
+                            f"{size / 1024:.0f} KB)"))
     if args.timings:
         total = sum(t for _, t in timings.steps)
         for name, t in timings.steps:
