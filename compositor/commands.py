@@ -32,6 +32,17 @@ def check_command(args: argparse.Namespace) -> int:
     args.manifest = _manifest(args.manifest)
     loaded = load(args.manifest)
     layout = lay_out(loaded)  # layout finds missing glyphs and oversize blocks too
+    # The checks a default build makes before rendering: photo resolution for print and
+    # the ICC profile; check must not pass what build would refuse.
+    from compositor.finish.variants import check_resolution, profile_path
+    profile_path(loaded.spec.section("print")["profile"], loaded.spec.source)
+    problems = check_resolution(layout, force=False)
+    loaded.report.diagnostics.extend(problems)
+    for d in problems:
+        if d.severity == "error":
+            print(d, file=sys.stderr)
+    if any(d.severity == "error" for d in problems):
+        return EXIT_USER
     if _print_diagnostics(loaded.report, args.strict):
         return EXIT_USER
     issue = loaded.issue

@@ -458,7 +458,8 @@ class Composer:
                                 Tag("BlockQuote", el))
         parts += p
         parts.append(RulePart(0, y + self.L * 0.3, width, 1.2, "accent"))
-        return Chunk(height, tuple(parts), article=index, kind="figure")
+        return Chunk(height, tuple(parts), article=index, kind="figure",
+                     meta={"what": "pull quote"})
 
     def jump(self, chunks: list[Chunk], index: int, article: Article, lines: int
              ) -> tuple[list[Chunk], list[Chunk]]:

@@ -307,6 +307,16 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
                      "columns need at least 25 mm width and the text area 70 mm height "
                      "(reduce margins or columns)")
 
+    masthead_h = parse_length(m["masthead"]["height"])
+    if masthead_h is not None and inner_h >= 200 and inner_h - masthead_h < 72:
+        # Checked here so the message names the masthead, not the first article that
+        # then finds no room on page 1.
+        report.error(where("masthead", "height"),
+                     f"the masthead ({masthead_h / _UNITS['mm']:.0f} mm) leaves "
+                     f"{max(inner_h - masthead_h, 0) / _UNITS['mm']:.0f} mm of the "
+                     f"{inner_h / _UNITS['mm']:.0f} mm text area on page 1; at least 25 mm "
+                     "is needed (lower masthead.height)")
+
     colors: dict[str, Color] = {}
     for name, value in m["colors"].items():
         color = parse_color(value)
