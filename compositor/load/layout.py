@@ -247,8 +247,9 @@ def parse_color(value: Any) -> Color | None:
         base = parse_color(value["cmyk"])
         name = value["spot"]
         if base is None or base.cmyk is None or not isinstance(name, str) or not name.strip() \
-                or len(name.strip().encode("utf-8")) > 40:  # names are short; PDF caps at 127
-            return None
+                or len(name.strip().encode("utf-8")) > 40 or "/" in name \
+                or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
+            return None  # ink names are short words; '/' would split the PDF name
         return Color(cmyk=base.cmyk, spot=name.strip())
     if isinstance(value, str):
         m = _HEX.match(value.strip())
@@ -324,7 +325,8 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
             report.error(where("colors", name),
                          f"colour '{name}' must be '#rrggbb', a CMYK list in percent like "
                          f"[100, 60, 0, 20], or a spot colour {{spot: PANTONE 185 C, cmyk: "
-                         f"[0, 91, 76, 0]}}, not {describe(value)}")
+                         f"[0, 91, 76, 0]}} (an ink name of up to 40 bytes, without '/'), "
+                         f"not {describe(value)}")
             color = Color(cmyk=(0, 0, 0, 1))
         colors[name] = color
 

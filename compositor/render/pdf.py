@@ -344,11 +344,11 @@ class _JpegReader(ImageReader):
 
 
 def pdf_name(text: str) -> str:
-    """A PDF name token's body: ReportLab writes spot names as given, so spaces, '/' or
-    non-ASCII letters would split the name or make it invalid; ISO 32000 7.3.5 escapes
-    every other byte of the UTF-8 text as #xx."""
-    return "".join(chr(b) if 0x21 <= b <= 0x7E and chr(b) not in "()<>[]{}/%#" else f"#{b:02X}"
-                   for b in text.encode("utf-8"))
+    """A spot name as ReportLab needs it to write valid PDF: ReportLab escapes each
+    character outside ASCII as one #xx byte, so handing it the UTF-8 bytes (as Latin-1
+    characters) gives the UTF-8 name ISO 32000 7.3.5 asks for. ('/' and control
+    characters, which it does not escape, are refused when the layout is read.)"""
+    return text.encode("utf-8").decode("latin-1")
 
 
 def pdf_role(role: str) -> str:

@@ -7,6 +7,7 @@ naive layout time.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,7 +86,8 @@ def load_face(path: Path) -> Face:
     _names[name] = path
     try:
         font = TTFont(name, str(path))
-    except (TTFError, OSError, ValueError, KeyError) as exc:
+    except (TTFError, OSError, ValueError, KeyError, IndexError, struct.error) as exc:
+        # A truncated or damaged file fails deep inside the table parser.
         raise UserError.at(Location(path, 1), f"cannot use this font: {exc}") from None
     pdfmetrics.registerFont(font)
     f = font.face
