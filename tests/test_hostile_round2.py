@@ -363,3 +363,40 @@ def test_check_refuses_what_build_refuses(issue, capsys):
     code = main(["check", str(issue / "issue.yaml")])
     err = capsys.readouterr().err
     assert code == 1 and "small.jpg prints at" in err
+
+
+# -- bounded time and memory, measured for real: a subprocess under an address-space
+# limit (generous: a normal build needs a fraction of it) must end with a message ------
+
+LIMIT = 1536 * 1024 * 1024
+
+
+@pytest.mark.parametrize("case", ["laughs", "letters", "fifo-publication"])
+def test_bounded_under_a_memory_limit(issue, case):
+    if case == "laughs":
+        lines = ["x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+        lines += [f"x{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 9) + "]" for k in range(1, 10)]
+        manifest = issue / "issue.yaml"
+        manifest.write_text(manifest.read_text(encoding="utf-8") + "\n".join(lines) + "\n",
+                            encoding="utf-8")
+        needle = "expands to more than"
+    elif case == "letters":
+        set_article(issue, "a " * 200_000)
+        needle = "the article has 200,000 words"
+    else:
+        os.mkfifo(issue / "pub.yaml")
+        manifest = issue / "issue.yaml"
+        text = manifest.read_text(encoding="utf-8")
+        head, _, rest = text.partition("volume:")
+        manifest.write_text("publication: pub.yaml\nvolume:" + rest, encoding="utf-8")
+        needle = "not a regular file"
+    code = ("import resource, sys\n"
+            f"resource.setrlimit(resource.RLIMIT_AS, ({LIMIT}, {LIMIT}))\n"
+            "from compositor.cli import main\n"
+            f"sys.exit(main(['build', {str(issue / 'issue.yaml')!r}, '-o', "
+            f"{str(issue.parent / 'o.pdf')!r}]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert needle in proc.stderr and "Traceback" not in proc.stderr
+    assert not (issue.parent / "o.pdf").exists()

@@ -63,6 +63,11 @@ def _leading_newlines(s: str) -> int:
     return len(s) - len(s.lstrip("\n"))
 
 
+# Beyond any newsletter article, and enough to keep the line breaker's time and memory
+# bounded on hostile input (a paragraph of 200,000 one-letter words).
+MAX_WORDS = 50_000
+
+
 def load_article(path: Path, named_at: Location, overrides: Mapping | None,
                  manifest_path: Path, report: Report) -> Article | None:
     text = read_text(path, named_at)
@@ -162,6 +167,11 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
         else:
             blocks = _with_pullquote(blocks, clean_text(v).strip(), ploc)
     total = count_words(blocks)
+    if total > MAX_WORDS:
+        raise UserError.at(Location(path, body_line),
+                           f"the article has {total:,} words; an article is limited to "
+                           f"{MAX_WORDS:,} (about 100 newsletter pages) so that layout time "
+                           "and memory stay bounded; split it into several articles")
     kept_blocks, kept = blocks, total
     if budget is not None and total > budget:
         kept_blocks, kept = cut_to_words(blocks, budget)
