@@ -400,3 +400,19 @@ def test_bounded_under_a_memory_limit(issue, case):
     assert proc.returncode == 1, proc.stderr
     assert needle in proc.stderr and "Traceback" not in proc.stderr
     assert not (issue.parent / "o.pdf").exists()
+
+
+def test_ink_error_names_the_scan(issue, capsys):
+    # A dithered 1-bit scan: its black dots become rich black in CMYK, over the ink limit.
+    from PIL import Image
+    rnd = __import__("random").Random(3)
+    scan = Image.frombytes("1", (2400, 1600), bytes(rnd.getrandbits(8) for _ in range(300 * 1600)))
+    (issue / "images").mkdir(exist_ok=True)
+    scan.save(issue / "images" / "scan.png")
+    (issue / "articles" / "a0.md").write_text(
+        "---\ntitle: Scan\nimage: ../images/scan.png\ncaption: c\n---\n\n"
+        + "Body words. " * 60 + "\n", encoding="utf-8")
+    code, err, _ = build(issue, capsys, variant="print")
+    if code == 0:
+        pytest.skip("this ICC conversion keeps the scan under the ink limit")
+    assert code == 1 and "ink coverage" in err and "scan.png" in err, err

@@ -138,6 +138,18 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
     return {v: path for v, (_, path) in staged.items()}
 
 
+def _photos_hint(finding, layout: IssueLayout) -> str:
+    """For an ink finding, the photo files on that page: the PDF only knows them by
+    internal names, the user by file name."""
+    if finding.obj != "ink coverage" or not finding.page or finding.page > len(layout.pages):
+        return ""
+    from compositor.layout.chunks import ImagePart
+    page = layout.pages[finding.page - 1]
+    parts = [p for placed in page.placed for p in placed.chunk.parts] + list(page.furniture)
+    names = sorted({p.path.name for p in parts if isinstance(p, ImagePart)})
+    return f" (photos on this page: {', '.join(names)})" if names else ""
+
+
 def run_preflight(tmp: Path, final: Path, variant: str, force: bool, layout: IssueLayout) -> None:
     from compositor.preflight import preflight
 
@@ -148,7 +160,7 @@ def run_preflight(tmp: Path, final: Path, variant: str, force: bool, layout: Iss
     errors = [f for f in findings if f.severity == "error"]
     for f in findings:
         if f.severity in ("error", "warning"):
-            print(f.format(str(final)), file=sys.stderr)
+            print(f.format(str(final)) + _photos_hint(f, layout), file=sys.stderr)
     if errors and not force:
         raise UserError([Diagnostic(Location(final), f"preflight found {len(errors)} "
                                     f"error(s) in the {variant} PDF; nothing was written "
