@@ -416,3 +416,12 @@ def test_ink_error_names_the_scan(issue, capsys):
     if code == 0:
         pytest.skip("this ICC conversion keeps the scan under the ink limit")
     assert code == 1 and "ink coverage" in err and "scan.png" in err, err
+
+
+def test_overlong_caption_is_refused_not_run_off_the_page(issue, capsys):
+    make_photo(issue / "images" / "p.jpg")
+    caption = " ".join(f"capword{k}" for k in range(300))
+    set_article(issue, "Body words. " * 40, f"title: Cap\nimage: ../images/p.jpg\n"
+                                            f"caption: '{caption}'")
+    code, err, _ = build(issue, capsys)
+    assert code == 1 and "a1.md:4: the caption is" in err and "lines long" in err, err

@@ -11,6 +11,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 
+from compositor.errors import UserError
 from compositor.layout.chunks import (
     Chunk,
     ImagePart,
@@ -209,6 +210,13 @@ class Composer:
             cst = style_of(self.spec, "caption")
             y += cst.leading * 0.3
             lines = self.set(fig.caption, cst, width, source, "left").lines
+            fits = int(self.column_height * 0.35 / cst.leading)
+            if len(lines) > fits:
+                # A caption longer than this would push its photo off the page, and the
+                # end of the caption with it.
+                raise UserError.at(fig.where, f"the caption is {len(lines)} lines long at "
+                                              f"this width; at most {fits} fit under a photo "
+                                              "(shorten it, or move the text to the article)")
             p, y = self.lines_parts(lines, cst, 0, y, "left", Tag("Caption", el))
             parts += p
         y += self.L * 0.4
