@@ -424,4 +424,4 @@ def test_overlong_caption_is_refused_not_run_off_the_page(issue, capsys):
     set_article(issue, "Body words. " * 40, f"title: Cap\nimage: ../images/p.jpg\n"
                                             f"caption: '{caption}'")
     code, err, _ = build(issue, capsys)
-    assert code == 1 and "a1.md:4: the caption is" in err and "lines long" in err, err
+    assert code == 1 and "a1.md:3: the caption is" in err and "lines long" in err, err
