@@ -6,6 +6,7 @@ side table of line numbers so validation errors can point at the exact line.
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 from pathlib import Path
@@ -91,7 +92,13 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader, active: tuple[int, ...] = (
         seq.item_lines = [n.start_mark.line + 1 for n in node.value]
         return seq
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
+        if isinstance(value, float) and not math.isfinite(value):
+            # No setting of ours means infinity or not-a-number; refused at the source so
+            # no later check can let one through.
+            raise UserError.at(Location(Path(loader.name), line + loader.line_offset),
+                               f"'{node.value}' is not a finite number")
+        return value
     except ValueError as exc:  # e.g. an impossible date such as 2023-02-30
         raise UserError.at(Location(Path(loader.name), line + loader.line_offset),
                            f"invalid value '{node.value}': {exc}") from None
