@@ -85,10 +85,13 @@ class Staging:
 
     def __init__(self) -> None:
         self.files: list[tuple[Path, Path]] = []  # (temporary, target)
+        self.created: list[Path] = []  # folders made for the outputs, removed on failure
 
     def write(self, target: Path, data: bytes) -> Path:
         try:
+            missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
             target.parent.mkdir(parents=True, exist_ok=True)
+            self.created += [p for p in missing if p not in self.created]
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                         dir=target.parent)
             with os.fdopen(fd, "wb") as out:
@@ -128,12 +131,15 @@ class Staging:
                 if backup is not None and os.path.lexists(backup):
                     os.unlink(backup)
             self.discard()
-        self.files = []
+        self.files, self.created = [], []
 
     def discard(self) -> None:
         for tmp, _ in self.files:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+        for folder in sorted(self.created, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):  # only if still empty
+                folder.rmdir()
 
 
 def _backup(target: Path) -> Path:
