@@ -8,7 +8,7 @@ Usage::
 
 Both get the same design as ``plain_reportlab.py``: A4, 15 mm margins, three justified,
 hyphenated (en-GB) columns with a 12 pt gutter, Charis SIL 9.5/12.5 pt body and Noto Sans
-Bold headlines from the repository's ``fonts/`` folder, a masthead across page 1, an
+Bold headlines from the package's ``compositor/fonts/`` folder, a masthead across page 1, an
 "Inside this issue" contents list with page numbers and links, PDF bookmarks per
 article, photos at column width.  The conversion is deliberately simple; it is timed
 as part of each tool's run, just as parsing is part of compositor's.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from issue_model import Article, Block, Inline, Issue, read_issue
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONTS_DIR = Path(__file__).resolve().parent.parent / "compositor" / "fonts"
 
 
 # ----------------------------------------------------------------------------------- Typst

@@ -41,7 +41,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONTS_DIR = Path(__file__).resolve().parent.parent / "compositor" / "fonts"
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
 GUTTER = 12.0

@@ -57,6 +57,7 @@ class Tool:
     status: str = "ok"  # "ok", "n/a" or "failed"
     detail: str = ""
     walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
 
@@ -65,6 +66,7 @@ class Tool:
 class Outcome:
     code: int
     wall: float
+    cpu: float  # user + system seconds of the process and everything it waited for
     rss_mb: float
     stderr: str
 
@@ -108,7 +110,8 @@ def run_process(argv: list[str], env: dict[str, str], timeout: float, log: Path)
     text = log.read_text(errors="replace")
     if wall >= timeout:
         text += f"\ntimed out after {timeout:.0f} s"
-    return Outcome(proc.returncode, wall, rss_kb / 1024, text)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Outcome(proc.returncode, wall, cpu, rss_kb / 1024, text)
 
 
 def count_pages(folder: Path) -> list[int]:
@@ -144,6 +147,7 @@ def measure(tool: Tool, timeout: float, timed: bool) -> None:
         return
     if timed:
         tool.walls.append(result.wall)
+        tool.cpus.append(result.cpu)
         tool.rss_mb.append(result.rss_mb)
         tool.pages = pages
 
@@ -163,6 +167,9 @@ def make_tools(manifest: Path, work: Path, size: int, fit_pages: int | None, arg
 
     quick = "--no-preflight"
     tools = [
+        compositor_tool("compositor default", manifest, out("c-default"), [], COLD),
+        compositor_tool("compositor default warm", manifest, out("c-default-warm"), [], WARM),
+
         compositor_tool(
             "compositor print", manifest, out("c-print"), ["--variant", "print", quick], COLD
         ),
@@ -176,10 +183,10 @@ def make_tools(manifest: Path, work: Path, size: int, fit_pages: int | None, arg
             "compositor both warm", manifest, out("c-warm"), ["--variant", "all", quick], WARM
         ),
         compositor_tool(
-            "compositor both +preflight",
+            "compositor preflight full",
             manifest,
             out("c-pre"),
-            ["--variant", "all", "--force"],
+            ["--variant", "all", "--preflight", "full", "--force"],
             COLD,
         ),
     ]
@@ -251,10 +258,10 @@ def fmt(value: float | None, digits: int = 2) -> str:
 
 def table(results: dict[int, list[Tool]]) -> tuple[str, list[str]]:
     head = (
-        "| pages asked | tool | pages out | median s | min s | max s | ms/page | peak MB "
-        "| × Typst | × plain RL | runs |"
+        "| pages asked | tool | pages out | median s | min s | max s | cpu s | ms/page "
+        "| peak MB | × Typst | × plain RL | runs |"
     )
-    lines = [head, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [head, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     notes = []
     for size, tools in results.items():
         medians = {t.name: statistics.median(t.walls) for t in tools if t.walls}
@@ -263,7 +270,7 @@ def table(results: dict[int, list[Tool]]) -> tuple[str, list[str]]:
         for tool in tools:
             if not tool.walls:
                 status = tool.status if tool.status != "ok" else "no runs"
-                lines.append(f"| {size} | {tool.name} | – | {status} | | | | | | | 0 |")
+                lines.append(f"| {size} | {tool.name} | – | {status} | | | | | | | | 0 |")
                 if tool.detail:
                     notes.append(f"- {size} pages, {tool.name}: {status} ({tool.detail})")
                 continue
@@ -277,6 +284,7 @@ def table(results: dict[int, list[Tool]]) -> tuple[str, list[str]]:
                 fmt(med),
                 fmt(min(tool.walls)),
                 fmt(max(tool.walls)),
+                fmt(statistics.median(tool.cpus)),
                 fmt(1000 * med / pages, 0),
                 fmt(statistics.median(tool.rss_mb), 0),
                 fmt(med / typst if typst else None),

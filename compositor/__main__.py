@@ -1,5 +1,3 @@
-import sys
+from compositor.cli import run
 
-from compositor.cli import main
-
-sys.exit(main())
+run()

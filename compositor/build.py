@@ -17,6 +17,8 @@ from compositor.model.content import Issue
 @dataclass
 class Timings:
     steps: list[tuple[str, float]] = field(default_factory=list)
+    # Parts of the last step, which may have run side by side in two processes.
+    details: list[tuple[str, float]] = field(default_factory=list)
     _t: float = field(default_factory=time.perf_counter)
 
     def mark(self, name: str) -> None:

@@ -52,8 +52,20 @@ def check_command(args: argparse.Namespace) -> int:
 
 
 def build_command(args: argparse.Namespace) -> int:
+    from compositor import progress
+
+    progress.start(quiet=args.quiet)
+    try:
+        return _build(args)
+    finally:
+        progress.stop()
+
+
+def _build(args: argparse.Namespace) -> int:
+    from compositor import progress
     from compositor.finish.variants import produce
 
+    progress.stage("loading")
     timings = Timings()
     args.manifest = _manifest(args.manifest)
     if args.pages is not None and not 1 <= args.pages <= 512:
@@ -62,8 +74,12 @@ def build_command(args: argparse.Namespace) -> int:
     inputs.note(args.manifest)
     loaded = load(args.manifest)
     timings.mark("load")
+    target = args.pages or loaded.issue.pages
+    progress.stage(f"fitting to {target} pages" if target else "laying out")
+    progress.expect(target)
     layout = lay_out(loaded, optimal=False if args.greedy else None, pages=args.pages)
     timings.mark("layout")
+    progress.clear()
     from compositor.layout.report import fit_report, format_report
     report = fit_report(layout)
     if not args.quiet:
@@ -71,6 +87,7 @@ def build_command(args: argparse.Namespace) -> int:
     if _print_diagnostics(loaded.report, args.strict):
         print("warnings are errors with --strict; nothing was written", file=sys.stderr)
         return EXIT_USER
+    timings.mark("fit report")
     if args.output is not None and args.output.is_dir():
         # A folder: the usual file names, written there.
         folder, args.output = args.output, None
@@ -109,10 +126,11 @@ def build_command(args: argparse.Namespace) -> int:
         import json
         text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
         also["report"] = (targets["report"], text.encode("utf-8"))
-    written = produce(layout, outputs, timings, preflight=not args.no_preflight,
+    written = produce(layout, outputs, timings, checks=args.preflight,
                       force=args.force, also=also)
     from compositor.layout.issue import save_caches
     save_caches()
+    timings.mark("save caches")
     if not args.quiet:
         for v, path in written.items():
             if v not in outputs:
@@ -123,8 +141,11 @@ def build_command(args: argparse.Namespace) -> int:
     if args.timings:
         total = sum(t for _, t in timings.steps)
         for name, t in timings.steps:
-            print(f"  {name:<16} {t * 1000:7.1f} ms")
-        print(f"  {'total':<16} {total * 1000:7.1f} ms")
+            print(f"  {name:<22} {t * 1000:8.1f} ms")
+            if name.startswith("variants"):
+                for part, tp in timings.details:
+                    print(f"    {part:<20} {tp * 1000:8.1f} ms")
+        print(f"  {'total':<22} {total * 1000:8.1f} ms")
     return EXIT_OK
 
 

@@ -80,66 +80,65 @@ def check_targets(targets: dict[str, Path], inputs: Iterable[str]) -> dict[str, 
     return real
 
 
-class Staging:
-    """Temporary files beside their targets, published together or not at all."""
+def write_temporary(target: Path, data: bytes) -> Path:
+    """``data`` in a new file beside ``target`` (same file system, so the rename that
+    publishes it is atomic), with the permissions the target has or would get."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(name, _mode_for(target))
+    except OSError as exc:
+        raise UserError.at(Location(target), f"cannot write here: {exc.strerror}") from None
+    return Path(name)
 
-    def __init__(self) -> None:
-        self.files: list[tuple[Path, Path]] = []  # (temporary, target)
-        self.created: list[Path] = []  # folders made for the outputs, removed on failure
 
-    def write(self, target: Path, data: bytes) -> Path:
-        try:
-            missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.created += [p for p in missing if p not in self.created]
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                        dir=target.parent)
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(name, _mode_for(target))
-        except OSError as exc:
-            raise UserError.at(Location(target), f"cannot write here: {exc.strerror}") from None
-        self.files.append((Path(name), target))
-        return Path(name)
+def commit(staged: list[tuple[Path, Path]]) -> None:
+    """Rename every (temporary, target) pair into place; on any failure put back what was
+    replaced, remove what was created, and raise a user error saying nothing changed."""
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for tmp, target in staged:
+            backup = _backup(target) if os.path.lexists(target) else None
+            os.replace(tmp, target)
+            done.append((target, backup))
+    except OSError as exc:
+        for placed, backup in reversed(done):
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    os.replace(backup, placed)
+                else:
+                    os.unlink(placed)
+        raise UserError.at(Location(target), f"cannot write here: {exc.strerror}; "
+                                             "no file was changed") from None
+    finally:
+        for _, backup in done:
+            if backup is not None and os.path.lexists(backup):
+                os.unlink(backup)
+        discard(staged)
 
-    def commit(self) -> None:
-        """Rename every temporary file into place; on any failure put back what was
-        replaced and remove what was created."""
-        done: list[tuple[Path, Path | None]] = []
-        try:
-            for tmp, target in self.files:
-                backup = None
-                if os.path.lexists(target):
-                    backup = _backup(target)
-                os.replace(tmp, target)
-                done.append((target, backup))
-        except OSError as exc:
-            for target, backup in reversed(done):
-                try:
-                    if backup is not None:
-                        os.replace(backup, target)
-                    else:
-                        os.unlink(target)
-                except OSError:
-                    pass
-            raise UserError.at(Location(target), f"cannot write here: {exc.strerror}; "
-                                                 "no file was changed") from None
-        finally:
-            for _, backup in done:
-                if backup is not None and os.path.lexists(backup):
-                    os.unlink(backup)
-            self.discard()
-        self.files, self.created = [], []
 
-    def discard(self) -> None:
-        for tmp, _ in self.files:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        for folder in sorted(self.created, key=lambda p: len(p.parts), reverse=True):
-            with contextlib.suppress(OSError):  # only if still empty
-                folder.rmdir()
+def discard(staged: list[tuple[Path, Path]], folders: Iterable[Path] = ()) -> None:
+    """Remove temporary files left behind, and ``folders`` made for them if still empty."""
+    for tmp, _ in staged:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def missing_folders(targets: Iterable[Path]) -> list[Path]:
+    """Folders that writing ``targets`` would create (removed again if the build fails)."""
+    out: list[Path] = []
+    for target in targets:
+        for folder in (target.parent, *target.parent.parents):
+            if os.path.lexists(folder):
+                break
+            if folder not in out:
+                out.append(folder)
+    return out
 
 
 def _backup(target: Path) -> Path:

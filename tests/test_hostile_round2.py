@@ -134,7 +134,7 @@ def test_whitespace_only_title(issue, capsys):
 
 
 def test_same_named_font_files_both_print(issue, capsys):
-    fonts = HERE.parent / "fonts"
+    fonts = HERE.parent / "compositor" / "fonts"
     for sub, src in (("x", "NotoSans-Regular.ttf"), ("y", "CharisSIL-Bold.ttf")):
         (issue / sub).mkdir()
         shutil.copy(fonts / src, issue / sub / "Face.ttf")
@@ -279,7 +279,7 @@ def test_footer_format_codes(issue, capsys, template):
 
 
 def test_truncated_font(issue, capsys):
-    data = (HERE.parent / "fonts" / "NotoSans-Regular.ttf").read_bytes()
+    data = (HERE.parent / "compositor" / "fonts" / "NotoSans-Regular.ttf").read_bytes()
     (issue / "Cut.ttf").write_bytes(data[: len(data) // 3])
     use_layout(issue, "fonts:\n  serif:\n    regular: Cut.ttf\n")
     code, err, _ = build(issue, capsys)

@@ -145,3 +145,21 @@ def test_titles_are_balanced(sample):
                     widths = [w for _, _, w in block]
                     assert widths[-1] > 0.45 * max(widths), block
     assert checked >= 4
+
+
+def test_glyph_scaling_comes_in_steps_of_a_tenth_of_a_percent(sample):
+    """Every horizontal scale (Tz) in the print file is a multiple of 0.1 % within the
+    layout's 98-102 %, so a RIP builds a few dozen scaled fonts, not one per line; the
+    lines still end on the column edge (test_no_line_runs_past_its_column and the word
+    gaps above are read from the same file)."""
+    scales = []
+    with pikepdf.open(sample[0]) as pdf:
+        for page in pdf.pages:
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) == "Tz":
+                    scales.append(float(operands[0]))
+    assert len(scales) > 100  # the sample's justified lines do scale their type
+    assert all(98.0 - 1e-9 <= s <= 102.0 + 1e-9 for s in scales), (min(scales), max(scales))
+    off_step = [s for s in scales if abs(s * 10 - round(s * 10)) > 1e-6]
+    assert not off_step, off_step[:5]
+    assert len(set(scales)) <= 41

@@ -22,7 +22,7 @@ from reportlab.pdfgen import canvas
 from compositor.preflight import Finding, preflight, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
-FONT_PATH = ROOT / "fonts" / "NotoSans-Regular.ttf"
+FONT_PATH = ROOT / "compositor" / "fonts" / "NotoSans-Regular.ttf"
 FONT = "PreflightTestNotoSans"
 MM = 72 / 25.4
 TRIM_W, TRIM_H = 148 * MM, 210 * MM  # A5
@@ -38,7 +38,7 @@ needs_gs = pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript no
 
 def cmyk_profile() -> bytes:
     for candidate in (
-        ROOT / "assets" / "icc" / "FOGRA39L-coated.icc",
+        ROOT / "compositor" / "icc" / "FOGRA39L-coated.icc",
         Path("/usr/share/color/icc/ghostscript/ps_cmyk.icc"),
     ):
         if candidate.exists():
@@ -51,7 +51,7 @@ def cmyk_profile() -> bytes:
 
 
 def rgb_profile() -> bytes:
-    candidate = ROOT / "assets" / "icc" / "sRGB.icc"
+    candidate = ROOT / "compositor" / "icc" / "sRGB.icc"
     if candidate.exists():
         return candidate.read_bytes()
     header = bytearray(128)

@@ -37,7 +37,7 @@ def issue(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("safety")
     write_issue(folder, articles=2, sentences=10, boxes=True, photo=True)
     shutil.copy(folder / "images" / "lead.jpg", folder / "images" / "logo.jpg")
-    shutil.copy(ROOT / "fonts" / "NotoSans-Bold.ttf", folder / "Local-Bold.ttf")
+    shutil.copy(ROOT / "compositor" / "fonts" / "NotoSans-Bold.ttf", folder / "Local-Bold.ttf")
     (folder / "base.yaml").write_text("page:\n  columns: 3\n", encoding="utf-8")
     (folder / "layout.yaml").write_text(
         "extends: base.yaml\nfonts:\n  sans:\n    bold: Local-Bold.ttf\n", encoding="utf-8")

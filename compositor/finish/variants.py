@@ -6,18 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from compositor import inputs
+from compositor import inputs, publish
 from compositor.build import Timings
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.compose import style_of
 from compositor.layout.issue import IssueLayout, typesetter
 from compositor.load.layout import parse_length
 from compositor.model.content import Run
-from compositor.publish import Staging
 from compositor.render.images import ASSETS
-from compositor.render.pdf import RenderOptions, render
+from compositor.render.pdf import RenderOptions, StructRecord, render
 
 
 def build_date() -> dt.date:
@@ -64,7 +64,7 @@ def profile_path(name: str, layout_source: Path) -> Path:
             inputs.note(candidate)
             return candidate
     raise UserError.at(Location(layout_source), f"print.profile: ICC profile '{name}' not found "
-                                                "next to the layout or in assets/icc")
+                                                "next to the layout or in the shipped profiles")
 
 
 def check_resolution(layout: IssueLayout, force: bool) -> list[Diagnostic]:
@@ -83,24 +83,90 @@ def check_resolution(layout: IssueLayout, force: bool) -> list[Diagnostic]:
     return out
 
 
+@dataclass
+class _Made:
+    """What making one group of variants left behind: temporary files ready to be renamed,
+    messages to print in order, where the time went, and the error that stopped it."""
+
+    staged: dict[str, tuple[Path, Path]] = field(default_factory=dict)  # variant -> tmp, final
+    messages: list[str] = field(default_factory=list)
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    error: list[Diagnostic] | None = None
+
+
 def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
-            preflight: bool = True, force: bool = False,
+            checks: str = "quick", force: bool = False,
             also: dict[str, tuple[Path, bytes]] | None = None) -> dict[str, Path]:
-    """Render, finish and preflight every requested variant. Each file is written to a
-    temporary name beside its target; all of them (with the files in ``also``, such as
-    the fit report) are renamed into place together, only once every one has passed."""
-    from compositor.finish.pdfx import finish_pdfx
-    from compositor.finish.web import finish_web
+    """Render, finish and check every requested variant (`checks`: "quick", the build's
+    own checks against what it drew; "full", the independent preflight; or "off"). Each
+    file is written to a temporary name beside its target and renamed only once every
+    file has passed; the files in `also` (the fit report) are published with them, all
+    together or not at all (compositor/publish.py).
+
+    With two cores the web variant is made in a forked process while this one makes the
+    print variant; the files are the same bytes as made one after the other, and the
+    messages come out in the same order."""
+    from compositor import progress
+    from compositor.finish import parallel
 
     if "print" in outputs:
         problems = check_resolution(layout, force)
         for d in problems:
             if d.severity == "warning":
+                progress.clear()
                 print(d, file=sys.stderr)
         if any(d.severity == "error" for d in problems):
             raise UserError([d for d in problems if d.severity == "error"])
-    staged: dict[str, tuple[Path, Path]] = {}
-    staging = Staging()
+    groups = [{v: p for v, p in outputs.items() if v.startswith("print")},
+              {v: p for v, p in outputs.items() if not v.startswith("print")}]
+    groups = [g for g in groups if g]
+    made: list[_Made] = []
+    extra: list[tuple[Path, Path]] = []
+    folders = publish.missing_folders([*outputs.values(), *(p for p, _ in (also or {}).values())])
+    worker = None
+    names = " and ".join(v for v in outputs if not v.endswith("saddle"))
+    progress.stage(("rendering " if checks == "off" else "rendering and checking ") + names)
+    try:
+        if len(groups) > 1 and parallel.can_fork():
+            worker = parallel.fork(lambda: _make(layout, groups[1], checks, force))
+            made.append(_make(layout, groups[0], checks, force))
+            made.append(worker.result())
+            worker = None
+        else:
+            for group in groups:
+                made.append(_make(layout, group, checks, force))
+                if made[-1].error:
+                    break
+        progress.clear()
+        for m in made:
+            timings.details.extend(m.steps)
+            for message in m.messages:
+                print(message, file=sys.stderr)
+            if m.error:
+                raise UserError(m.error)
+        for path, data in (also or {}).values():
+            extra.append((publish.write_temporary(path, data), path))
+        publish.commit([pair for m in made for pair in m.staged.values()] + extra)
+        folders = []
+    finally:
+        if worker is not None and (m := worker.abandon()) is not None:
+            made.append(m)
+        publish.discard([pair for m in made for pair in m.staged.values()] + extra, folders)
+    timings.mark("variants" + (" (in parallel)" if len(groups) > 1 and
+                               parallel.can_fork() else ""))
+    return {v: path for m in made for v, (_, path) in m.staged.items()}
+
+
+def _make(layout: IssueLayout, outputs: dict[str, Path], checks: str, force: bool
+          ) -> _Made:
+    """Render, finish, write to a temporary file and check each variant of `outputs`
+    (print, then its saddle imposition; or web). Stops at the first error; the temporary
+    files made so far are left for the caller to publish or remove."""
+    from compositor.finish.pdfx import finish_pdfx
+    from compositor.finish.web import finish_web
+
+    out = _Made()
+    clock = Timings()
     print_data = None
     try:
         for variant, path in outputs.items():
@@ -108,15 +174,16 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                 from compositor.finish.impose import impose_saddle
                 data, blanks = impose_saddle(print_data)
                 if blanks:
-                    print(f"{path}: warning: {blanks} blank page(s) added to make "
-                          f"{len(layout.pages) + blanks} pages, a multiple of 4 for "
-                          "saddle stitching", file=sys.stderr)
-                staged[variant] = (staging.write(path, data), path)
-                timings.mark("impose saddle")
+                    out.messages.append(
+                        f"{path}: warning: {blanks} blank page(s) added to make "
+                        f"{len(layout.pages) + blanks} pages, a multiple of 4 for "
+                        "saddle stitching")
+                out.staged[variant] = (_write_temporary(path, data), path)
+                clock.mark("impose saddle")
                 continue
             opts = options_for(variant, layout)
             data, record = render(layout, opts)
-            timings.mark(f"render {variant}")
+            clock.mark(f"render {variant}")
             if variant == "print":
                 p = layout.spec.section("print")
                 data = finish_pdfx(data, p["standard"], Path(opts.icc_profile),
@@ -124,18 +191,24 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                 print_data = data
             else:
                 data = finish_web(data, record, layout.issue.language)
-            tmp = staging.write(path, data)
-            staged[variant] = (tmp, path)
-            timings.mark(f"finish {variant}")
-            if preflight:
-                run_preflight(tmp, path, variant, force, layout)
-                timings.mark(f"preflight {variant}")
-        for name, (path, data) in (also or {}).items():
-            staged[name] = (staging.write(path, data), path)
-        staging.commit()
-    finally:
-        staging.discard()
-    return {v: path for v, (_, path) in staged.items()}
+            tmp = _write_temporary(path, data)
+            out.staged[variant] = (tmp, path)
+            clock.mark(f"finish {variant}")
+            if checks != "off":
+                run_checks(tmp, path, variant, checks, force, layout, record, out.messages)
+                clock.mark(f"{'preflight' if checks == 'full' else 'check'} {variant}")
+    except UserError as exc:
+        out.error = exc.diagnostics
+    except BaseException:
+        for tmp, _ in out.staged.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    out.steps = clock.steps
+    return out
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    return publish.write_temporary(path, data)
 
 
 def _photos_hint(finding, layout: IssueLayout) -> str:
@@ -150,18 +223,34 @@ def _photos_hint(finding, layout: IssueLayout) -> str:
     return f" (photos on this page: {', '.join(names)})" if names else ""
 
 
-def run_preflight(tmp: Path, final: Path, variant: str, force: bool, layout: IssueLayout) -> None:
-    from compositor.preflight import preflight
-
+def run_checks(tmp: Path, final: Path, variant: str, checks: str, force: bool,
+               layout: IssueLayout, record: StructRecord, messages: list[str]) -> None:
+    """Check a written file before it replaces the previous one: the quick check against
+    what the renderer drew (and, for print, the text's distance from the trim, which the
+    layout knows), or the full independent preflight."""
     p = layout.spec.section("print")
-    findings = preflight(tmp, variant, pdfx1a=p["standard"] == "PDF/X-1a",
-                         tac_limit=float(p["max_ink"])) if variant == "print" \
-        else preflight(tmp, variant)
+    if checks == "full":
+        from compositor.preflight import preflight
+
+        findings = preflight(tmp, variant, pdfx1a=p["standard"] == "PDF/X-1a",
+                             tac_limit=float(p["max_ink"])) if variant == "print" \
+            else preflight(tmp, variant)
+    else:
+        from compositor.finish.checks import text_near_trim
+        from compositor.preflight.quick import Drawn, quick_check
+
+        findings = quick_check(tmp, Drawn(
+            profile=variant, pages=len(layout.pages), images=record.images,
+            tac_limit=float(p["max_ink"]), min_ppi=float(p["min_ppi"]),
+            warn_ppi=float(p["warn_ppi"]), pdfx1a=p["standard"] == "PDF/X-1a"))
+        if variant == "print":
+            findings = text_near_trim(layout) + findings
     errors = [f for f in findings if f.severity == "error"]
     for f in findings:
         if f.severity in ("error", "warning"):
-            print(f.format(str(final)) + _photos_hint(f, layout), file=sys.stderr)
+            messages.append(f.format(str(final)) + _photos_hint(f, layout))
     if errors and not force:
-        raise UserError([Diagnostic(Location(final), f"preflight found {len(errors)} "
-                                    f"error(s) in the {variant} PDF; nothing was written "
-                                    "(use --force to write it anyway, or --no-preflight)")])
+        what = "preflight" if checks == "full" else "the build's checks"
+        raise UserError([Diagnostic(Location(final), f"{what} found {len(errors)} error(s) "
+                                    f"in the {variant} PDF; nothing was written (use --force "
+                                    "to write it anyway, or --no-preflight)")])

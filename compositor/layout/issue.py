@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from compositor import cache
+from compositor import cache, progress
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.chunks import Chunk, LinkPart, Part, RectPart, RulePart, TextPart
 from compositor.layout.compose import Composer, PageRef
@@ -155,10 +155,17 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     photo_span = min(int(art["lead_photo_columns"]), spec.columns)
     photo = None
     features: dict[int, tuple[Chunk, Chunk | None]] = {}  # articles opening a page
+    page_area = plan.full_height(2) * spec.columns
+    composed_height = 0.0
     for i, article in enumerate(issue.articles):
         feature = article.new_page and i > 0 and spec.columns > 1
         b, cs = compose_article(comp, article, i, (span_first and i == 0) or feature,
                                 photo_span)
+        # Pages so far, and pages expected if the other articles run as long on average.
+        composed_height += sum(c.height for c in cs) + (b.height if b is not None else 0.0)
+        done = composed_height / page_area
+        progress.pages(int(done) + 1, min_pages or
+                       round(done * len(issue.articles) / (i + 1)) + 1, exact=bool(min_pages))
         if feature and b is not None:
             features[i] = (replace(b, meta={**b.meta, "band": True}), comp.spanned_photo)
         elif i == 0:

@@ -22,7 +22,7 @@ from compositor.load.yamlfile import Mapping, load_yaml_file
 
 PACKAGE = Path(__file__).resolve().parent.parent
 BUILTIN = PACKAGE / "layouts"
-FONT_DIR = PACKAGE.parent / "fonts"
+FONT_DIR = PACKAGE / "fonts"  # shipped inside the package, so any install finds them
 
 WEIGHTS = ("regular", "italic", "bold", "bold_italic")
 NUMBER_RANGES = {  # (section, key) -> allowed range, in points for lengths

@@ -16,6 +16,7 @@ from compositor.preflight.objects import (
     Matrix,
     Rect,
     TooLarge,
+    _apply,
     _filters,
     _inherited,
     _is_dict,
@@ -46,6 +47,7 @@ class _Placement:
     height: int
     ctm: Matrix
     marks: tuple[_Mark, ...]
+    image: Any = None  # the image dictionary (stream) itself
 
 
 @dataclass
@@ -56,6 +58,18 @@ class _PageScan:
     problems: list[tuple[str, str]] = field(default_factory=list)
     fonts: list[Any] = field(default_factory=list)  # font dictionaries selected with Tf
     too_large: bool = False  # the walk stopped at its limits; the page is only partly checked
+    # For the ink check: the highest total of a CMYK or grey colour set by k/K/g/G, and
+    # what else the page draws whose ink only a rendering can tell (images, shadings,
+    # RGB, colours set with sc/scn, overprint).
+    ink: float = 0.0
+    render: set[str] = field(default_factory=set)
+
+    def needs_rendering_apart_from_images(self, tac_limit: float) -> bool:
+        """Whether the page's ink needs a rendering even if its photos are measured."""
+        return bool(self.render - {"image"} or self.transparency or self.problems
+                    or self.ink > tac_limit
+                    or any(space.family not in ("CMYK", "Gray")
+                           for used in self.spaces.values() for space in used))
 
     def use(self, obj: str, space: _Space) -> None:
         self.spaces.setdefault(obj, set()).add(space)
@@ -64,6 +78,11 @@ class _PageScan:
         reasons = self.transparency.setdefault(obj, [])
         if reason not in reasons:
             reasons.append(reason)
+
+
+_PATH_POINTS = {"m": 2, "l": 2, "c": 6, "v": 4, "y": 4, "re": 4}  # operands per operator
+_PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+_STROKES = {"S", "s", "B", "B*", "b", "b*"}
 
 
 class _Walker:
@@ -76,12 +95,14 @@ class _Walker:
     MAX_PAGE_TOKENS = 1_000_000
     MAX_PAGE_OPERATORS = 1_000_000
 
-    def __init__(self, scan: _PageScan, spaces: _ColourSpaces) -> None:
+    def __init__(self, scan: _PageScan, spaces: _ColourSpaces, area: Rect | None = None
+                 ) -> None:
         self.scan = scan
         self.spaces = spaces
         self.tokens_left = self.MAX_PAGE_TOKENS
         self.operators_left = self.MAX_PAGE_OPERATORS
         self.parsed: dict[tuple[int, int], list[Any]] = {}
+        self.area = area  # what prints (the bleed box): ink outside it does not count
 
     def _parse(self, content: Any, key: tuple[int, int] | None) -> list[Any]:
         """The instructions of a page or form, each form parsed once per page; TooLarge
@@ -130,28 +151,55 @@ class _Walker:
             raise TooLarge(f"more than {self.MAX_PAGE_OPERATORS:,} operators to interpret "
                            "(forms drawn over and over)")
         base_ctm = ctm
-        saved: list[Matrix] = []
+        saved: list[tuple[Matrix, float, float]] = []
         open_marks = list(marks)
         inherited = len(marks)
+        fill = stroke = 0.0  # total ink of the current colours, in percent
+        path: list[tuple[float, float]] = []
         for inst in instructions:
             op = str(inst.operator)
             args = inst.operands
-            if op == "q":
-                saved.append(ctm)
+            if op in _PATH_POINTS:
+                nums = _numbers(args, len(args)) if len(args) == _PATH_POINTS[op] else None
+                if nums is None:
+                    continue
+                if op == "re":
+                    x, y, w, h = nums
+                    nums = (x, y, x + w, y + h)
+                path += [_apply(ctm, nums[i], nums[i + 1]) for i in range(0, len(nums), 2)]
+            elif op in _PAINT:
+                if path and self._prints(path):
+                    if op in _STROKES:
+                        self.scan.ink = max(self.scan.ink, stroke)
+                    if op not in ("S", "s"):
+                        self.scan.ink = max(self.scan.ink, fill)
+                path = []
+            elif op in ("Tj", "TJ", "'", '"'):
+                self.scan.ink = max(self.scan.ink, fill)
+            elif op == "q":
+                saved.append((ctm, fill, stroke))
             elif op == "Q":
                 if saved:
-                    ctm = saved.pop()
+                    ctm, fill, stroke = saved.pop()
             elif op == "cm":
                 nums = _numbers(args, 6)
                 if nums is not None:
                     ctm = _mul(nums, ctm)  # type: ignore[arg-type]
             elif op in _OPERATOR_SPACES:
                 self.scan.use(where, _OPERATOR_SPACES[op])
+                ink = self._ink(op, args)
+                if op in ("k", "g", "rg"):
+                    fill = ink
+                else:
+                    stroke = ink
             elif op in ("cs", "CS") and args:
                 self.scan.use(where, self.spaces.classify(args[0], resources))
-            elif op in ("sc", "scn", "SC", "SCN") and args and _name(args[-1]):
-                self._pattern(args[-1], resources, base_ctm, marks, depth, active)
+            elif op in ("sc", "scn", "SC", "SCN"):
+                self.scan.render.add("colour set with sc/scn")
+                if args and _name(args[-1]):
+                    self._pattern(args[-1], resources, base_ctm, marks, depth, active)
             elif op == "sh" and args:
+                self.scan.render.add("shading")
                 shading = _lookup(resources, "/Shading", args[0])
                 if _is_dict(shading):
                     label = f"shading {str(args[0]).lstrip('/')}"
@@ -174,6 +222,25 @@ class _Walker:
                 # Never pop the caller's marks: an unbalanced form must not
                 # untag the rest of the page.
                 open_marks.pop()
+
+    def _ink(self, op: str, args: Any) -> float:
+        """Total ink of a colour set by k/K/g/G; RGB only a rendering can tell."""
+        if op in ("k", "K"):
+            nums = _numbers(args, 4)
+            return 100 * sum(nums) if nums is not None else 400.0
+        if op in ("g", "G"):
+            nums = _numbers(args, 1)
+            return 100 * (1 - nums[0]) if nums is not None else 100.0
+        self.scan.render.add("RGB colour")
+        return 0.0
+
+    def _prints(self, points: list[tuple[float, float]]) -> bool:
+        """Whether a path's bounding box reaches into the printed area."""
+        if self.area is None:
+            return True
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        x0, y0, x1, y1 = self.area
+        return max(xs) > x0 and min(xs) < x1 and max(ys) > y0 and min(ys) < y1
 
     @staticmethod
     def _mark(op: str, args: Any, resources: Any, owner: tuple[int, int] | None) -> _Mark:
@@ -207,6 +274,7 @@ class _Walker:
             self._image(f"image {short}", xobj, resources, ctm, marks)
         elif subtype == "/Form":
             label = f"form {short}"
+            self.scan.render.add("form")  # it may paint with colours set outside it
             key = _key(xobj)
             if depth >= self.MAX_DEPTH or (key is not None and key in active):
                 self.scan.problems.append((label, "form XObject nests too deeply or recursively"))
@@ -248,7 +316,8 @@ class _Walker:
             width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
         except (TypeError, ValueError):
             width = height = 0
-        self.scan.images.append(_Placement(label, width, height, ctm, marks))
+        self.scan.images.append(_Placement(label, width, height, ctm, marks, image))
+        self.scan.render.add("image")
 
     def _pattern(
         self,
@@ -294,6 +363,8 @@ class _Walker:
         if not _is_dict(state):
             return
         label = f"ExtGState {str(name).lstrip('/')}"
+        if state.get("/OP") is True or state.get("/op") is True:
+            self.scan.render.add("overprint")
         for key, what in (("/CA", "stroke opacity"), ("/ca", "fill opacity")):
             value = state.get(key)
             if value is not None:
@@ -342,7 +413,8 @@ class Document:
 
     def _scan(self, page: Any) -> _PageScan:
         scan = _PageScan()
-        walker = _Walker(scan, self._spaces)
+        _, crop, _, bleed = self.boxes(page)
+        walker = _Walker(scan, self._spaces, bleed or crop)
         resources = _inherited(page, "/Resources")
         walker._group("page", page.get("/Group"), resources)
         if page.get("/Contents") is not None:

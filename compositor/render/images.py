@@ -11,7 +11,7 @@ from PIL import Image, ImageCms, ImageOps
 
 from compositor import cache
 
-ASSETS = Path(__file__).resolve().parent.parent.parent / "assets" / "icc"
+ASSETS = Path(__file__).resolve().parent.parent / "icc"  # shipped inside the package
 
 
 @lru_cache(maxsize=4)
@@ -85,3 +85,30 @@ def _convert(path: Path, mode: str, target_px: tuple[int, int] | None, quality: 
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=quality, optimize=True, subsampling=0 if mode == "cmyk" else 2)
     return buf.getvalue()
+
+
+def jpeg_size(jpeg: bytes) -> tuple[int, int]:
+    """Pixel size from the JPEG's header (nothing is decoded)."""
+    with Image.open(io.BytesIO(jpeg)) as im:
+        return im.size
+
+
+INK_PPI = 36  # the resolution total ink is judged at, as a preflight renders pages for it
+
+
+@lru_cache(maxsize=256)
+def photo_ink(jpeg: bytes, width_pt: float, height_pt: float) -> float:
+    """Peak total ink (C+M+Y+K, percent) of a CMYK photo as printed, averaged over
+    INK_PPI pixels the way a page rendered for an ink check averages it. Measured on the
+    JPEG as stored (decoded at a reduced scale, which is quick), so no page needs to be
+    rendered to know it."""
+    from PIL import ImageMath
+
+    size = (max(1, round(width_pt / 72 * INK_PPI)), max(1, round(height_pt / 72 * INK_PPI)))
+    with Image.open(io.BytesIO(jpeg)) as im:
+        im.draft(im.mode, size)
+        im = im.convert("CMYK").resize(size, Image.Resampling.BOX)
+    c, m, y, k = im.split()
+    total = ImageMath.lambda_eval(lambda v: v["c"] + v["m"] + v["y"] + v["k"],
+                                  c=c, m=m, y=y, k=k)
+    return total.getextrema()[1] * 100 / 255

@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePart, TextPart
 from compositor.layout.issue import IssueLayout
 from compositor.model.markdown import iri_to_uri
-from compositor.render.images import prepare
+from compositor.render.images import jpeg_size, photo_ink, prepare
 from compositor.text.fonts import FontBook
 from compositor.text.paragraph import NO_SPACING
 
@@ -55,6 +55,9 @@ class StructRecord:
     # per page: (mcid, role, element, parent element, alt text, reading-order position)
     pages: list[list[tuple[int, str, int, int, str, int]]] = field(default_factory=list)
     containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> role, parent
+    # Every image drawn, for the build's own check of the file: (bytes of the stored JPEG,
+    # pixel width, height) -> (source file name, peak total ink in percent for CMYK).
+    images: dict[tuple[int, int, int], tuple[str, float | None]] = field(default_factory=dict)
 
 
 def render(layout: IssueLayout, options: RenderOptions) -> tuple[bytes, StructRecord]:
@@ -279,6 +282,10 @@ class _Painter:
             matte_px = tuple(round(v * 255) for v in matte.as_rgb())
         data = prepare(p.path, p.path.stat().st_mtime, opt.color_mode, target,
                        opt.jpeg_quality, opt.icc_profile, p.crop, matte_px)
+        key = (len(data), *jpeg_size(data))
+        if key not in self.record.images:
+            ink = photo_ink(data, p.width, p.height) if opt.color_mode == "cmyk" else None
+            self.record.images[key] = (p.path.name, ink)
         code = self.canv._code
         self.begin_mark(code, p.tag, marks, p)
         if p.tag is not None and marks:

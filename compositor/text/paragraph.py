@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -63,6 +64,18 @@ class Spacing(NamedTuple):
 
 
 NO_SPACING = Spacing(0.0, 0.0, 1.0)
+SCALE_STEPS = 1000  # glyph scaling is set in steps of 0.1 %
+
+
+def quantise_scale(h: float) -> float:
+    """Horizontal glyph scale in steps of 0.1 %, rounded towards 100 % so it never passes
+    the layout's limit. A 0.1 % difference in letter width cannot be seen, but every
+    distinct scale makes PDF readers and RIPs (Ghostscript among them) build and cache
+    another scaled font: unrounded, each justified line had its own. The word spaces,
+    computed after the rounding, absorb the difference, so lines still end exactly on
+    the measure."""
+    steps = math.trunc((h - 1.0) * SCALE_STEPS + math.copysign(1e-6, h - 1.0))
+    return 1.0 + steps / SCALE_STEPS
 
 
 def word_space_give(space: float, gap_room: float, track: float, scale: float) -> float:
@@ -121,7 +134,7 @@ class Line:
                                            sign * scale)
         capacity = self.spaces * word_room + (self.glyphs - 1) * track + self.natural * scale
         ratio = min(1.0, extra / capacity) if capacity else 0.0
-        tc, h = ratio * track, 1.0 + ratio * scale
+        tc, h = ratio * track, quantise_scale(1.0 + ratio * scale)
         # The word spaces take the rest exactly; beyond the limits, only they grow on.
         # PDF scales glyphs, letter and word spacing alike: h * (natural + tc's + tw's).
         tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc) / self.spaces
@@ -185,6 +198,7 @@ class Typesetter:
         self._cache: dict[tuple, SetParagraph] = {}
         self._words: dict[tuple, tuple[list[Item], list[object], frozenset[str]]] = {}
         self._fallbacks: dict[tuple[str, str], str | None] = {}
+        self._seg_cache: dict[tuple[str, str], tuple[tuple, frozenset[str]]] = {}
         self._stored: dict[str, list] | None = None
         self._new: dict[str, tuple] = {}  # digest -> cache key, encoded only when saved
         self._store_name: str | None = None
@@ -202,14 +216,18 @@ class Typesetter:
                 hit = _decode(stored)
             else:
                 hit = self._set(runs, style, measure, align, indent, hyphenate, hang)
-                self._new[_digest(key)] = key
+                if self._store_name:
+                    self._new[_digest(key)] = key
             self._cache[key] = hit
         return hit
 
     # -- a disk cache of set paragraphs, for the next build of the same issue ---------------
 
     def load_store(self, name: str) -> None:
-        """Paragraphs set by earlier builds with the same fonts and settings."""
+        """Paragraphs set by earlier builds with the same fonts and settings. With the
+        cache off nothing is loaded, and nothing is encoded to be saved."""
+        if cache.cache_dir() is None:
+            return
         self._store_name = name
         data = cache.get("paragraphs", name)
         if data:
@@ -319,10 +337,24 @@ class Typesetter:
         lines = self._lines(items, payload, breaks, measure, indent, align, hang)
         return SetParagraph(tuple(lines), frozenset(missing))
 
-    def _segments(self, text: str, face: str, missing: set[str]) -> list[tuple[str, str]]:
+    def _segments(self, text: str, face: str, missing: set[str]) -> tuple[tuple[str, str], ...]:
         """Split text by the face that can draw it: a character the run's font lacks is
         taken from another family of the layout in the same weight; one that no font has
-        becomes U+FFFD (and is reported), never an invisible .notdef box."""
+        becomes U+FFFD (and is reported), never an invisible .notdef box. Cached per word
+        and face: a newsletter repeats its words."""
+        key = (text, face)
+        hit = self._seg_cache.get(key)
+        if hit is None:
+            lacking: set[str] = set()
+            hit = (tuple(self._segments_uncached(text, face, lacking)), frozenset(lacking))
+            if len(self._seg_cache) < 300_000:
+                self._seg_cache[key] = hit
+        if hit[1]:
+            missing.update(hit[1])
+        return hit[0]
+
+    def _segments_uncached(self, text: str, face: str, missing: set[str]
+                           ) -> list[tuple[str, str]]:
         primary = self.fonts.face(face)
         if all(primary.covers(ch) for ch in text):
             return [(face, text)]
