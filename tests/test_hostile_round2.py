@@ -402,20 +402,27 @@ def test_bounded_under_a_memory_limit(issue, case):
     assert not (issue.parent / "o.pdf").exists()
 
 
-def test_ink_error_names_the_scan(issue, capsys):
-    # A dithered 1-bit scan: its black dots become rich black in CMYK, over the ink limit.
+@pytest.mark.parametrize("kind", ["jpeg", "flate"])
+def test_ink_error_names_the_image(tmp_path, kind):
+    # A photo in rich black (400 % ink): the finding says which image, not only where
+    # (measured from the JPEG's pixels, or found under the area Ghostscript rendered).
     from PIL import Image
-    rnd = __import__("random").Random(3)
-    scan = Image.frombytes("1", (2400, 1600), bytes(rnd.getrandbits(8) for _ in range(300 * 1600)))
-    (issue / "images").mkdir(exist_ok=True)
-    scan.save(issue / "images" / "scan.png")
-    (issue / "articles" / "a0.md").write_text(
-        "---\ntitle: Scan\nimage: ../images/scan.png\ncaption: c\n---\n\n"
-        + "Body words. " * 60 + "\n", encoding="utf-8")
-    code, err, _ = build(issue, capsys, variant="print")
-    if code == 0:
-        pytest.skip("this ICC conversion keeps the scan under the ink limit")
-    assert code == 1 and "ink coverage" in err and "scan.png" in err, err
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from compositor.preflight import preflight
+
+    black = Image.new("CMYK", (300, 200), (255, 255, 255, 255))
+    photo = tmp_path / "black.jpg"
+    black.save(photo, quality=95)
+    path = tmp_path / "ink.pdf"
+    c = canvas.Canvas(str(path), pagesize=(300, 300))
+    c.drawImage(str(photo) if kind == "jpeg" else ImageReader(black), 20, 20, 150, 100)
+    c.showPage()
+    c.save()
+    ink = [f for f in preflight(path, "print") if f.obj == "ink coverage"
+           and f.severity == "error"]
+    assert len(ink) == 1 and "image" in ink[0].message and "above the 300% limit" in ink[0].message
 
 
 def test_overlong_caption_is_refused_not_run_off_the_page(issue, capsys):
