@@ -174,8 +174,19 @@ cli_tokens = st.sampled_from([
 ])
 
 
+# Random token lists mostly exercise argument parsing; the second form always names a
+# command and a real target, so whole builds, checks and preflights run too.
+cli_argv = st.one_of(
+    st.lists(cli_tokens, max_size=9),
+    st.builds(lambda cmd, target, opts: [cmd, target, *opts],
+              st.sampled_from(["build", "check", "preflight"]),
+              st.sampled_from(["@MANIFEST", "@FOLDER", "@NEW.pdf", "@ARTICLE"]),
+              st.lists(cli_tokens, max_size=6)),
+)
+
+
 @slow_fuzz
-@given(st.lists(cli_tokens, max_size=9))
+@given(cli_argv)
 @example(["build", "@MANIFEST", "-o", "@MANIFEST"])
 @example(["build", "@MANIFEST", "--report", "@ARTICLE", "--no-preflight"])
 @example(["build", "@MANIFEST", "-o", "@PIPE", "--no-preflight"])
