@@ -85,6 +85,9 @@ _PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _STROKES = {"S", "s", "B", "B*", "b", "b*"}
 
 
+MAX_DOCUMENT_OPERATORS = 10_000_000
+
+
 class _Walker:
     """Interprets just enough of a content stream to know what each object costs in print."""
 
@@ -148,8 +151,9 @@ class _Walker:
             return
         self.operators_left -= len(instructions)
         if self.operators_left < 0:
-            raise TooLarge(f"more than {self.MAX_PAGE_OPERATORS:,} operators to interpret "
-                           "(forms drawn over and over)")
+            raise TooLarge(f"more operators to interpret than the {self.MAX_PAGE_OPERATORS:,} "
+                           f"per page and {MAX_DOCUMENT_OPERATORS:,} per file preflight allows "
+                           "(forms drawn over and over?)")
         base_ctm = ctm
         saved: list[tuple[Matrix, float, float]] = []
         open_marks = list(marks)
@@ -399,6 +403,8 @@ class Document:
         self.path = path
         self._scans: list[_PageScan] | None = None
         self._spaces = _ColourSpaces()
+        # Shared by all pages: a file of many crafted pages is bounded as a whole too.
+        self._operators_left = MAX_DOCUMENT_OPERATORS
 
     # -- shared page data ---------------------------------------------------
 
@@ -415,6 +421,7 @@ class Document:
         scan = _PageScan()
         _, crop, _, bleed = self.boxes(page)
         walker = _Walker(scan, self._spaces, bleed or crop)
+        walker.operators_left = min(walker.operators_left, self._operators_left)
         resources = _inherited(page, "/Resources")
         walker._group("page", page.get("/Group"), resources)
         if page.get("/Contents") is not None:
@@ -426,6 +433,7 @@ class Document:
                 scan.too_large = True
                 scan.problems.append(("content stream", f"page is too large to check: {exc}; "
                                       "what follows on this page was not checked"))
+            self._operators_left -= walker.MAX_PAGE_OPERATORS - walker.operators_left
         return scan
 
     def too_large(self) -> bool:
