@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -174,14 +175,25 @@ cli_tokens = st.sampled_from([
 ])
 
 
-# Random token lists mostly exercise argument parsing; the second form always names a
-# command and a real target, so whole builds, checks and preflights run too.
+# Random token lists mostly exercise argument parsing; the second form is a command, a
+# real target and well-formed options whose values are drawn from the same hostile set
+# (inputs, a pipe, /dev/null, folders), so whole builds, checks and preflights run too.
+cli_targets = st.sampled_from(["@MANIFEST", "@FOLDER", "@ARTICLE", "@PIPE", "@SUB",
+                               "@NEW.pdf", "@NEW.json", "@MISSING/x.pdf", "/dev/null"])
+cli_options = st.one_of(
+    st.sampled_from([["-q"], ["--greedy"], ["--no-preflight"], ["--strict"], ["--force"],
+                     ["--timings"], ["--impose", "saddle"], ["--preflight", "full"],
+                     ["--preflight", "off"], ["--variant", "print"], ["--variant", "web"],
+                     ["--variant", "all"], ["--profile", "web"]]),
+    st.tuples(st.sampled_from(["-o", "--report"]), cli_targets).map(list),
+    st.tuples(st.just("--pages"), st.sampled_from(["1", "2", "0", "x", "600"])).map(list),
+)
 cli_argv = st.one_of(
     st.lists(cli_tokens, max_size=9),
-    st.builds(lambda cmd, target, opts: [cmd, target, *opts],
-              st.sampled_from(["build", "check", "preflight"]),
-              st.sampled_from(["@MANIFEST", "@FOLDER", "@NEW.pdf", "@ARTICLE"]),
-              st.lists(cli_tokens, max_size=6)),
+    st.builds(lambda cmd, target, opts: [cmd, target, *(o for group in opts for o in group)],
+              st.sampled_from(["build", "build", "check", "preflight"]),
+              st.sampled_from(["@MANIFEST", "@FOLDER", "@NEW.pdf"]),
+              st.lists(cli_options, max_size=4)),
 )
 
 
@@ -208,6 +220,8 @@ def test_cli_arguments_never_crash_or_touch_inputs(cli_issue, capsys, tokens):
         except SystemExit as exc:  # argparse: --help, or a command-line mistake
             code = exc.code
     err = capsys.readouterr().err
+    if os.environ.get("FUZZ_TRACE"):
+        print(code, argv, file=sys.__stderr__)
     assert code in (0, 1, 2), (argv, code, err)
     assert "Traceback" not in err, (argv, err)
     assert {p: p.read_bytes() for p in inputs} == inputs, argv
