@@ -1,4 +1,4 @@
-"""Command line: `compositor build|check|preflight`. Parses arguments, calls the pipeline,
+"""Command line: `compositor build|check|preflight|…`. Parses arguments, calls the pipeline,
 prints diagnostics, returns an exit status. Heavy imports happen inside the commands so
 `compositor --help` answers at once."""
 
@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
                        description="Check any PDF; one line per finding, non-zero exit on errors.")
     f.add_argument("pdf", type=Path, metavar="PDF")
     f.add_argument("--profile", choices=("print", "web"), default="print")
+    from compositor.designer.cli import add_parsers as designer_parsers
+    from compositor.web.commands import add_parsers as web_parsers
+    designer_parsers(sub)  # watch, preview, new, layout show, schema, diff
+    web_parsers(sub)  # import, site
     return p
 
 
@@ -102,9 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if getattr(args, "designer", None):
+            from compositor.designer.cli import run
+            return run(args)
         if args.command == "build":
             from compositor.commands import build_command
             return build_command(args)
+        if hasattr(args, "run"):
+            return args.run(args)
         if args.command == "check":
             from compositor.commands import check_command
             return check_command(args)

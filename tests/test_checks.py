@@ -86,7 +86,7 @@ def test_too_much_ink_in_a_layout_colour_is_refused(tmp_path, capsys, mode):
         "extends: default\ncolors:\n  accent: [100, 100, 100, 100]\n")
     code, err = run(capsys, manifest, "--variant", "print", "--preflight", mode)
     assert code == 1, err
-    assert "ink coverage" in err and "330% limit" in err
+    assert "ink coverage" in err and "300% limit" in err
     assert nothing_written(tmp_path)
     code, err = run(capsys, manifest, "--variant", "print", "--preflight", mode, "--force")
     assert code == 0 and "ink coverage" in err
@@ -134,7 +134,7 @@ def test_a_cmyk_photo_with_too_much_ink_is_refused(tmp_path, capsys, mode):
     code, err = run(capsys, tmp_path / "issue.yaml", "--variant", "print", "--preflight", mode)
     assert code == 1, err
     assert "total ink coverage reaches 39" in err and "ink.jpg" in err or mode == "full"
-    assert "ink coverage" in err and "330% limit" in err
+    assert "ink coverage" in err and "300% limit" in err
     assert nothing_written(tmp_path)
 
 

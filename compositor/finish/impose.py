@@ -15,17 +15,23 @@ import pikepdf
 from pikepdf import Array, Dictionary
 
 
-def saddle_order(pages: int) -> list[tuple[int | None, int | None]]:
-    """(left, right) page numbers for each sheet side, front then back; None = blank."""
+def saddle_order(pages: int, right_bound: bool = False
+                 ) -> list[tuple[int | None, int | None]]:
+    """(left, right) page numbers for each sheet side, front then back; None = blank.
+    A right-to-left booklet is bound on its right edge: each spread is reversed, so
+    page 1 is the front cover's left half and the pages read from right to left."""
     n = pages + (-pages) % 4
     sides = []
     for s in range(n // 4):
         sides.append((n - 2 * s, 2 * s + 1))
         sides.append((2 * s + 2, n - 2 * s - 1))
-    return [(a if a <= pages else None, b if b <= pages else None) for a, b in sides]
+    if right_bound:
+        sides = [(b, a) for a, b in sides]
+    return [(a if a is not None and a <= pages else None,
+             b if b is not None and b <= pages else None) for a, b in sides]
 
 
-def impose_saddle(data: bytes) -> tuple[bytes, int]:
+def impose_saddle(data: bytes, right_bound: bool = False) -> tuple[bytes, int]:
     """Return (imposed PDF, number of blank pages added)."""
     src = pikepdf.open(io.BytesIO(data))
     out = pikepdf.new()
@@ -39,7 +45,7 @@ def impose_saddle(data: bytes) -> tuple[bytes, int]:
     b = trim[0] - bleed[0]
     sheet_w, sheet_h = 2 * w + 2 * off_x, h + 2 * off_y
     forms = [out.copy_foreign(p.as_form_xobject()) for p in pages]
-    order = saddle_order(len(pages))
+    order = saddle_order(len(pages), right_bound)
     for left, right in order:
         sheet = out.add_blank_page(page_size=(sheet_w, sheet_h))
         sheet.obj.TrimBox = Array([off_x, off_y, off_x + 2 * w, off_y + h])

@@ -15,11 +15,19 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from compositor.preflight.ink import INK_NS
+
 VERSIONS = {"PDF/X-4": ("PDF/X-4", None, "1.6"),
             "PDF/X-1a": ("PDF/X-1a:2001", "PDF/X-1a:2001", "1.3")}
 
 
-def finish_pdfx(data: bytes, standard: str, profile: Path, condition: str) -> bytes:
+# The total ink limit the file was made for, recorded so that a preflight of the file
+# alone checks it against the same limit (PDF/X has no key of its own for it).
+INK_KEY = f"{{{INK_NS}}}MaxInk"
+
+
+def finish_pdfx(data: bytes, standard: str, profile: Path, condition: str,
+                max_ink: float | None = None) -> bytes:
     version, conformance, pdf_version = VERSIONS[standard]
     digest = hashlib.sha256(data).digest()
     doc_id = uuid.UUID(bytes=digest[:16])
@@ -49,6 +57,8 @@ def finish_pdfx(data: bytes, standard: str, profile: Path, condition: str) -> by
             meta["xmpMM:InstanceID"] = f"uuid:{doc_id}"
             meta["xmpMM:RenditionClass"] = "default"
             meta["xmpMM:VersionID"] = "1"
+            if max_ink:
+                meta[INK_KEY] = f"{max_ink:g}"
         for page in pdf.pages:
             if "/Trans" in page.obj and len(page.obj.Trans) == 0:
                 del page.obj["/Trans"]

@@ -13,6 +13,7 @@ from compositor import inputs, publish
 from compositor.build import Timings
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.compose import style_of
+from compositor.layout.furniture import issue_line
 from compositor.layout.issue import IssueLayout, typesetter
 from compositor.load.layout import parse_length
 from compositor.model.content import Run
@@ -38,6 +39,7 @@ def options_for(variant: str, layout: IssueLayout) -> RenderOptions:
                              slug=slug_lines(layout) if p["slug"] else (),
                              image_ppi=float(p["max_ppi"]) or None, jpeg_quality=92,
                              icc_profile=str(profile_path(p["profile"], spec.source)),
+                             max_ink=float(p["max_ink"]),
                              tagged=False, links=False,
                              pdf_version=(1, 3) if p["standard"] == "PDF/X-1a" else (1, 6))
     w = spec.section("web")
@@ -51,7 +53,7 @@ def slug_lines(layout: IssueLayout) -> tuple:
     st = style_of(layout.spec, "footer")
     st = type(st)(st.face, 6.0, 7.0, "text")
     n = len(layout.pages)
-    parts = [issue.publication.name, issue.issue_line, issue.date_text]
+    parts = [issue.publication.name, issue_line(layout.spec, issue), issue.date_text]
     head = " · ".join(p for p in parts if p)
     return tuple(ts.set((Run(f"{head} · page {k} of {n} · built {build_date().isoformat()}"),),
                         st, layout.spec.page_width, align="left").lines[0]
@@ -172,7 +174,10 @@ def _make(layout: IssueLayout, outputs: dict[str, Path], checks: str, force: boo
         for variant, path in outputs.items():
             if variant == "print-saddle":
                 from compositor.finish.impose import impose_saddle
-                data, blanks = impose_saddle(print_data)
+                from compositor.load.locale import right_to_left
+                rtl = right_to_left(layout.spec.section("page")["direction"],
+                                    layout.issue.language)
+                data, blanks = impose_saddle(print_data, right_bound=rtl)
                 if blanks:
                     out.messages.append(
                         f"{path}: warning: {blanks} blank page(s) added to make "
@@ -187,10 +192,12 @@ def _make(layout: IssueLayout, outputs: dict[str, Path], checks: str, force: boo
             if variant == "print":
                 p = layout.spec.section("print")
                 data = finish_pdfx(data, p["standard"], Path(opts.icc_profile),
-                                   str(p["output_condition"]))
+                                   str(p["output_condition"]), float(p["max_ink"]))
                 print_data = data
             else:
-                data = finish_web(data, record, layout.issue.language)
+                from compositor.load.locale import right_to_left
+                data = finish_web(data, record, layout.issue.language, right_to_left(
+                    layout.spec.section("page")["direction"], layout.issue.language))
             tmp = _write_temporary(path, data)
             out.staged[variant] = (tmp, path)
             clock.mark(f"finish {variant}")

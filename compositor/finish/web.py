@@ -17,7 +17,8 @@ from compositor.render.pdf import StructRecord, pdf_role
 SRGB = ASSETS / "sRGB.icc"
 
 
-def finish_web(data: bytes, record: StructRecord, language: str) -> bytes:
+def finish_web(data: bytes, record: StructRecord, language: str,
+               right_to_left: bool = False) -> bytes:
     digest = hashlib.sha256(data).digest()
     doc_id = uuid.UUID(bytes=digest[:16])
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -26,6 +27,8 @@ def finish_web(data: bytes, record: StructRecord, language: str) -> bytes:
         root.MarkInfo = Dictionary(Marked=True)
         root.Lang = String(language)
         root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        if right_to_left:  # viewers show spreads and read pages right to left
+            root.ViewerPreferences.Direction = Name.R2L
         root.PageMode = Name.UseOutlines
         for page in pdf.pages:
             page.obj.Tabs = Name.S

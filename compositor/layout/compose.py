@@ -25,6 +25,7 @@ from compositor.layout.chunks import (
 )
 from compositor.load.dates import format_date
 from compositor.load.layout import LayoutSpec, TextStyle, parse_length
+from compositor.load.locale import Labels, digits, labels, numerals, right_to_left, translated
 from compositor.model.content import (
     Article,
     Block,
@@ -38,9 +39,22 @@ from compositor.model.content import (
     Run,
 )
 from compositor.model.markdown import iri_to_uri
+from compositor.model.smart import smart_text
 from compositor.text.paragraph import NO_SPACING, Line, SetParagraph, Style, Typesetter
 
 BULLET = "\u2022"
+
+
+def display_url(url: str) -> str:
+    """An address as a reader types it: no scheme, no "www.", no trailing slash."""
+    shown = url
+    for prefix in ("https://", "http://"):
+        if shown.lower().startswith(prefix):
+            shown = shown[len(prefix):]
+            break
+    if shown.lower().startswith("www."):
+        shown = shown[4:]
+    return shown.rstrip("/") or url
 
 
 def style_of(spec: LayoutSpec, name: str) -> Style:
@@ -67,6 +81,16 @@ class Composer:
         self.width = self.spec.column_width
         self.indent = parse_length(self.spec.section("text")["paragraph_indent"],
                                    em=self.body.size) or 0.0
+        text = self.spec.section("text")
+        # A right-to-left edition is laid out as a left-to-right one and mirrored at the
+        # end (layout/mirror.py); here only words and numbers change.
+        self.rtl = right_to_left(self.spec.section("page")["direction"], self.language)
+        self.numerals = numerals(text["numerals"], self.language)
+        self.calendar = text["date_calendar"]
+        self.labels = labels(self.language)
+
+    def digits(self, text: str) -> str:
+        return digits(text, self.numerals)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -153,10 +177,10 @@ class Composer:
     def byline_text(self, article: Article) -> str:
         bits = []
         if article.byline:
-            bits.append(f"by {article.byline}")
+            bits.append(self.labels.by.format(name=article.byline))
         if article.date:
-            bits.append(format_date(article.date, self.language))
-        return "  \u00b7  ".join(bits)
+            bits.append(format_date(article.date, self.language, self.calendar, self.numerals))
+        return self.labels.byline_sep.join(bits)
 
     def head(self, article: Article, index: int, width: float, title_style: str,
              with_space: bool) -> Chunk:
@@ -250,15 +274,30 @@ class Composer:
                                 anchor=f"article-{index}" if spanning else None))
         body = list(article.blocks)
         if article.cut and article.url:
-            body.append(Paragraph((Run("Read the full article: "),
-                                   Run(article.url, href=article.url)),
-                                  article.where, "fulltext"))
+            body.append(Paragraph(self.full_article_runs(article.url, source), article.where,
+                                  "fulltext"))
         mode = self.spec.section("article")["drop_cap"]
         drop = mode == "all" or (mode == "lead" and (index == 0 or article.new_page))
+        drop = drop and not self.rtl  # no drop caps in right-to-left editions
         self.blocks(body, index, source, chunks, keep_first=True, drop_cap=drop)
         if spanning and chunks and not chunks[0].anchor:
             chunks[0] = dataclasses.replace(chunks[0], anchor=f"article-{index}")
         return band, chunks
+
+    def full_article_runs(self, url: str, source: str) -> tuple[Run, ...]:
+        """"Read the full article: harborlight.example.org/history/…" under an excerpt.
+        The address is printed without its scheme and "www." (the link keeps them); when
+        it does not fit after the words, it starts a line of its own rather than breaking
+        right after them."""
+        label = smart_text(translated(str(self.spec.section("strings")["full_article"]),
+                                      "Read the full article:",
+                                      self.labels.full_article.rstrip()), self.language)
+        shown = display_url(url)
+        one = (Run(label + " "), Run(shown, href=url))
+        st = style_of(self.spec, "fulltext")
+        if not label or len(self.set(one, st, self.width, source, "left").lines) == 1:
+            return one
+        return (Run(label + "\n"), Run(shown, href=url))
 
     def blocks(self, blocks: list[Block], index: int | None, source: str, out: list[Chunk],
                keep_first: bool, dx: float = 0.0, width: float | None = None,
@@ -272,7 +311,8 @@ class Composer:
                 if boxed and not after_heading:
                     out.append(space(self.L * 0.4, index))  # boxes space, not indent
                 self.paragraph(block, index, source, out, keep, dx, width, style_name,
-                               indent=0.0 if (after_heading or boxed) else self.indent,
+                               indent=0.0 if (after_heading or boxed
+                                              or block.role == "fulltext") else self.indent,
                                parent=parent, drop_cap=drop_cap)
                 drop_cap = False
                 after_heading = False
@@ -354,6 +394,10 @@ class Composer:
         if cap is None:
             lines = self.set(par.runs, st, width, source, align, indent).lines
         n = len(lines)
+        # What page make-up needs to break the paragraph again (no hyphen at a page foot).
+        rebreak = ((cap[2], st, width, 0.0, (3, cap[1]), dx, el, parent, cap[0])
+                   if cap is not None else (par.runs, st, width, indent, (0, 0.0), dx, el,
+                                            parent, None)) if align == "justify" else None
         for k, line in enumerate(lines):
             p, _ = self.lines_parts((line,), st, dx, 0, align, Tag("P", el, parent))
             if cap is not None and k == 0:
@@ -364,7 +408,10 @@ class Composer:
                              kind="body", lines=1, meta={"ratio": line.space_ratio(),
                                                          "hyphen": line.hyphenated,
                                                          "justified": line.justified,
-                                                         "element": el, "k": k, "n": n}))
+                                                         "element": el, "k": k, "n": n,
+                                                         "runt": n > 1 and k == n - 1
+                                                         and line.is_runt(),
+                                                         "rebreak": rebreak}))
         if role == "fulltext":
             href = next((r.href for r in par.runs if r.href), None)
             size = parse_length(self.spec.section("article")["qr_code"]) or 0.0
@@ -376,6 +423,25 @@ class Composer:
             if self.grid(used) - used > 0.01:
                 out.append(Chunk(self.grid(used) - used, (), keep_before=True, article=index,
                                  kind="space"))
+
+    def without_hyphen_at(self, meta: dict) -> list[tuple[tuple[Part, ...], Line]] | None:
+        """The parts of every line of a justified paragraph broken again so that line
+        `meta["k"]` does not end in a hyphen, keeping its number of lines (so no chunk
+        changes height and the page make-up stands); None if no such setting exists."""
+        if not meta.get("rebreak") or not meta["hyphen"]:
+            return None
+        runs, st, width, indent, hang, dx, el, parent, cap = meta["rebreak"]
+        result = self.ts.set_without_hyphen(runs, st, width, line=meta["k"], lines=meta["n"],
+                                            indent=indent, hang=hang)
+        if result is None:
+            return None
+        out = []
+        for k, line in enumerate(result.lines):
+            p, _ = self.lines_parts((line,), st, dx, 0, "justify", Tag("P", el, parent))
+            if cap is not None and k == 0:
+                p.insert(0, cap)
+            out.append((tuple(p), line))
+        return out
 
     def qr_chunk(self, url: str, size: float, index: int | None) -> Chunk:
         """A QR code for the full article's address, drawn as vector squares (sharp at any
@@ -434,7 +500,7 @@ class Composer:
             hang = max(hang, widest + st.size * 0.5)
         list_el = self.container("L", parent)
         for i, item in enumerate(block.items):
-            label = f"{block.start + i}." if block.ordered else BULLET
+            label = self.digits(f"{block.start + i}.") if block.ordered else BULLET
             first = len(out)
             item_el = self.container("LI", list_el)
             label_el = self.new_element()  # the label comes first in the item
@@ -489,7 +555,7 @@ class Composer:
         base = self.baseline(st) + (self.L - st.leading) / 2
         el = self.new_element()
         to_page = Chunk(self.L, (PageRef(f"jump-{index}", width, base, st, Tag("P", el),
-                                         "Continued on page {page}", False, True),),
+                                         self.labels.continued_on, False, True),),
                         keep_before=True, article=index, kind="jump")
         title_st = style_of(self.spec, "subhead")
         head_el = self.new_element()
@@ -498,7 +564,7 @@ class Composer:
         p, y = self.lines_parts(title.lines, title_st, 0, self.L * 0.5, "left", Tag("H2", head_el))
         parts += p
         parts.append(PageRef(f"article-{index}", 0.0, y + base, st, Tag("P", self.new_element()),
-                             "Continued from page {page}", False, True, align_left=True))
+                             self.labels.continued_from, False, True, align_left=True))
         y += self.L
         head = Chunk(self.grid(y), tuple(parts), anchor=f"jump-{index}", article=index,
                      kind="head")
@@ -554,7 +620,8 @@ class Composer:
         chunks: list[Chunk] = []
         parts: list[Part] = []
         y = pad
-        heading = str(spec.section("contents")["title"])
+        heading = smart_text(translated(str(spec.section("contents")["title"]),
+                                        Labels().contents, self.labels.contents), self.language)
         title = self.set((Run(heading),), tst, inner, "layout", "left")
         p, y = self.lines_parts(title.lines, tst, pad, y, "left", Tag("H2", self.new_element()))
         parts += p
@@ -568,7 +635,7 @@ class Composer:
             if y + h > room and parts and y > pad * 2:
                 if last_part:
                     rest = len(entries) - k
-                    line = self.set((Run(f"… and {rest} more: see the bookmarks"),), est,
+                    line = self.set((Run(self.digits(self.labels.more.format(n=rest))),), est,
                                     inner, "contents", "left").lines
                     p, y = self.lines_parts(line, est, pad, y, "left",
                                             Tag("P", self.new_element(), toc_el))

@@ -8,8 +8,10 @@ from compositor.errors import Location, UserError
 from compositor.layout.chunks import ImagePart, Part, RectPart, RulePart, Tag, TextPart
 from compositor.layout.compose import Composer, style_of
 from compositor.load.images import check_image
-from compositor.load.layout import parse_length
+from compositor.load.layout import LayoutSpec, parse_length
+from compositor.load.locale import Labels, digits, labels, numerals, translated
 from compositor.model.content import Issue, Run
+from compositor.model.smart import smart_text
 from compositor.text.paragraph import Style
 
 MM = 72 / 25.4
@@ -19,6 +21,21 @@ _SCALES = (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6)
 def _scaled(st: Style, scale: float) -> Style:
     return st if scale == 1.0 else replace(st, size=st.size * scale,
                                            leading=st.leading * scale)
+
+
+def issue_line(spec: LayoutSpec, issue: Issue) -> str:
+    """'Volume 4, Numbers 19–20' in the layout's words (masthead, footer, slug, metadata).
+    A layout that kept the built-in English words gets the edition's own, and its digits."""
+    s = spec.section("strings")
+    volume, number, plural = str(s["volume"]), str(s["number"]), str(s["numbers"])
+    own = labels(issue.language)
+    if own != Labels():
+        volume = translated(volume, "Volume {volume}", own.volume.replace("{n}", "{volume}"))
+        number = translated(number, "Number {number}", own.number.replace("{n}", "{number}"))
+        plural = translated(plural, "Numbers {numbers}", own.number.replace("{n}", "{numbers}"))
+    line = issue.issue_line_with(volume, number, plural, own.list_sep)
+    return digits(smart_text(line, issue.language),
+                  numerals(str(spec.section("text")["numerals"]), issue.language))
 
 
 def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
@@ -71,13 +88,15 @@ def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
         p, y = comp.lines_parts(tagline_lines, tag_st, text_left, y, "left",
                                 Tag("P", comp.new_element()))
         parts += p
-    # The info bar: "Volume 4, Number 19, 20" on the left, the date on the right.
+    # The info bar: "Volume 4, Numbers 19–20" on the left, the date on the right.
     base = band_bottom + (info_h - info.leading) / 2
     el = comp.new_element()
-    if issue.issue_line:
-        line = comp.set((Run(issue.issue_line),), info, width / 2, "manifest", "left").lines[0]
+    numbers = issue_line(spec, issue)
+    if numbers:
+        line = comp.set((Run(numbers),), info, width / 2, "manifest", "left").lines[0]
         parts.append(TextPart(line, left, base + comp.baseline(info), "left", Tag("P", el)))
-    date = comp.set((Run(issue.date_text),), info, width / 2, "manifest", "left").lines[0]
+    date = comp.set((Run(comp.digits(issue.date_text)),), info, width / 2, "manifest",
+                    "left").lines[0]
     parts.append(TextPart(date, right - date.natural, base + comp.baseline(info), "left",
                           Tag("P", el)))
     if m["rule"] != "none":
@@ -92,8 +111,10 @@ def footer(comp: Composer, issue: Issue, page: int, pages: int, left: float, rig
     f = spec.section("footer")
     pub = issue.publication
     values = {"website": (pub.website or "").removeprefix("https://").removeprefix("http://"),
-              "publication": pub.name, "issue": issue.issue_line, "issue_date": issue.date_text,
-              "page": str(page), "pages": str(pages), "publisher": pub.publisher or ""}
+              "publication": pub.name,
+              "issue": issue_line(spec, issue),
+              "issue_date": comp.digits(issue.date_text), "page": comp.digits(str(page)),
+              "pages": comp.digits(str(pages)), "publisher": pub.publisher or ""}
     y_rule = spec.page_height - spec.margin_bottom + st.leading * 0.9
     base = y_rule + st.leading * 1.1
     width = right - left
@@ -102,7 +123,10 @@ def footer(comp: Composer, issue: Issue, page: int, pages: int, left: float, rig
     slots = {"left": f["left"], "center": f["center"], "right": f["right"]}
     if page % 2 == 0:
         slots["left"], slots["right"] = slots["right"], slots["left"]
-    texts = {k: str(t or "").format(**values).strip(" ·|") for k, t in slots.items()}
+    texts = {}
+    for where, template in slots.items():
+        template = translated(str(template or ""), Labels().page, comp.labels.page)
+        texts[where] = smart_text(template.format(**values).strip(" ·|"), comp.language)
     # The three slots share one line: smaller type before any overlap, and an error
     # rather than a footer that overprints itself or loses its end.
     for scale in _SCALES:

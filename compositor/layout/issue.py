@@ -21,8 +21,11 @@ from compositor.layout.floats import (
 )
 from compositor.layout.flow import Placed
 from compositor.layout.furniture import footer, masthead
+from compositor.layout.mirror import mirror_furniture, mirror_placed
 from compositor.layout.pages import FlowResult, PagePlan, Reserve, balance_last_page, run_flow
+from compositor.layout.pageturn import avoid_hyphen_at_turns
 from compositor.load.layout import LayoutSpec, parse_length
+from compositor.load.locale import right_to_left
 from compositor.model.content import Box, Issue, Run
 from compositor.text.fonts import FontBook
 from compositor.text.hyphenate import has_dictionary
@@ -70,13 +73,19 @@ def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None,
     with `issue_path`, paragraphs set by earlier builds of that issue are loaded too."""
     t = spec.section("text")
     opt = (t["line_breaking"] == "optimal") if optimal is None else optimal
-    settings = Settings(language=language, hyphenate=bool(t["hyphenate"]), optimal=opt,
+    # Joined scripts are justified by word spaces alone: letter spacing would tear the
+    # joins apart, and scaling would make lines of one paragraph differ in weight.
+    rtl = right_to_left(spec.section("page")["direction"], language)
+    glyph = 0.0 if rtl else 1.0
+    settings = Settings(language=language, hyphenate=bool(t["hyphenate"]),
+                        hyphenate_capitalized=bool(t["hyphenate_capitalized"]), optimal=opt,
                         stretch=max(0.05, float(t["max_word_space"]) - 1.0),
                         shrink=max(0.0, 1.0 - float(t["min_word_space"])),
-                        tracking=max(0.0, float(t["max_letter_spacing"])),
-                        tracking_shrink=max(0.0, float(t["min_letter_spacing"])),
-                        scaling=max(0.0, float(t["max_glyph_scale"]) - 1.0),
-                        scaling_shrink=max(0.0, 1.0 - float(t["min_glyph_scale"])))
+                        tracking=glyph * max(0.0, float(t["max_letter_spacing"])),
+                        tracking_shrink=glyph * max(0.0, float(t["min_letter_spacing"])),
+                        scaling=glyph * max(0.0, float(t["max_glyph_scale"]) - 1.0),
+                        scaling_shrink=glyph * max(0.0, 1.0 - float(t["min_glyph_scale"])),
+                        rtl=rtl)
     key = (spec.source, str(spec.raw), settings, issue_path)
     ts = _TYPESETTERS.get(key)
     if ts is None:
@@ -141,7 +150,8 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     plan = PagePlan(spec, masthead_h, 0.0, gap)
     comp = Composer(spec, ts, issue.language, plan.full_height(2), photo_scale=photo_scale)
     warnings: list[tuple[Location, str]] = []
-    if spec.section("text")["hyphenate"] and not has_dictionary(issue.language):
+    if spec.section("text")["hyphenate"] and not has_dictionary(issue.language) and \
+            not right_to_left("auto", issue.language):  # these scripts are not hyphenated
         warnings.append((Location(issue.manifest), f"no hyphenation patterns for language "
                                                    f"'{issue.language}': justified text is set "
                                                    "without hyphenation"))
@@ -287,6 +297,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         if not bad:
             break
         inline |= bad
+    result, chunks = avoid_hyphen_at_turns(result, chunks, comp)
     too_tall = []
     for p in result.forced:
         where = (issue.articles[p.chunk.article].where if p.chunk.article is not None
@@ -377,6 +388,13 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     for key in [k for k in _COMPOSED if k not in _USED]:
         del _COMPOSED[key]  # only the last pass's articles can be reused by the next one
     _USED.clear()
+    if comp.rtl:
+        text_width = spec.page_width - spec.margin_inside - spec.margin_outside
+        for page in out:
+            page.placed = [mirror_placed(p, text_width if p.chunk.meta.get("band")
+                                         else spec.column_width, spec.page_width)
+                           for p in page.placed]
+            page.furniture = mirror_furniture(page.furniture, spec.page_width)
     capacity = {p.number: plan.full_height(p.number) for p in out}
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images,
                        capacity, dict(comp.containers))
@@ -419,7 +437,7 @@ def resolve_refs(chunk: Chunk, anchors: dict[str, int], comp: Composer) -> Chunk
     parts: list[Part] = []
     for part in chunk.parts:
         if isinstance(part, PageRef):
-            text = part.template.format(page=anchors.get(part.anchor, "?"))
+            text = part.template.format(page=comp.digits(str(anchors.get(part.anchor, "?"))))
             line = comp.ts.set((Run(text, bold=part.bold),), part.style, 1000.0,
                                align="left").lines[0]
             x = part.right if part.align_left else part.right - line.natural

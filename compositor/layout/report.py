@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from compositor.layout.chunks import ImagePart
 from compositor.layout.issue import IssueLayout
+from compositor.layout.pageturn import turn_lines
 
 
 def fit_report(layout: IssueLayout) -> dict:
@@ -29,7 +30,7 @@ def fit_report(layout: IssueLayout) -> dict:
                 columns[page.number, p.column].append(p)
 
     counts = {"lines": 0, "hyphenated": 0, "stacked_hyphens": 0, "widows": 0, "orphans": 0,
-              "loose": 0, "tight": 0, "stranded_heads": 0,
+              "loose": 0, "tight": 0, "stranded_heads": 0, "runts": 0, "hyphen_at_turn": 0,
               "forced_breaks": len(layout.flow.forced)}
     run = 0
     for c in layout.chunks:
@@ -44,6 +45,8 @@ def fit_report(layout: IssueLayout) -> dict:
                 counts["stacked_hyphens"] += 1
         else:
             run = 0
+        if m.get("runt"):
+            counts["runts"] += 1
         if m["justified"]:
             # space ratio 1.0 = stretched to the designer's maximum word space
             if m["ratio"] > 1.0 + 1e-6:
@@ -51,6 +54,8 @@ def fit_report(layout: IssueLayout) -> dict:
             elif m["ratio"] < -1.0 - 1e-6:
                 counts["tight"] += 1
 
+    counts["hyphen_at_turn"] = sum(1 for c in turn_lines(getattr(layout.flow, "placed", []))
+                                   if c.meta.get("hyphen"))
     fullness = {}
     order = {id(c): i for i, c in enumerate(layout.chunks)}
     for (page, col), placed in sorted(columns.items()):
@@ -108,5 +113,6 @@ def format_report(report: dict) -> str:
     c = report["counts"]
     lines.append(f"lines {c['lines']}, hyphenated {c['hyphenated']}, stacked hyphens "
                  f"{c['stacked_hyphens']}, widows {c['widows']}, orphans {c['orphans']}, "
-                 f"loose {c['loose']}, tight {c['tight']}, stranded heads {c['stranded_heads']}")
+                 f"loose {c['loose']}, tight {c['tight']}, stranded heads {c['stranded_heads']}, "
+                 f"runts {c['runts']}, hyphens at page turns {c['hyphen_at_turn']}")
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from compositor.load.yamlfile import Mapping, parse_yaml, read_text
 from compositor.model.content import Article, Block, Box, Figure, ListBlock, Paragraph, Quote, Run
 from compositor.model.excerpt import append_ellipsis, count_words, cut_to_words
 from compositor.model.markdown import clean_text, parse_markdown, safe_href
+from compositor.model.smart import smart_text
 
 ARTICLE_KEYS = {
     "title": "headline (required)",
@@ -69,7 +70,7 @@ MAX_WORDS = 50_000
 
 
 def load_article(path: Path, named_at: Location, overrides: Mapping | None,
-                 manifest_path: Path, report: Report) -> Article | None:
+                 manifest_path: Path, report: Report, language: str = "en") -> Article | None:
     text = read_text(path, named_at)
     front, body, body_line = split_front_matter(text, path)
     check = Checker(path, report)
@@ -98,7 +99,7 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
         if v is not None and not isinstance(v, str | int | float):
             report.error(loc, f"'{key}' must be text, not {describe(v)}")
         elif v is not None:
-            values[key] = clean_text(str(v)).strip()
+            values[key] = smart_text(clean_text(str(v)).strip(), language)
     date = None
     v, loc = get("date")
     if isinstance(v, dt.datetime):
@@ -158,14 +159,14 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
             report.error(nloc, f"'new_page' must be true or false, not {describe(v)}")
         else:
             new_page = v
-    blocks = tuple(parse_markdown(body, path, body_line))
+    blocks = tuple(parse_markdown(body, path, body_line, language))
     blocks = tuple(_check_figures(blocks, report))
     v, ploc = get("pullquote")
     if v is not None:
         if not isinstance(v, str) or not v.strip():
             report.error(ploc, f"'pullquote' must be text, not {describe(v)}")
         else:
-            blocks = _with_pullquote(blocks, clean_text(v).strip(), ploc)
+            blocks = _with_pullquote(blocks, smart_text(clean_text(v).strip(), language), ploc)
     total = count_words(blocks)
     if total > MAX_WORDS:
         raise UserError.at(Location(path, body_line),
@@ -180,7 +181,8 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
             report.warn(loc, "the excerpt has no 'url' to point readers to the full text")
     if total == 0:
         report.warn(Location(path, body_line), "the article has no text")
-    return Article(title=clean_text(str(title)).strip(), where=Location(path, 1),
+    return Article(title=smart_text(clean_text(str(title)).strip(), language),
+                   where=Location(path, 1),
                    blocks=kept_blocks, toc_title=values.get("toc_title"),
                    byline=values.get("byline"), date=date, url=url, lead=lead,
                    excerpt=budget if kept < total else None, words_total=total,
@@ -221,7 +223,7 @@ def _check_figures(blocks: tuple[Block, ...], report: Report) -> list[Block]:
 
 
 def load_box(path: Path, named_at: Location, page: str | int | None,
-             report: Report) -> Box | None:
+             report: Report, language: str = "en") -> Box | None:
     text = read_text(path, named_at)
     if text.startswith("---"):
         front, body, body_line = split_front_matter(text, path)
@@ -235,10 +237,11 @@ def load_box(path: Path, named_at: Location, page: str | int | None,
         page = parse_box_page(front.get("page", "last"), Location(path, front.line_of("page")),
                               report)
     blocks = tuple(b if not isinstance(b, Paragraph) else replace(b, role="box")
-                   for b in _check_figures(tuple(parse_markdown(body, path, body_line)), report))
+                   for b in _check_figures(tuple(parse_markdown(body, path, body_line, language)),
+                                           report))
     if not blocks and not title:
         report.warn(Location(path, 1), "the box is empty")
-    return Box(title=clean_text(title) if title else None, blocks=blocks,
+    return Box(title=smart_text(clean_text(title), language) if title else None, blocks=blocks,
                where=Location(path, 1), page=page)
 
 

@@ -1,8 +1,10 @@
-"""Dates shown in the issue's language ("August 16, 2023", "16 août 2023")."""
+"""Dates shown in the issue's language ("August 16, 2023", "16 août 2023", "۲۵ مرداد ۱۴۰۲")."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from compositor.load.locale import digits
 
 _MONTHS = {
     "en": "January February March April May June July August September October November December",
@@ -21,7 +23,15 @@ _MONTHS = {
           "november december",
     "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
           "listopada grudnia",
+    "sq": "janar shkurt mars prill maj qershor korrik gusht shtator tetor nëntor dhjetor",
+    "fa": "ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر",
+    "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
+    "ur": "جنوری فروری مارچ اپریل مئی جون جولائی اگست ستمبر اکتوبر نومبر دسمبر",
+    "he": "ינואר פברואר מרץ אפריל מאי יוני יולי אוגוסט ספטמבר אוקטובר נובמבר דצמבר",
 }
+
+# The months of the Solar Hijri (Persian) calendar.
+_PERSIAN_MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند"
 
 _PATTERNS = {
     "en": "{month} {day}, {year}",
@@ -31,11 +41,17 @@ _PATTERNS = {
 }
 
 
-def format_date(date: dt.date, language: str) -> str:
+def format_date(date: dt.date, language: str, calendar: str = "gregorian",
+                numerals: str = "latin") -> str:
     lang = language.split("-")[0].split("_")[0].lower()
+    if calendar == "persian":
+        import jdatetime  # only Solar Hijri editions pay for the import
+
+        j = jdatetime.date.fromgregorian(date=date)
+        return digits(f"{j.day} {_PERSIAN_MONTHS.split()[j.month - 1]} {j.year}", numerals)
     months = _MONTHS.get(lang)
     if months is None:
-        return date.isoformat()
+        return digits(date.isoformat(), numerals)
     month = months.split()[date.month - 1]
     pattern = _PATTERNS.get(lang, "{day} {month} {year}")
-    return pattern.format(day=date.day, month=month, year=date.year)
+    return digits(pattern.format(day=date.day, month=month, year=date.year), numerals)

@@ -40,6 +40,8 @@ NUMBER_RANGES = {  # (section, key) -> allowed range, in points for lengths
     ("masthead", "height"): (36, 600),
 }
 FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
+STRING_FIELDS = {"volume": {"volume"}, "number": {"number"}, "numbers": {"numbers"},
+                 "full_article": set()}
 PAGE_SIZES = {  # points
     "A3": (841.89, 1190.55), "A4": (595.28, 841.89), "A5": (419.53, 595.28),
     "LETTER": (612.0, 792.0), "LEGAL": (612.0, 1008.0), "TABLOID": (792.0, 1224.0),
@@ -115,7 +117,7 @@ class LayoutSpec:
 def load_layout(ref: str, named_at: Location) -> LayoutSpec:
     """Resolve a layout reference (built-in name or YAML path) to a validated spec."""
     report = Report()
-    default = load_yaml_file(BUILTIN / "default.yaml")
+    default = _builtin_default()
     path = _resolve(ref, named_at)
     raw = _load_chain(path, named_at, report, depth=0) if path != BUILTIN / "default.yaml" \
         else default
@@ -125,6 +127,21 @@ def load_layout(ref: str, named_at: Location) -> LayoutSpec:
     spec = _resolve_spec(merged, raw, path, report)
     report.raise_if_errors()
     return spec
+
+
+_DEFAULT_CACHE: dict[tuple[int, int], Mapping] = {}
+
+
+def _builtin_default() -> Mapping:
+    """The built-in default, parsed once per version of the file: a process that loads
+    layouts again and again (`compositor watch`) does not parse it on every rebuild."""
+    path = BUILTIN / "default.yaml"
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    if key not in _DEFAULT_CACHE:
+        _DEFAULT_CACHE.clear()
+        _DEFAULT_CACHE[key] = load_yaml_file(path)
+    return copy.deepcopy(_DEFAULT_CACHE[key])
 
 
 def _resolve(ref: str, named_at: Location) -> Path:
@@ -399,27 +416,35 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
                 low <= number <= high):
             report.error(where(section, key), f"'{section}.{key}' must be between {low} and "
                                               f"{high}, not {value}")
-    for slot in ("left", "center", "right"):
-        template = m["footer"][slot]
+    templates = [("footer", slot, FOOTER_FIELDS) for slot in ("left", "center", "right")]
+    templates += [("strings", key, fields) for key, fields in STRING_FIELDS.items()]
+    for section, slot, allowed in templates:
+        template = m[section][slot]
         try:
             fields = [(n, spec, conv) for _, n, spec, conv in
                       string.Formatter().parse(str(template or "")) if n is not None]
             names = {n for n, _, _ in fields if n}
         except ValueError as exc:
-            report.error(where("footer", slot), f"'footer.{slot}': {exc} (write {{{{ for a "
-                                                "literal brace)")
+            report.error(where(section, slot), f"'{section}.{slot}': {exc} (write {{{{ for a "
+                                               "literal brace)")
             continue
         for name, spec, conv in fields:
             if spec or conv or not name:
                 shown = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") \
                     + "}"
-                report.error(where("footer", slot), f"'footer.{slot}': {shown} is not a field; "
-                                                    "write a field name in braces, such as "
-                                                    "{page}, without format codes")
-        for name in sorted(names - FOOTER_FIELDS):
-            report.error(where("footer", slot), f"'footer.{slot}': unknown field {{{name}}}"
-                                                f"{suggest(name, FOOTER_FIELDS)}; fields: "
-                                                f"{', '.join(sorted(FOOTER_FIELDS))}")
+                report.error(where(section, slot), f"'{section}.{slot}': {shown} is not a "
+                                                   "field; write a field name in braces, such "
+                                                   "as {page}, without format codes")
+        for name in sorted(names - allowed):
+            report.error(where(section, slot), f"'{section}.{slot}': unknown field {{{name}}}"
+                                               f"{suggest(name, allowed)}; fields: "
+                                               f"{', '.join(sorted(allowed)) or 'none'}")
+    for section, key, allowed in (("page", "direction", ("auto", "ltr", "rtl")),
+                                  ("text", "numerals", ("auto", "latin", "persian", "arabic")),
+                                  ("text", "date_calendar", ("gregorian", "persian"))):
+        if m[section][key] not in allowed:
+            report.error(where(section, key), f"'{section}.{key}' must be one of "
+                                              f"{', '.join(allowed)}, not {m[section][key]!r}")
     if m["text"]["line_breaking"] not in ("optimal", "greedy"):
         report.error(where("text", "line_breaking"), "'text.line_breaking' must be optimal or "
                                                      "greedy")

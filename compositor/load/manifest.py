@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from compositor.load.images import check_image
 from compositor.load.schema import Checker, describe
 from compositor.load.yamlfile import Mapping, Sequence, load_yaml_file
 from compositor.model.content import Issue, Publication
+from compositor.model.smart import smart_text
 
 MANIFEST_KEYS = {
     "publication": "mapping, or path of a YAML file holding it",
@@ -77,7 +79,8 @@ def load_issue(manifest: Path) -> tuple[Issue, Report]:
             if file is None:
                 continue
             try:
-                article = load_article(manifest.parent / file, where, overrides, manifest, report)
+                article = load_article(manifest.parent / file, where, overrides, manifest, report,
+                                       language)
             except UserError as exc:
                 report.diagnostics.extend(exc.diagnostics)
                 continue
@@ -88,7 +91,7 @@ def load_issue(manifest: Path) -> tuple[Issue, Report]:
     raw_boxes = top.get("boxes")
     if raw_boxes is not None and not isinstance(raw_boxes, Sequence):
         report.error(check.at(top, "boxes"), f"'boxes' must be a list, not {describe(raw_boxes)}")
-    for i, entry in enumerate(raw_boxes or []):
+    for i, entry in enumerate(raw_boxes if isinstance(raw_boxes, Sequence) else []):
         where = Location(manifest, raw_boxes.line_of(i))
         file, extra = _entry(entry, where, BOX_ENTRY_KEYS, "a box entry", check)
         if file is None:
@@ -97,7 +100,7 @@ def load_issue(manifest: Path) -> tuple[Issue, Report]:
         if extra and "page" in extra:
             page = parse_box_page(extra["page"], Location(manifest, extra.line_of("page")), report)
         try:
-            box = load_box(manifest.parent / file, where, page, report)
+            box = load_box(manifest.parent / file, where, page, report, language)
         except UserError as exc:
             report.diagnostics.extend(exc.diagnostics)
             continue
@@ -105,7 +108,10 @@ def load_issue(manifest: Path) -> tuple[Issue, Report]:
             boxes.append(box)
 
     report.raise_if_errors()
-    issue = Issue(manifest=manifest, publication=publication, date_text=date_text or "",
+    publication = replace(publication, name=smart_text(publication.name, language),
+                          tagline=smart_text(publication.tagline or "", language) or None)
+    issue = Issue(manifest=manifest, publication=publication,
+                  date_text=smart_text(date_text or "", language),
                   language=language, layout_ref=layout_ref,
                   layout_where=check.at(top, "layout"), articles=tuple(articles),
                   boxes=tuple(boxes), volume=volume, numbers=numbers, pages=pages)

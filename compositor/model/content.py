@@ -126,17 +126,30 @@ class Issue:
     pages: int | None = None
     warnings: tuple[str, ...] = field(default=())
 
-    @property
-    def issue_line(self) -> str:
-        """'Volume 4, Number 19, 20' (or whatever parts are given)."""
+    def issue_line_with(self, volume: str, number: str, numbers: str, sep: str = ", ") -> str:
+        """'Volume 4, Numbers 19–20' (or whatever parts are given) from the layout's
+        templates for the words (layout/furniture.py)."""
         parts = []
         if self.volume:
-            parts.append(f"Volume {self.volume}")
-        if self.numbers:
-            parts.append(f"Number {', '.join(self.numbers)}")
-        return ", ".join(parts)
+            parts.append(volume.format(volume=self.volume))
+        if len(self.numbers) == 1:
+            parts.append(number.format(number=self.numbers[0]))
+        elif self.numbers:
+            parts.append(numbers.format(numbers=number_list(self.numbers)))
+        return sep.join(parts)
 
     @property
     def name(self) -> str:
         """The output base name: the issue's folder name."""
         return self.manifest.resolve().parent.name or "issue"
+
+
+def number_list(numbers: tuple[str, ...]) -> str:
+    """'19–20' for consecutive issue numbers (a double issue), else '19, 21'."""
+    try:
+        values = [int(n) for n in numbers]
+    except ValueError:
+        return ", ".join(numbers)
+    if all(b == a + 1 for a, b in zip(values, values[1:], strict=False)):
+        return f"{numbers[0]}\u2013{numbers[-1]}"
+    return ", ".join(numbers)

@@ -13,6 +13,7 @@ from compositor.model.content import (
     ListBlock,
     Paragraph,
     Quote,
+    Rule,
     Run,
 )
 
@@ -84,7 +85,43 @@ def cut_to_words(blocks: tuple[Block, ...], budget: int) -> tuple[tuple[Block, .
         kept.pop()
     if not kept:
         return blocks[:0], 0
+    total = count_words(blocks)
+    if _only_a_tail(blocks[len(kept) - (1 if _is_cut(kept, blocks) else 0):], total
+                    - count_words(kept)):
+        return blocks, total  # what the cut leaves out is not worth an ellipsis
+    # An excerpt does not end on a dateline or a signature ("Tirana – August 5, 2023"):
+    # it ends on the last sentence before it.
+    while len(kept) > 1 and _is_tail_line(kept[-1]) and _has_text(kept[:-1]):
+        kept.pop()
     return tuple(kept), count_words(kept)
+
+
+TAIL_WORDS = 12  # a trailing line this short is a dateline, a signature or a sign-off
+
+
+def _is_cut(kept: list[Block], blocks: tuple[Block, ...]) -> bool:
+    """Whether the last kept block is a shortened copy of its original."""
+    k = len(kept) - 1
+    return k < len(blocks) and kept[k] is not blocks[k]
+
+
+def _only_a_tail(rest: tuple[Block, ...], words: int) -> bool:
+    """What a cut would leave out is only a last short line or two (a dateline, a
+    signature, a closing remark): an excerpt that drops only those reads as cut short for
+    nothing."""
+    if words <= TAIL_WORDS:
+        return True
+    return words <= 2 * TAIL_WORDS and all(
+        _block_words(b) <= TAIL_WORDS for b in rest if isinstance(b, Paragraph)) and all(
+        isinstance(b, Paragraph | Rule | Figure) for b in rest)
+
+
+def _is_tail_line(block: Block) -> bool:
+    """A short paragraph that is not a sentence: a dateline, a place and date, a name."""
+    if not isinstance(block, Paragraph):
+        return False
+    text = "".join(r.text for r in block.runs).strip()
+    return _block_words(block) <= TAIL_WORDS and not _END.search(text)
 
 
 def _has_text(blocks: list[Block]) -> bool:

@@ -7,7 +7,9 @@ Every block keeps the source line it came from.
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -24,29 +26,44 @@ from compositor.model.content import (
     Rule,
     Run,
 )
+from compositor.model.smart import quotes_for, smart_spacing, smart_text
 
-# Entity references are left as typed: an editor who writes "&nbsp;" sees "&nbsp;".
-_md = (MarkdownIt("commonmark", {"html": False, "typographer": True})
-       .enable(["strikethrough", "smartquotes"]).disable("entity"))
 # markdown-it silently drops everything past its nesting limit (20 by default), so the
 # limit is raised and reaching it is an error; past MAX_INDENT levels, lists and quotes
 # are set flush with their parent (labels kept) so deep nesting cannot squeeze a column
 # to nothing.
 MAX_NESTING = 100
 MAX_INDENT = 4
-_md.options["maxNesting"] = MAX_NESTING
+
+
+@functools.lru_cache(maxsize=8)
+def _parser(language: str) -> MarkdownIt:
+    # Entity references are left as typed: an editor who writes "&nbsp;" sees "&nbsp;".
+    # Quotes are the issue language's (« » in French, „ " in German).
+    md = (MarkdownIt("commonmark", {"html": False, "typographer": True,
+                                    "quotes": list(quotes_for(language))})
+          .enable(["strikethrough", "smartquotes"]).disable("entity"))
+    md.options["maxNesting"] = MAX_NESTING
+    return md
 
 # Characters that would otherwise reach the page as invisible trouble: bidi overrides
 # and isolates from pasted web text are dropped (the engine sets Latin left to right),
 # zero-width joiners are harmless to drop in Latin text.
 _STRIP = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile("[\t\u2000-\u200a\u202f\u205f\u3000]")
+# In Arabic script the zero-width non-joiner and joiner are spelling, not trouble: the
+# Persian plural suffix in "قایق‌ها" is written apart from its word with a ZWNJ. The
+# left-to-right and right-to-left marks are how editors of such text place neutral
+# characters ("C++‎" keeps its pluses after the C); the bidi algorithm honours them.
+_JOINED = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+_STRIP_JOINED = re.compile("[\u200b\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 
 
 def clean_text(text: str) -> str:
     if text.isascii():  # the common case: nothing invisible to remove
         return text.replace("\t", " ") if "\t" in text else text
-    return _SPACES.sub(" ", _STRIP.sub("", text))
+    strip = _STRIP_JOINED if _JOINED.search(text) else _STRIP
+    return _SPACES.sub(" ", strip.sub("", text))
 
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
@@ -85,16 +102,31 @@ def iri_to_uri(iri: str) -> str:
         return quote(iri, safe=keep)
 
 
-def parse_markdown(text: str, path: Path, first_line: int = 1) -> list[Block]:
+def parse_markdown(text: str, path: Path, first_line: int = 1, language: str = "en"
+                   ) -> list[Block]:
     """Parse a Markdown body whose first line is line `first_line` of `path`."""
-    tokens = _md.parse(text)
+    tokens = _parser(language).parse(text)
     deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deep is not None:
         raise UserError.at(_where(deep, path, first_line),
                            f"lists or quotes nested more than {MAX_NESTING - 2} levels deep; "
                            "the text inside them cannot be set")
     blocks, _ = _blocks(tokens, 0, len(tokens), path, first_line)
-    return blocks
+    return [_smart_captions(b, language) for b in blocks]
+
+
+def _smart_captions(block: Block, language: str) -> Block:
+    """Captions of inline images come from image text, which the parser's typographer
+    does not reach; they get the same punctuation as the body."""
+    if isinstance(block, Figure):
+        caption = tuple(replace(r, text=smart_text(r.text, language)) for r in block.caption)
+        return replace(block, caption=caption, alt=smart_text(block.alt, language))
+    if isinstance(block, Quote):
+        return replace(block, blocks=tuple(_smart_captions(b, language) for b in block.blocks))
+    if isinstance(block, ListBlock):
+        return replace(block, items=tuple(tuple(_smart_captions(b, language) for b in item)
+                                          for item in block.items))
+    return block
 
 
 def _where(tok: Token, path: Path, first_line: int) -> Location:
@@ -261,6 +293,16 @@ def _runs(children: list[Token]) -> list[Run]:
                 href.pop()
         elif kind in ("html_inline", "s_open", "s_close"):
             add(tok.content if kind == "html_inline" else "")
+    # Dashes and no-break spaces are decided over the whole paragraph (a sign-off's dash
+    # and the bold name after it are separate runs), then cut back into the runs.
+    joined = "".join(r.text for r in runs)
+    spaced = smart_spacing(joined)
+    if spaced != joined:
+        pos = 0
+        for k, r in enumerate(runs):
+            if not r.code:  # code is printed exactly as typed
+                runs[k] = Run(spaced[pos:pos + len(r.text)], r.italic, r.bold, r.code, r.href)
+            pos += len(r.text)
     # Trim outer whitespace so justification never sees a leading or trailing space.
     if runs:
         runs[0] = Run(runs[0].text.lstrip(" "), runs[0].italic, runs[0].bold, runs[0].code,

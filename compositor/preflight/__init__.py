@@ -33,6 +33,7 @@ from compositor.preflight.ink import (
     TAC_DPI,
     TAC_TOLERANCE,
     check_ink,
+    recorded_ink_limit,
 )
 from compositor.preflight.objects import BOX_TOLERANCE_PT, PT_PER_MM, _oneline
 from compositor.preflight.report import SEVERITIES, Finding, summarize
@@ -42,7 +43,7 @@ from compositor.preflight.tags import check_pdfa, check_tagging
 __all__ = [
     "BOX_TOLERANCE_PT", "DEFAULT_TAC_LIMIT", "GS_TIMEOUT_S", "MIN_BLEED_PT", "PRINT_PPI_ERROR",
     "PRINT_PPI_WARNING", "PROFILES", "PT_PER_MM", "SAFE_MARGIN_PT", "SEVERITIES", "TAC_DPI",
-    "TAC_TOLERANCE", "WEB_PPI_MAX", "Finding", "preflight", "summarize",
+    "TAC_TOLERANCE", "WEB_PPI_MAX", "Finding", "preflight", "recorded_ink_limit", "summarize",
 ]
 
 PROFILES = ("print", "web")
@@ -52,13 +53,14 @@ def preflight(
     path: str | Path,
     profile: str,
     *,
-    tac_limit: float = DEFAULT_TAC_LIMIT,
+    tac_limit: float | None = None,
     pdfx1a: bool = False,
     tac_dpi: int = TAC_DPI,
 ) -> list[Finding]:
     """Check ``path`` against ``profile`` ("print" or "web").
 
-    ``tac_limit`` is the maximum total area coverage in percent (print only);
+    ``tac_limit`` is the maximum total area coverage in percent (print only); by
+    default the limit the file records (``recorded_ink_limit``), else 300 %;
     ``pdfx1a`` additionally rejects every kind of transparency.
     """
     if profile not in PROFILES:
@@ -70,6 +72,8 @@ def preflight(
         return [Finding("error", None, "document", f"cannot read PDF: {_oneline(exc)}")]
 
     with pdf:
+        if tac_limit is None:
+            tac_limit = recorded_ink_limit(pdf) or DEFAULT_TAC_LIMIT
         doc = Document(pdf, path)
         checks: list[tuple[str, Callable[[], list[Finding]]]] = [
             ("fonts", lambda: check_fonts(doc)),

@@ -25,6 +25,20 @@ TAC_DPI = 36
 # above the value the designer set; without this slack 75/75/75/75 could fail.
 TAC_TOLERANCE = 1.0
 GS_TIMEOUT_S = 600
+# compositor records the limit a print file was built for in its XMP (PDF/X has no key of
+# its own for it), so a later preflight of the file alone checks the same limit.
+INK_NS = "http://ns.compositor.invalid/print/1.0/"
+
+
+def recorded_ink_limit(pdf) -> float | None:
+    """The total ink limit (percent) recorded in a print file's XMP, or None."""
+    from compositor.preflight.structure import _xmp_value
+
+    try:
+        value = float(_xmp_value(bytes(pdf.Root.Metadata.read_bytes()), INK_NS, "MaxInk"))
+    except Exception:  # no metadata, a damaged stream or no number: not recorded
+        return None
+    return value if 100 <= value <= 400 else None
 
 
 def check_ink(doc: Document, tac_limit: float, dpi: int) -> list[Finding]:

@@ -19,14 +19,17 @@ from dataclasses import dataclass, field
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePart, TextPart
+from compositor.layout.furniture import issue_line
 from compositor.layout.issue import IssueLayout
 from compositor.model.markdown import iri_to_uri
 from compositor.render.images import jpeg_size, photo_ink, prepare
 from compositor.text.fonts import FontBook
 from compositor.text.paragraph import NO_SPACING
+from compositor.text.shaping import Shaper
 
 # Binary streams: ASCII85 only makes files a quarter bigger and slower to write.
 rl_config.useA85 = 0
@@ -42,6 +45,7 @@ class RenderOptions:
     image_ppi: float | None = None  # downsample to this resolution at printed size
     jpeg_quality: int = 85
     icc_profile: str | None = None  # CMYK profile for photo conversion
+    max_ink: float | None = None  # total ink limit of CMYK photos, in percent
     tagged: bool = True
     links: bool = True
     pdf_version: tuple[int, int] = (1, 6)
@@ -82,7 +86,7 @@ def render(layout: IssueLayout, options: RenderOptions) -> tuple[bytes, StructRe
     canv.setTitle(f"{pub.name} — {issue.date_text}")
     canv.setAuthor(pub.publisher or pub.name)
     canv.setSubject(", ".join(a.title for a in issue.articles)[:480] or pub.name)
-    canv.setKeywords([pub.name, issue.issue_line, issue.date_text])
+    canv.setKeywords([pub.name, issue_line(spec, issue), issue.date_text])
     canv.setCreator("compositor")
     canv.setProducer("compositor (ReportLab)")
     record = StructRecord(containers=layout.containers)
@@ -236,9 +240,10 @@ class _Painter:
         t = self.canv.beginText()
         t.setTextOrigin(self.off + 36.0, max(2.0, self.off - self.opt.bleed - 9.0))
         for frag in line.frags:
-            t.setFont(self.fonts.face(frag.face).name, frag.size)
+            face = self.fonts.face(frag.face)
+            t.setFont(face.name, frag.size)
             self.fill("text", t)
-            t.textOut(frag.text)
+            t.textOut(self.glyphs(face, frag) if frag.rtl else frag.text)
         self.canv.drawText(t)
 
     def rect(self, x: float, y: float, p: RectPart) -> None:
@@ -281,7 +286,7 @@ class _Painter:
         else:
             matte_px = tuple(round(v * 255) for v in matte.as_rgb())
         data = prepare(p.path, p.path.stat().st_mtime, opt.color_mode, target,
-                       opt.jpeg_quality, opt.icc_profile, p.crop, matte_px)
+                       opt.jpeg_quality, opt.icc_profile, p.crop, matte_px, opt.max_ink)
         key = (len(data), *jpeg_size(data))
         if key not in self.record.images:
             ink = photo_ink(data, p.width, p.height) if opt.color_mode == "cmyk" else None
@@ -294,6 +299,17 @@ class _Painter:
         self.canv.drawImage(_JpegReader(data), self.X(x + p.dx),
                             self.Y(y + p.dy + p.height), p.width, p.height)
         self.end_mark(code, p.tag)
+
+    def glyphs(self, face, frag, track: float = 0.0):
+        """A right-to-left run as HarfBuzz shaped it, word by word, in visual order; word
+        spaces stay spaces so justification (word spacing) applies to them. `track` is
+        the line's letter spacing (points), taken back after every glyph of the run:
+        joined letters must touch (the line's spacing counted no glyphs here)."""
+        shaper = Shaper.for_path(face.path)
+        words = frag.text.split(" ")
+        return pdfmetrics.getFont(face.name).glyph_string(
+            [shaper.word(w)[0] if w else () for w in reversed(words)],
+            track * 1000.0 / frag.size)
 
     def text(self, texts: list[tuple[float, float, TextPart]], marks: list) -> None:
         canv = self.canv
@@ -331,7 +347,15 @@ class _Painter:
                 if frag.color != current_color:
                     self.fill(frag.color, t)
                     current_color = frag.color
-                t.textOut(frag.text)
+                if frag.rtl:
+                    shaped = self.glyphs(face, frag, current_tc)
+                    if shaped.__shapeData__ and shaped.__shapeData__[0].y_offset:
+                        # ReportLab sets the rise only after an operator of the run
+                        # (it looks at the last one): make the font selection that.
+                        t._curSubset = -1
+                    t.textOut(shaped)
+                else:
+                    t.textOut(frag.text)
             self.end_mark(code, part.tag)
         canv.drawText(t)
 

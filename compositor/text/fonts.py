@@ -16,6 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from compositor import inputs
 from compositor.errors import Location, UserError
+from compositor.text.shaping import Shaper, needs_shaping
 
 
 @dataclass
@@ -35,9 +36,13 @@ class Face:
         """Width of text in 1/1000 em (multiply by size / 1000 for points)."""
         w = self._cache.get(text)
         if w is None:
-            get = self.widths.get
-            d = self.default_width
-            w = sum(get(ord(c), d) for c in text)
+            if needs_shaping(text):
+                # Joined scripts are as wide as their shaped glyphs, not their letters.
+                w = Shaper.for_path(self.path).width(text, self.widths.get(32, 250.0))
+            else:
+                get = self.widths.get
+                d = self.default_width
+                w = sum(get(ord(c), d) for c in text)
             if len(self._cache) < 200_000:
                 self._cache[text] = w
         return w
@@ -85,7 +90,7 @@ def load_face(path: Path) -> Face:
         name += "-" + hashlib.sha256(str(path).encode()).hexdigest()[:8]
     _names[name] = path
     try:
-        font = TTFont(name, str(path))
+        font = GlyphTTFont(name, str(path))
     except (TTFError, OSError, ValueError, KeyError, IndexError, struct.error) as exc:
         # A truncated or damaged file fails deep inside the table parser.
         raise UserError.at(Location(path, 1), f"cannot use this font: {exc}") from None
@@ -97,3 +102,92 @@ def load_face(path: Path) -> Face:
                 ascent=float(f.ascent), descent=float(f.descent), cap_height=cap)
     FontBook._faces[path] = face
     return face
+
+
+class GlyphTTFont(TTFont):
+    """A TrueType font that can also draw shaped glyphs by glyph id.
+
+    ReportLab encodes text through a character -> glyph map. A shaped glyph (a medial
+    beh, a lam-alef ligature) has no character of its own, so each distinct (glyph,
+    characters) pair gets a private code point mapped to its glyph and its advance in
+    the font (PDF/A wants widths that match the font program; kerning and mark offsets
+    are written as TJ adjustments by ReportLab's ShapedStr path). The ToUnicode map of
+    every subset that uses one is then rewritten so the code gives back the characters
+    the glyph stands for. Text without shaped glyphs is written exactly as by a plain
+    TTFont.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._glyph_codes: dict[tuple[int, str], int] = {}
+        self._code_text: dict[int, str] = {}
+        self._next_code = 0xF0000  # supplementary private use area, never in a font's cmap
+
+    def glyph_string(self, words: list[tuple], untrack: float = 0.0):
+        """A string that draws shaped words (tuples of shaping.Glyph, in visual order),
+        separated by word spaces, in this font: ReportLab's ShapedStr, whose position
+        data makes the text object write the kerning and mark offsets HarfBuzz chose.
+        `untrack` (1/1000 em) is taken off every advance, cancelling letter spacing."""
+        from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
+
+        face = self.face
+        chars: list[str] = []
+        data: list = []
+        for n, glyphs in enumerate(words):
+            if n:
+                chars.append(" ")
+                w = face.charWidths.get(32, 0.0)
+                data.append(ShapeData(0, w - untrack, 0, 0, 0, w))
+            for g in glyphs:
+                own = face.glyphToChar.get(g.gid)
+                if own and len(g.text) == 1 and ord(g.text) in own and \
+                        face.charToGlyph.get(ord(g.text)) == g.gid:
+                    code = ord(g.text)  # the glyph the character maps to anyway
+                else:
+                    key = (g.gid, g.text)
+                    code = self._glyph_codes.get(key)
+                    if code is None:
+                        code = self._glyph_codes[key] = self._next_code
+                        self._next_code += 1
+                        face.charToGlyph[code] = g.gid
+                        face.charWidths[code] = g.width
+                        self._code_text[code] = g.text
+                chars.append(chr(code))
+                data.append(ShapeData(0, g.advance - untrack, 0, g.dx, g.dy,
+                                      face.charWidths.get(code, g.width)))
+        return ShapedStr("".join(chars), shapeData=data)
+
+    def addObjects(self, doc):  # noqa: N802 - ReportLab's name
+        state = self.state.get(doc)
+        subsets = [list(s) for s in state.subsets] if state is not None else []
+        super().addObjects(doc)
+        if not self._code_text:
+            return
+        from reportlab.pdfbase.ttfonts import SUBSETN
+
+        for n, subset in enumerate(subsets):
+            if not any(c in self._code_text for c in subset):
+                continue
+            base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX)
+                            ).decode("pdfdoc")
+            stream = doc.idToObject.get("toUnicodeCMap:" + base)
+            if stream is not None:
+                stream.content = to_unicode_cmap(base, [self._code_text.get(c, chr(c))
+                                                        for c in subset])
+
+
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper() or "200D"  # a second glyph of a cluster
+
+
+def to_unicode_cmap(name: str, texts: list[str]) -> str:
+    """A ToUnicode CMap for one single-byte subset: code i gives back texts[i] (one or
+    more characters, in logical order)."""
+    body = [f"<{i:02X}> <{_utf16_hex(t)}>" for i, t in enumerate(texts)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({name})", f"/Ordering ({name})", "/Supplement 0",
+        ">> def", f"/CMapName /{name} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(texts) - 1:02X}>", "endcodespacerange", f"{len(body)} beginbfchar",
+        *body, "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop",
+        "end", "end"])

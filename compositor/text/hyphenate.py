@@ -65,11 +65,14 @@ def _points(language: str, word: str) -> tuple[int, ...]:
     return points
 
 
-def hyphen_points(word: str, language: str) -> tuple[int, ...]:
+def hyphen_points(word: str, language: str, capitalized: bool = False) -> tuple[int, ...]:
     """Offsets inside `word` where a hyphen may be inserted.
 
     Only the alphabetic core of a word is hyphenated; leading and trailing punctuation
     (quotes, commas) is ignored, and words with digits or capitals inside are left whole.
+    A word that starts with a capital (a name, mostly: "Dehqan", "Albania") is left whole
+    too unless `capitalized` is set: patterns are made for common words, and a reader
+    stumbles over a name split across lines.
     """
     start = 0
     end = len(word)
@@ -79,5 +82,7 @@ def hyphen_points(word: str, language: str) -> tuple[int, ...]:
         end -= 1
     core = word[start:end]
     if len(core) < MIN_WORD or not core.isalpha() or not core[1:].islower():
+        return ()
+    if not capitalized and core[0].isupper():
         return ()
     return tuple(start + p for p in _points(language, core.lower()))

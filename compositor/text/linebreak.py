@@ -3,7 +3,8 @@
 `optimal_breaks` chooses the breaks of a whole paragraph at once, minimising the sum of
 demerits as in Knuth and Plass, "Breaking Paragraphs into Lines" (1981): badness from
 how far each line's spaces stretch or shrink, penalties for hyphenating, extra demerits
-for two hyphenated lines in a row and for a loose line next to a tight one. A third
+for two hyphenated lines in a row and for a loose line next to a tight one, and for a
+runt (a last line shorter than a quarter of the measure, or one short word). A third
 hyphenated line in a row is not allowed at all. `greedy_breaks` fills one line at a time,
 as most word processors do; it is kept as the fast fallback.
 """
@@ -58,12 +59,19 @@ class _Node:
     ratio: float
     hyphens: int
     previous: _Node | None
+    spaces: int = 0  # word spaces before the line this node starts
 
 
 LINE_PENALTY = 10
 FLAGGED_DEMERITS = 3000
 FITNESS_DEMERITS = 3000
 MAX_HYPHENS_IN_A_ROW = 2
+# A paragraph's last line that is a runt: shorter than RUNT_SHARE of the measure, or a
+# single word shorter than RUNT_WORD_SHARE of it ("be." alone under a full paragraph).
+# Costs about as much as two hyphens: worth a slightly fuller line, not a loose one.
+RUNT_DEMERITS = 5000
+RUNT_SHARE = 0.25
+RUNT_WORD_SHARE = 1 / 3
 
 
 def _fitness(ratio: float) -> int:
@@ -76,14 +84,20 @@ def _fitness(ratio: float) -> int:
     return 3  # very loose
 
 
-def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.0
+def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.0, *,
+                   avoid_hyphen: int | None = None, lines: int | None = None
                    ) -> list[Break] | None:
     """Best breaks for the paragraph, or None if no set of lines stays within tolerance.
 
     `widths[k]` is the measure of line k; the last entry is used for all later lines.
-    The paragraph must end with a forced break (penalty -INFINITY).
+    The paragraph must end with a forced break (penalty -INFINITY). With `avoid_hyphen`,
+    line number `avoid_hyphen` (from 0) may not end in a hyphen; with `lines`, only a
+    setting of exactly that many lines is accepted (a paragraph re-broken after page
+    make-up must keep its height).
     """
     n = len(items)
+    # Word spaces before each item, to count the words of a paragraph's last line.
+    sum_s = [0, *accumulate(1 if it.kind == GLUE and it.width > 0 else 0 for it in items)]
     # Prefix sums of width, stretch and shrink (penalties add nothing until a break).
     sum_w = [0.0, *accumulate(0.0 if it.kind == PENALTY else it.width for it in items)]
     sum_y = [0.0, *accumulate(it.stretch for it in items)]
@@ -133,7 +147,9 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
             else:
                 keep.append(a)
             if -1 <= ratio <= tolerance or (forced and ratio >= -1):
-                if flagged and a.hyphens >= MAX_HYPHENS_IN_A_ROW:
+                if flagged and (a.hyphens >= MAX_HYPHENS_IN_A_ROW or a.line == avoid_hyphen):
+                    continue
+                if lines is not None and a.line >= lines:
                     continue
                 badness = 100 * abs(ratio) ** 3
                 if forced and ratio > tolerance:
@@ -146,6 +162,9 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                     d = (LINE_PENALTY + badness) ** 2
                 if flagged and a.hyphens:
                     d += FLAGGED_DEMERITS
+                if i == n - 1 and a.line and (natural < measure * RUNT_SHARE or (
+                        sum_s[i] == a.spaces and natural < measure * RUNT_WORD_SHARE)):
+                    d += RUNT_DEMERITS
                 fit = _fitness(ratio) if not forced else 1
                 if abs(fit - a.fitness) > 1:
                     d += FITNESS_DEMERITS
@@ -153,7 +172,8 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                 # Keep the best candidate per fitness class *and* hyphen run: a cheaper
                 # candidate that already ends two hyphenated lines must not crowd out one
                 # that leaves room for the next hyphen.
-                slot = (fit, flagged and a.hyphens + 1 >= MAX_HYPHENS_IN_A_ROW)
+                slot = (fit, flagged and a.hyphens + 1 >= MAX_HYPHENS_IN_A_ROW,
+                        a.line if lines is not None else 0)
                 prev = best.get(slot)
                 if prev is None or d < prev[0]:
                     best[slot] = (d, a, ratio)
@@ -167,12 +187,13 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                     items[j].kind == PENALTY and items[j].penalty <= -INFINITY and j > i):
                 j += 1
             tw, ty, tz = sum_w[j], sum_y[j], sum_z[j]
-            for (fit, _), (d, a, ratio) in best.items():
+            for (fit, _, _), (d, a, ratio) in best.items():
                 hy = a.hyphens + 1 if flagged else 0
-                active.append(_Node(i, a.line + 1, fit, tw, ty, tz, d, ratio, hy, a))
+                active.append(_Node(i, a.line + 1, fit, tw, ty, tz, d, ratio, hy, a,
+                                    sum_s[j]))
         if not active:
             return None
-    ends = [a for a in active if a.position == n - 1]
+    ends = [a for a in active if a.position == n - 1 and (lines is None or a.line == lines)]
     if not ends:
         return None
     node = min(ends, key=lambda a: a.demerits)

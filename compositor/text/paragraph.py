@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -21,17 +22,65 @@ from compositor.text.linebreak import (
     GLUE,
     INFINITY,
     PENALTY,
+    RUNT_SHARE,
+    RUNT_WORD_SHARE,
     Break,
     Item,
     greedy_breaks,
     optimal_breaks,
 )
+from compositor.text.shaping import has_rtl, needs_shaping, visual_runs
 
 HYPHEN = "-"
 REPLACEMENT = "\ufffd"  # drawn for characters no font of the layout has
 HYPHEN_PENALTY = 50
-URL_BREAK_PENALTY = 40
-URL_CHARS_AFTER = "/-_?&=#~"
+URL_BREAK_PENALTY = 30  # after "//" or a colon, before "/": the natural places
+URL_MINOR_PENALTY = 70  # before . - _ ? # % ~, around = and &
+_ADDRESS = re.compile(r"^[(\[<\"'\u201c\u2018]*(?:[a-z][a-z0-9+.\-]*://|www\.|mailto:"
+                      r"|[^\s@/()]+@[^\s@/]+\.[a-z])", re.IGNORECASE)
+_LEAD = "([<\"'\u201c\u2018\u00ab"
+_TRAIL = ".,;:!?)]>\"'\u201d\u2019\u00bb\u2026"
+
+
+def is_address(word: str) -> bool:
+    """A web address or an e-mail address (with or without its scheme)."""
+    if _ADDRESS.match(word):
+        return True
+    # Bare addresses such as harborlight.example.org/history
+    return len(word) > 14 and "/" in word and "." in word and not word.isalpha()
+
+
+def address_breaks(word: str) -> list[tuple[int, float]]:
+    """Where a URL or e-mail address may break, as (offset, penalty), the way a book
+    designer breaks them (Chicago Manual of Style 14.18): after "//" or a colon; before
+    a slash, a dot, a hyphen, an underscore, ?, #, % or ~; before or after = and &. An
+    e-mail address breaks before @ or a dot. No hyphen is ever added, so a line never
+    ends in a character that could be mistaken for one, and at least two characters
+    stay on each side."""
+    start, end = 0, len(word)
+    while start < end and word[start] in _LEAD:
+        start += 1
+    while end > start and word[end - 1] in _TRAIL:
+        end -= 1
+    core = word[start:end]
+    email = "@" in core and "://" not in core and "/" not in core.partition("@")[2]
+    out: list[tuple[int, float]] = []
+    for i in range(start + 2, end - 1):
+        prev, ch = word[i - 1], word[i]
+        if email:
+            if ch in "@.":
+                out.append((i, URL_BREAK_PENALTY if ch == "@" else URL_MINOR_PENALTY))
+            continue
+        after_slashes = prev == "/" and word[i - 2] == "/" and ch != "/"
+        after_colon = prev == ":" and ch != "/"
+        before_slash = ch == "/" and prev not in "/:" and word[i + 1:i + 2] != "/"
+        before_mark = ch in ".-_?#%~=&" and prev not in "/:.-_?#%~=&"
+        after_joiner = prev in "=&" and ch not in "=&"
+        if after_slashes or after_colon or before_slash:
+            out.append((i, URL_BREAK_PENALTY))
+        elif before_mark or after_joiner:
+            out.append((i, URL_MINOR_PENALTY))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +101,7 @@ class Frag:
     text: str
     width: float  # natural width in points, spaces included
     href: str | None = None
+    rtl: bool = False  # a right-to-left run: text in logical order, drawn shaped
 
 
 class Spacing(NamedTuple):
@@ -119,7 +169,7 @@ class Line:
         line within the limits never shows a gap beyond what the designer allowed, and
         slack that word spaces alone would turn into holes is spread over the letters.
         """
-        if not self.justified or not self.spaces:
+        if not self.justified or not (self.spaces or self.track or self.scale):
             return NO_SPACING
         extra = self.measure - self.natural
         if extra >= 0:
@@ -135,10 +185,28 @@ class Line:
         capacity = self.spaces * word_room + (self.glyphs - 1) * track + self.natural * scale
         ratio = min(1.0, extra / capacity) if capacity else 0.0
         tc, h = ratio * track, quantise_scale(1.0 + ratio * scale)
+        if not self.spaces:
+            # A line with no word space (a piece of a long address) is filled by letter
+            # spacing and scaling alone, as far as they go.
+            return Spacing(0.0, tc, h)
         # The word spaces take the rest exactly; beyond the limits, only they grow on.
         # PDF scales glyphs, letter and word spacing alike: h * (natural + tc's + tw's).
         tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc) / self.spaces
+        if ratio < 1.0 and abs((self.space + tw + 2 * tc) * h - self.space) > abs(room):
+            # Rounding the scale towards 100 % left the few word spaces of a line of long
+            # words more than their share: one step further, within the layout's limit,
+            # gives it back to the letters.
+            away = h + sign / SCALE_STEPS
+            if abs(away - 1.0) <= abs(scale) + 1e-9:
+                h = away
+                tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc) / self.spaces
         return Spacing(tw, tc, h)
+
+    def is_runt(self) -> bool:
+        """As a paragraph's last line: shorter than a quarter of the measure, or a single
+        word shorter than a third of it (what the line breaker's runt demerit avoids)."""
+        return self.natural < self.measure * RUNT_SHARE or (
+            " " not in self.text.strip() and self.natural < self.measure * RUNT_WORD_SHARE)
 
     def space_ratio(self) -> float:
         """How far the gaps between words are stretched (+) or shrunk (-), as a fraction
@@ -163,6 +231,7 @@ class SetParagraph:
 class Settings:
     language: str = "en"
     hyphenate: bool = True
+    hyphenate_capitalized: bool = False  # break words that start with a capital (names)
     optimal: bool = True
     stretch: float = 0.5  # allowed stretch of a space, times its width
     shrink: float = 0.2
@@ -170,6 +239,7 @@ class Settings:
     tracking_shrink: float = 0.01  # most letter spacing removed per glyph, in em
     scaling: float = 0.0  # most horizontal glyph scaling added, as a fraction (0.02 = 102%)
     scaling_shrink: float = 0.0  # most taken away (0.02 = 98%)
+    rtl: bool = False  # paragraphs run right to left (bidi base direction)
 
 
 _WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
@@ -202,6 +272,7 @@ class Typesetter:
         self._stored: dict[str, list] | None = None
         self._new: dict[str, tuple] = {}  # digest -> cache key, encoded only when saved
         self._store_name: str | None = None
+        self._ragged_urls = False  # breaks inside addresses may end a line short
 
     def set(self, runs: tuple[Run, ...], style: Style, measure: float, *, align: str = "justify",
             indent: float = 0.0, hyphenate: bool = True,
@@ -249,10 +320,72 @@ class Typesetter:
 
     # -- building items -------------------------------------------------------------------
 
+    def set_without_hyphen(self, runs: tuple[Run, ...], style: Style, measure: float, *,
+                           line: int, lines: int, indent: float = 0.0,
+                           hang: tuple[int, float] = (0, 0.0)) -> SetParagraph | None:
+        """The justified paragraph broken again so that line `line` (from 0) does not end
+        in a hyphen, in exactly `lines` lines; None when no such setting stays within the
+        looser tolerances. Page make-up uses it for the last line of a page."""
+        key = ("nohyphen", runs, style, round(measure, 3), round(indent, 3), hang, line, lines)
+        if key in self._cache:
+            return self._cache[key]
+        found = self._optimal(runs, style, measure, indent, True, hang, avoid_hyphen=line,
+                              lines=lines)
+        result = None
+        if found is not None:
+            items, payload, missing, widths, breaks = found
+            result = SetParagraph(tuple(self._lines(items, payload, breaks, measure, indent,
+                                                    "justify", hang)), frozenset(missing))
+        self._cache[key] = result  # type: ignore[assignment]
+        return result
+
+    def _optimal(self, runs: tuple[Run, ...], style: Style, measure: float, indent: float,
+                 hyphenate: bool, hang: tuple[int, float], **constraints
+                 ) -> tuple[list[Item], list[object], set[str], list[float], list[Break]] | None:
+        """Whole-paragraph breaking in passes: strict first, then looser passes that still
+        minimise badness over the whole paragraph (spreading unavoidable slack rather than
+        dumping it on one line)."""
+        items, payload, missing, widths = self._items(runs, style, measure, "justify", indent,
+                                                      hyphenate, hang)
+        breaks = (optimal_breaks(items, widths, 1.0, **constraints)
+                  or optimal_breaks(items, widths, 2.5, **constraints))
+        if breaks is None and self._has_address_break(items):
+            # An address too long for any good justified setting: rather than gaping word
+            # spaces, the line before a break inside it may end short.
+            items, payload, missing, widths = self._items(
+                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=True)
+            breaks = (optimal_breaks(items, widths, 1.0, **constraints)
+                      or optimal_breaks(items, widths, 2.5, **constraints))
+        breaks = breaks or optimal_breaks(items, widths, 60.0, **constraints)
+        return None if breaks is None else (items, payload, missing, widths, breaks)
+
     def _set(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
              indent: float, hyphenate: bool, hang: tuple[int, float] = (0, 0.0)
              ) -> SetParagraph:
+        found = None
+        if align == "justify" and self.settings.optimal:
+            found = self._optimal(runs, style, measure, indent, hyphenate, hang)
+        if found is not None:
+            items, payload, missing, widths, breaks = found
+        else:
+            items, payload, missing, widths = self._items(runs, style, measure, align, indent,
+                                                          hyphenate, hang)
+            breaks = greedy_breaks(items, widths)
+        lines = self._lines(items, payload, breaks, measure, indent, align, hang)
+        return SetParagraph(tuple(lines), frozenset(missing))
+
+    @staticmethod
+    def _has_address_break(items: list[Item]) -> bool:
+        return any(it.kind == PENALTY and not it.flagged and 0 < it.penalty < INFINITY
+                   for it in items)
+
+    def _items(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
+               indent: float, hyphenate: bool, hang: tuple[int, float],
+               ragged_urls: bool = False
+               ) -> tuple[list[Item], list[object], set[str], list[float]]:
+        """Boxes, glue and penalties of a paragraph, what they draw, and the line widths."""
         settings = self.settings
+        self._ragged_urls = ragged_urls
         items: list[Item] = []
         payload: list[object] = []
         missing: set[str] = set()
@@ -325,17 +458,7 @@ class Typesetter:
         payload.append("end")
 
         widths = [measure - hang[1]] * hang[0] + [measure]
-        if align == "justify" and settings.optimal:
-            # Strict first; then looser passes that still minimise badness over the whole
-            # paragraph (spreading unavoidable slack) rather than dumping it on one line.
-            breaks = (optimal_breaks(items, widths, 1.0) or optimal_breaks(items, widths, 2.5)
-                      or optimal_breaks(items, widths, 60.0))
-            if breaks is None:
-                breaks = greedy_breaks(items, widths)
-        else:
-            breaks = greedy_breaks(items, widths)
-        lines = self._lines(items, payload, breaks, measure, indent, align, hang)
-        return SetParagraph(tuple(lines), frozenset(missing))
+        return items, payload, missing, widths
 
     def _segments(self, text: str, face: str, missing: set[str]) -> tuple[tuple[str, str], ...]:
         """Split text by the face that can draw it: a character the run's font lacks is
@@ -392,7 +515,7 @@ class Typesetter:
     def _word_items(self, parts, items: list[Item], payload: list[object], measure: float,
                     hyph: bool, justify: bool, missing: set[str]) -> None:
         """Boxes and break points of one word, cached: a newsletter repeats its words."""
-        key = (tuple(parts), round(measure, 2), hyph, justify)
+        key = (tuple(parts), round(measure, 2), hyph, justify, self._ragged_urls)
         hit = self._words.get(key)
         if hit is None:
             w_items: list[Item] = []
@@ -436,7 +559,10 @@ class Typesetter:
             else:
                 # What the glyphs themselves may give in a justified line: letter spacing
                 # after each and horizontal scaling. Ragged lines are set as measured.
-                glyphs = sum(len(t) * sz for _f, sz, _c, t, _h in frags) if justify else 0.0
+                # Right-to-left words are drawn without letter spacing (it would tear
+                # joined letters apart), so they offer none.
+                glyphs = sum(len(t) * sz for _f, sz, _c, t, _h in frags
+                             if not has_rtl(t)) if justify else 0.0
                 scale = width if justify else 0.0
                 st = self.settings
                 items.append(Item(BOX, width, glyphs * st.tracking + scale * st.scaling,
@@ -452,23 +578,27 @@ class Typesetter:
                     items.append(Item(PENALTY, 0.0, 0, 0, HYPHEN_PENALTY, True))
                     payload.append(None)
                 else:
-                    self._ragged_break(items, payload, measure, URL_BREAK_PENALTY)
+                    # A break inside an address adds no hyphen, and the line before it is
+                    # justified like any other (the address offers enough break points).
+                    cost = URL_BREAK_PENALTY if kind == "url" else URL_MINOR_PENALTY
+                    if self._ragged_urls:
+                        self._ragged_break(items, payload, measure, cost)
+                    else:
+                        items.append(Item(PENALTY, 0.0, 0, 0, cost, False))
+                        payload.append(None)
 
     def _cuts(self, text: str, hyph: bool) -> list[tuple[int, str]]:
         cuts: list[tuple[int, str]] = []
-        urlish = len(text) > 14 and any(c in text for c in "/.@") and not text.isalpha()
-        if urlish or "-" in text:
+        if is_address(text):
+            cuts = [(pos, "url" if cost <= URL_BREAK_PENALTY else "url2")
+                    for pos, cost in address_breaks(text)]
+        elif "-" in text:
             for i, ch in enumerate(text[:-1]):
-                if i < 2 or i > len(text) - 3:
-                    continue
-                if urlish and text[i + 1] == "/":
-                    continue  # never split "//"
-                if ch in URL_CHARS_AFTER if urlish else ch == "-":
-                    cuts.append((i + 1, "url" if urlish else "hard"))
-                elif urlish and text[i + 1] in ".@" and ch != text[i + 1]:
-                    cuts.append((i + 1, "url"))
-        elif hyph:
-            cuts = [(p, "hyphen") for p in hyphen_points(text, self.settings.language)]
+                if 2 <= i <= len(text) - 3 and ch == "-":
+                    cuts.append((i + 1, "hard"))
+        elif hyph and not needs_shaping(text):  # Arabic script is never hyphenated
+            cuts = [(p, "hyphen") for p in hyphen_points(
+                text, self.settings.language, self.settings.hyphenate_capitalized)]
         return cuts
 
     def _emergency(self, frags, items: list[Item], payload: list[object], measure: float) -> None:
@@ -502,6 +632,16 @@ class Typesetter:
         payload += [None, None, "ragged", None]
 
     # -- from breaks to lines ------------------------------------------------------------
+
+    def _visual(self, frags: tuple[Frag, ...]) -> tuple[Frag, ...]:
+        """A line's fragments in visual order, split where the direction changes; runs
+        that go right to left are marked so the renderer draws them shaped."""
+        fonts = self.fonts
+        out = []
+        for text, f, rtl in visual_runs([(f.text, f) for f in frags], self.settings.rtl):
+            out.append(Frag(f.face, f.size, f.color, text,
+                            fonts.face(f.face).width(text, f.size), f.href, rtl))
+        return tuple(out)
 
     def _lines(self, items: list[Item], payload: list[object], breaks: list[Break],
                measure: float, indent: float, align: str, hang: tuple[int, float] = (0, 0.0)
@@ -547,6 +687,8 @@ class Typesetter:
                     else:
                         frags.append([face, size, color, text, href, it.width])
             out = tuple(Frag(f[0], f[1], f[2], f[3], f[5], f[4]) for f in frags if f[3])
+            if self.settings.rtl or any(has_rtl(f.text) for f in out):
+                out = self._visual(out)
             # A line never starts or ends with a justifiable space.
             natural = sum(f.width for f in out)
             last = k == len(breaks) - 1 or payload[brk.position] in ("\n", "ragged")
@@ -564,7 +706,8 @@ class Typesetter:
                               sum(spaces_w) / len(spaces_w) if spaces_w else 0.0,
                               s.stretch, s.shrink, on * size * s.tracking,
                               on * size * s.tracking_shrink, on * s.scaling,
-                              on * s.scaling_shrink, sum(len(f.text) for f in out)))
+                              on * s.scaling_shrink,
+                              sum(len(f.text) for f in out if not f.rtl)))
             start = brk.position + 1
             while start < len(items) and items[start].kind in (GLUE, PENALTY) and \
                     payload[start] not in ("\n", "end"):
@@ -577,7 +720,7 @@ def _digest(key: tuple) -> str:
 
 
 def _encode(par: SetParagraph) -> list:
-    lines = [[[[f.face, f.size, f.color, f.text, f.width, f.href] for f in ln.frags],
+    lines = [[[[f.face, f.size, f.color, f.text, f.width, f.href, f.rtl] for f in ln.frags],
               ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
               ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
               ln.scale, ln.scale_shrink, ln.glyphs] for ln in par.lines]

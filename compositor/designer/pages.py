@@ -1,0 +1,170 @@
+"""PDF pages as images (pypdfium2), page selections such as `1,4-5`, contact sheets, and
+fingerprints that tell which pages of a rebuilt PDF can possibly look different."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from compositor.errors import Location, UserError
+
+
+def parse_pages(text: str) -> list[int]:
+    """`1,4-5` -> [1, 4, 5] (1-based, sorted, no repeats). ValueError on anything else, so
+    argparse reports it as a command-line mistake."""
+    out: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            raise ValueError(text)
+        first, _, last = part.partition("-")
+        a = int(first)
+        b = int(last) if last else a
+        if a < 1 or b < a:
+            raise ValueError(text)
+        out.update(range(a, b + 1))
+    return sorted(out)
+
+
+def open_pdf(source: bytes | Path, where: Location | None = None):
+    """A pypdfium2 document; a file that is not a readable PDF is the user's error."""
+    import pypdfium2 as pdfium
+
+    try:
+        data = source.read_bytes() if isinstance(source, Path) else source
+    except FileNotFoundError:
+        raise UserError.at(where or Location(source), f"file not found: {source}") from None
+    except IsADirectoryError:
+        raise UserError.at(where or Location(source),
+                           f"expected a PDF file but found a folder: {source}") from None
+    except OSError as exc:
+        raise UserError.at(where or Location(source), f"cannot read: {exc.strerror}") from None
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        name = source if isinstance(source, Path) else "the PDF"
+        raise UserError.at(where or Location(Path(str(name))),
+                           f"not a PDF that can be read ({exc})") from None
+
+
+def render_page(doc, index: int, dpi: float) -> Image.Image:
+    """One page (0-based) as an RGB image at `dpi`; annotations (link borders) are left out,
+    as a reader sees the printed page."""
+    page = doc[index]
+    try:
+        bitmap = page.render(scale=dpi / 72.0, draw_annots=False)
+        return bitmap.to_pil().convert("RGB")
+    finally:
+        page.close()
+
+
+def page_text(doc, index: int) -> str:
+    page = doc[index]
+    try:
+        text = page.get_textpage()
+        try:
+            return text.get_text_bounded()
+        finally:
+            text.close()
+    finally:
+        page.close()
+
+
+def screen_bytes(image: Image.Image) -> bytes:
+    """A page for the live preview: JPEG at quality 92 without chroma subsampling keeps
+    type crisp on screen and encodes in a seventh of the time of the fastest PNG (15 ms
+    against 110 ms for an A4 page at 110 dpi), which the save-to-preview time needs."""
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=92, subsampling=0)
+    return buf.getvalue()
+
+
+def fingerprints(data: bytes, shared: bytes = b"") -> list[str]:
+    """A digest per page of what draws it: its content streams and the images and forms it
+    uses, plus `shared`, which stands for what all pages share (the caller passes the
+    layout and the font files; a change there changes every digest). Pages whose digest did
+    not change between two builds look the same and need not be rendered again. Fonts are
+    not read from the PDF: a subset that grows keeps the codes of the glyphs it had, and
+    glyphs that move change the content streams that use them."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        out = []
+        for page in pdf.pages:
+            h = hashlib.sha256(shared)
+            contents = page.obj.get("/Contents")
+            streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+            for s in streams:
+                if s is not None:
+                    h.update(s.read_raw_bytes())
+            res = page.obj.get("/Resources")
+            xobjects = res.get("/XObject") if res is not None else None
+            if xobjects is not None:
+                for name in sorted(xobjects.keys()):
+                    h.update(name.encode())
+                    h.update(xobjects[name].read_raw_bytes())
+            fonts = res.get("/Font") if res is not None else None
+            if fonts is not None:
+                for name in sorted(fonts.keys()):
+                    h.update(f"{name}={fonts[name].get('/BaseFont')}".encode())
+            h.update(repr(tuple(float(v) for v in page.mediabox)).encode())
+            out.append(h.hexdigest()[:20])
+        return out
+
+
+def spreads(count: int) -> list[tuple[int | None, int | None]]:
+    """Pages as a reader sees them open: page 1 alone on the right, then 2-3, 4-5, ...;
+    the last page alone on the left when the count is even."""
+    out: list[tuple[int | None, int | None]] = [(None, 1)] if count else []
+    for left in range(2, count + 1, 2):
+        out.append((left, left + 1 if left + 1 <= count else None))
+    return out
+
+
+def contact_sheet(images: Sequence[Image.Image], numbers: Iterable[int],
+                  page_height: int = 360) -> Image.Image:
+    """All pages as spreads on one image, numbered, on a light grey ground."""
+    by_number = dict(zip(numbers, images, strict=True))
+    count = max(by_number) if by_number else 0
+    first = next(iter(by_number.values()))
+    width = round(first.width * page_height / first.height)
+    gap, pad, label = 36, 28, 22
+    rows = spreads(count)
+    rows = [(a, b) for a, b in rows if a in by_number or b in by_number]
+    per_row = 2  # spreads per row: a sheet that is wider than tall reads best on screen
+    grid = [rows[i:i + per_row] for i in range(0, len(rows), per_row)]
+    sheet_w = pad * 2 + per_row * 2 * width + (per_row - 1) * gap
+    sheet_h = pad * 2 + len(grid) * (page_height + label) + (len(grid) - 1) * gap
+    sheet = Image.new("RGB", (sheet_w, sheet_h), (226, 228, 232))
+    draw = ImageDraw.Draw(sheet)
+    font = _label_font(14)
+    for r, row in enumerate(grid):
+        y = pad + r * (page_height + label + gap)
+        for s, (left, right) in enumerate(row):
+            x = pad + s * (2 * width + gap)
+            for offset, number in ((0, left), (width, right)):
+                if number is None or number not in by_number:
+                    continue
+                thumb = by_number[number].resize((width, page_height), Image.LANCZOS)
+                sheet.paste(thumb, (x + offset, y))
+                draw.rectangle((x + offset, y, x + offset + width - 1, y + page_height - 1),
+                               outline=(150, 150, 155))
+                text = str(number)
+                tw = draw.textlength(text, font=font)
+                draw.text((x + offset + (width - tw) / 2, y + page_height + 4), text,
+                          fill=(60, 60, 66), font=font)
+    return sheet
+
+
+def _label_font(size: int):
+    from compositor.load.layout import FONT_DIR
+
+    path = FONT_DIR / "NotoSans-Regular.ttf"
+    try:
+        return ImageFont.truetype(str(path), size)
+    except OSError:
+        return ImageFont.load_default()

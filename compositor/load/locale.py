@@ -1,0 +1,100 @@
+"""What an edition prints in its own language: digits, the volume line, small labels.
+
+Digits are converted only where compositor writes numbers itself (page numbers, the
+contents, jump lines, dates, the volume line); numbers in articles print as typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from compositor.text.shaping import is_rtl_language
+
+_DIGITS = {"latin": "0123456789", "persian": "۰۱۲۳۴۵۶۷۸۹", "arabic": "٠١٢٣٤٥٦٧٨٩"}
+_AUTO_NUMERALS = {"fa": "persian", "ar": "arabic", "ur": "persian"}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Words compositor adds to the page. Right-to-left editions separate byline and
+    date with a dash: a middle dot beside Persian digits reads as a zero (۰)."""
+
+    by: str = "by {name}"
+    continued_on: str = "Continued on page {page}"
+    continued_from: str = "Continued from page {page}"
+    full_article: str = "Read the full article: "
+    more: str = "\u2026 and {n} more: see the bookmarks"
+    volume: str = "Volume {n}"
+    number: str = "Number {n}"
+    list_sep: str = ", "
+    byline_sep: str = "  \u00b7  "
+    # The built-in layout's English words, replaced when a layout keeps them.
+    contents: str = "Inside this issue"
+    page: str = "Page {page}"
+
+
+_LABELS = {
+    "fa": Labels("نوشتهٔ {name}", "ادامه در صفحهٔ {page}", "ادامه از صفحهٔ {page}",
+                 "متن کامل مطلب: ", "\u2026 و {n} مطلب دیگر: نشانک‌ها را ببینید",
+                 "دورهٔ {n}", "شمارهٔ {n}", "، ", "  \u2013  ",
+                 "در این شماره", "صفحهٔ {page}"),
+    "ar": Labels("بقلم {name}", "تتمة في الصفحة {page}", "تابع من الصفحة {page}",
+                 "اقرأ المقال كاملًا: ", "\u2026 و{n} مقالات أخرى: انظر العلامات المرجعية",
+                 "المجلد {n}", "العدد {n}", "، ", "  \u2013  ", "في هذا العدد",
+                 "الصفحة {page}"),
+    "ur": Labels("تحریر: {name}", "بقیہ صفحہ {page} پر", "صفحہ {page} سے آگے",
+                 "پورا مضمون: ", "\u2026 اور {n} مزید: بُک مارکس دیکھیں",
+                 "جلد {n}", "شمارہ {n}", "، ", "  \u2013  ", "اس شمارے میں",
+                 "صفحہ {page}"),
+    "he": Labels("מאת {name}", "המשך בעמוד {page}", "המשך מעמוד {page}",
+                 "לכתבה המלאה: ", "\u2026 ועוד {n}: ראו את הסימניות",
+                 "כרך {n}", "גיליון {n}", ", ", "  \u2013  ", "בגיליון זה",
+                 "עמוד {page}"),
+}
+
+
+def translated(text: str, english: str, own: str) -> str:
+    """A layout's text, in the edition's language when the layout kept the built-in
+    English words (`english`) and the language has its own (`own`)."""
+    return own if text == english else text
+
+
+def base_language(language: str) -> str:
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def labels(language: str) -> Labels:
+    return _LABELS.get(base_language(language), Labels())
+
+
+def numerals(setting: str, language: str) -> str:
+    """The digit set a layout's `text.numerals` asks for in this language."""
+    if setting == "auto":
+        return _AUTO_NUMERALS.get(base_language(language), "latin")
+    return setting
+
+
+def digits(text: str, system: str) -> str:
+    """Western digits in `text` written in the given digit set."""
+    if system == "latin" or not any(c.isascii() and c.isdigit() for c in text):
+        return text
+    return text.translate(str.maketrans(_DIGITS["latin"], _DIGITS[system]))
+
+
+def right_to_left(direction: str, language: str) -> bool:
+    """Whether pages mirror: the layout's `page.direction`, or the language's script."""
+    if direction == "auto":
+        return is_rtl_language(language)
+    return direction == "rtl"
+
+
+def issue_line(volume: str | None, numbers: tuple[str, ...], language: str, system: str
+               ) -> str:
+    """'Volume 4, Number 19, 20' in the edition's language and digits."""
+    lab = labels(language)
+    parts = []
+    if volume:
+        parts.append(lab.volume.format(n=volume))
+    if numbers:
+        parts.append(lab.number.format(n=lab.list_sep.join(numbers)))
+    return digits(lab.list_sep.join(parts), system)

@@ -1,0 +1,277 @@
+"""A saved or fetched article page -> Post: metadata from the page's own tags, main
+content through readability-lxml after the obvious page furniture is cut away.
+
+Readability scores blocks by how much running text they hold; removing navigation,
+sidebars, share bars, cookie banners and comment sections first keeps their text from
+leaking into a short article, and makes its choice of container easier.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+from readability import Document
+
+from compositor.web.post import Post, parse_date, text_of
+
+# Elements that are never part of an article's text.
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "form", "button", "nav",
+              "aside", "footer", "svg", "canvas", "select", "input", "textarea", "dialog",
+              "object", "embed", "video", "audio", "link", "meta")
+_DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "dialog",
+               "alertdialog", "search", "menu", "menubar", "toolbar"}
+# class/id words of page furniture, matched as whole words of the attribute
+_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(cookies?|consent|gdpr|share|sharing|sharedaddy|social|comments?|respond|"
+    r"related|newsletter|subscribe|subscription|signup|sidebar|widgets?|breadcrumbs?|"
+    r"pagination|pager|advert|adverts|ads|ad|sponsor|sponsored|promo|popup|modal|"
+    r"skip-link|screen-reader-text|sr-only|visually-hidden|post-navigation|nav-links|"
+    r"jp-relatedposts|author-box|tags|tag-links|cat-links|entry-meta|post-meta|byline|"
+    r"print-only|onetrust|cc-window|cc-banner|cmp|usercentrics)(?:$|[\s_-])", re.I)
+
+
+def parse_page(data: bytes, origin: str, base_url: str | None = None,
+               charset: str | None = None) -> Post:
+    """Parse one article page. `base_url` is where it was fetched from (None for a file),
+    `charset` what the server said the bytes are in. ValueError when it is no page."""
+    if b"\0" in data[:2048]:
+        raise ValueError("not an HTML page, a feed or a WordPress export (binary data)")
+    if not charset and not re.search(rb"charset\s*=", data[:4096], re.I):
+        # No declared encoding: UTF-8 when the bytes are valid UTF-8 (libxml2 would
+        # assume Latin-1), else Windows-1252, what such pages usually are.
+        try:
+            data.decode("utf-8")
+            charset = "utf-8"
+        except UnicodeDecodeError:
+            charset = "cp1252"
+    try:
+        parser = lxml.html.HTMLParser(encoding=charset) if charset else None
+        doc = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, LookupError) as exc:
+        raise ValueError(f"not a readable HTML page ({exc})") from None
+    meta = _meta(doc)
+    ld = _json_ld(doc)
+    canonical = _first(doc.xpath("//link[@rel='canonical']/@href"), meta.get("og:url"),
+                       ld.get("url"))
+    base = canonical or base_url
+    if base_url:
+        canonical = urljoin(base_url, canonical) if canonical else base_url
+    title = text_of(_first(meta.get("og:title"), ld.get("headline"),
+                           _text(doc.xpath("//article//h1")), _text(doc.xpath("//h1")),
+                           _site_title(doc)))
+    byline = text_of(_first(meta.get("author"), _ld_author(ld),
+                            _text(doc.xpath("//*[@rel='author']")),
+                            _text(doc.xpath("//*[contains(concat(' ', normalize-space(@class),"
+                                            " ' '), ' author ')]"))))
+    date = parse_date(_first(meta.get("article:published_time"), ld.get("datePublished"),
+                             _first(doc.xpath("//article//time/@datetime")),
+                             _first(doc.xpath("//time/@datetime")), meta.get("date"),
+                             meta.get("dc.date")))
+    image = _first(meta.get("og:image"), meta.get("twitter:image"), _ld_image(ld))
+    language = _first(doc.xpath("/html/@lang"), meta.get("og:locale"))
+    caption, alt, image, local = _figure_text(doc, image)
+    alt = text_of(_first(alt, meta.get("og:image:alt")))
+    _strip_furniture(doc)
+    try:
+        main = Document(lxml.html.tostring(doc, encoding="unicode")).summary(html_partial=True)
+    except Exception as exc:  # noqa: BLE001 - readability raises its own kinds on odd pages
+        raise ValueError(f"no article text could be found in the page ({exc})") from None
+    main = _tidy_main(main, title, image)
+    if image and base:
+        image = urljoin(base, image)
+    return Post(title=title or "", html=main, origin=origin, url=canonical, byline=byline,
+                date=date, image_url=image, caption=caption, alt=alt, base=base,
+                local_image=local,
+                language=(language or "").replace("_", "-") or None)
+
+
+def _first(*values):
+    for v in values:
+        if isinstance(v, list):
+            v = v[0] if v else None
+        if isinstance(v, str) and v.strip():
+            return v.strip()
+    return None
+
+
+def _text(elements) -> str | None:
+    return " ".join(elements[0].text_content().split()) if elements else None
+
+
+def _site_title(doc) -> str | None:
+    """<title> without the ' | Site name' or ' – Site name' tail."""
+    title = _text(doc.xpath("//title"))
+    if not title:
+        return None
+    return re.split(r"\s+[|–—-]\s+", title)[0]
+
+
+def _meta(doc) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in doc.xpath("//meta[@content]"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        if key and key not in out:
+            out[key] = m.get("content")
+    return out
+
+
+def _json_ld(doc) -> dict:
+    """The first schema.org Article-like object in the page's JSON-LD, or {}."""
+    for script in doc.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if not isinstance(item, dict):
+                continue
+            stack.extend(item.get("@graph") or [])
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(str(k).endswith(("Article", "BlogPosting", "NewsArticle", "Report"))
+                   for k in kinds):
+                return item
+    return {}
+
+
+def _ld_author(ld: dict) -> str | None:
+    author = ld.get("author")
+    if isinstance(author, list):
+        author = author[0] if author else None
+    if isinstance(author, dict):
+        return author.get("name")
+    return author if isinstance(author, str) else None
+
+
+def _ld_image(ld: dict) -> str | None:
+    image = ld.get("image")
+    if isinstance(image, list):
+        image = image[0] if image else None
+    if isinstance(image, dict):
+        return image.get("url")
+    return image if isinstance(image, str) else None
+
+
+def _figure_text(doc, image: str | None
+                 ) -> tuple[str | None, str | None, str | None, str | None]:
+    """Caption and alt of the lead photo: the figure showing `image`, else the article's
+    first figure (whose picture then becomes the lead photo when the page names none)."""
+    figures = doc.xpath("//article//figure[.//img]") or doc.xpath("//main//figure[.//img]") \
+        or doc.xpath("//figure[.//img]")
+    chosen = None
+    if image:
+        name = image.rsplit("/", 1)[-1].split("?")[0]
+        chosen = next((f for f in figures for img in f.xpath(".//img")
+                       if name and name in (img.get("src") or "")), None)
+    if chosen is None and figures and not image:
+        chosen = figures[0]
+    if chosen is None:
+        if image:
+            img = next((i for i in doc.xpath("//img") if image.rsplit("/", 1)[-1]
+                        in (i.get("src") or "")), None)
+            if img is not None:
+                return None, img.get("alt"), image, img.get("src")
+        return None, None, image, None
+    img = chosen.xpath(".//img")[0]
+    caption = text_of(_text(chosen.xpath(".//figcaption")))
+    return caption, text_of(img.get("alt")), image or img.get("src"), img.get("src")
+
+
+def _classes(el) -> str:
+    """class and id, with camelCase split into words ('cookieConsent' -> 'cookie-Consent')."""
+    return re.sub(r"([a-z])([A-Z])", r"\1-\2", f"{el.get('class') or ''} {el.get('id') or ''}")
+
+
+def _strip_furniture(doc) -> None:
+    for el in list(doc.iter(etree.Comment, etree.ProcessingInstruction)):
+        _drop(el)
+    for el in list(doc.iter(*_DROP_TAGS)):
+        _drop(el)
+    for el in list(doc.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if el.tag in ("html", "body", "main", "article") or el is doc:
+            continue
+        role = (el.get("role") or "").lower()
+        if (role in _DROP_ROLES or el.get("aria-hidden") == "true" or el.get("hidden")
+                is not None or _FURNITURE.search(_classes(el))):
+            _drop(el)
+    # A page header holds the site's name and menu; the article's own header holds the
+    # title and byline, which become front matter.
+    for el in list(doc.iter("header")):
+        _drop(el)
+
+
+def _drop(el) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+_BOILERPLATE = re.compile(
+    r"^(the post .+ appeared first on .+|continue reading.*|read more.*|"
+    r"this entry was posted in .+|share this:?|like this:?|related)$", re.I | re.S)
+
+
+def clean_fragment(html: str, title: str | None, base: str | None = None) -> str:
+    """Post content from a feed or an export: the same furniture removed as from a page
+    (share bars, 'The post … appeared first on …', related posts), whitespace collapsed,
+    relative links made absolute against the post's address."""
+    if not html.strip():
+        return ""
+    frag = lxml.html.fragment_fromstring(html, create_parent="div")
+    if base and base.startswith(("http://", "https://")):
+        frag.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+    _strip_furniture(frag)
+    for el in frag.xpath(".//p|.//div|.//h2|.//h3|.//h4|.//span"):
+        if _BOILERPLATE.match(" ".join(el.text_content().split())) and \
+                el.getparent() is not None:
+            _drop(el)
+    _collapse_spaces(frag)
+    return _tidy_main(lxml.html.tostring(frag, encoding="unicode"), title, None)
+
+
+def _collapse_spaces(root) -> None:
+    """Source line breaks inside paragraphs are not the author's: one line per paragraph."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("pre", "code") or \
+                any(a.tag == "pre" for a in el.iterancestors()):
+            continue
+        if el.text:
+            el.text = re.sub(r"\s+", " ", el.text)
+        if el.tail:
+            el.tail = re.sub(r"\s+", " ", el.tail)
+
+
+def _tidy_main(html: str, title: str | None, image: str | None) -> str:
+    """Remove what readability keeps but an article body should not repeat: the title
+    as a heading, figures (the lead photo becomes front matter), empty blocks."""
+    if not html.strip():
+        return ""
+    frag = lxml.html.fragment_fromstring(html, create_parent="div")
+    for h in frag.xpath(".//h1"):
+        _drop(h)
+    if title:
+        for h in frag.xpath(".//h2|.//h3"):
+            if " ".join(h.text_content().split()) == title:
+                _drop(h)
+    for fig in frag.xpath(".//figure|.//img|.//picture"):
+        _drop(fig)
+    for el in frag.xpath(".//p|.//div|.//span|.//li|.//ul|.//ol|.//blockquote"):
+        if not el.text_content().strip() and el.getparent() is not None:
+            _drop(el)
+    return lxml.html.tostring(frag, encoding="unicode")
