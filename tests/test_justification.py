@@ -37,10 +37,17 @@ def word_gap_ratios(pdf_path, body_size: float) -> list[float]:
     ratios = []
     with pdfplumber.open(pdf_path) as pdf:
         for page in pdf.pages:
+            # One row per text line: glyphs of different faces in a line have tops a
+            # fraction of a point apart, lines are a whole leading apart.
             rows = defaultdict(list)
-            for ch in page.chars:
-                if abs(ch["size"] - body_size) < 0.05:
-                    rows[round(ch["top"], 1)].append(ch)
+            body = sorted((ch for ch in page.chars if abs(ch["size"] - body_size) < 0.05),
+                          key=lambda ch: ch["top"])
+            row, last = 0, None
+            for ch in body:
+                if last is not None and ch["top"] - last > 1.0:
+                    row += 1
+                rows[row].append(ch)
+                last = ch["top"]
             segments = []
             for chars in rows.values():
                 chars.sort(key=lambda c: c["x0"])
@@ -51,9 +58,18 @@ def word_gap_ratios(pdf_path, body_size: float) -> list[float]:
                         seg = []
                     seg.append(ch)
                 segments.append(seg)
-            ends = Counter(round(max(c["x1"] for c in s if c["text"] != " "), 0)
-                           for s in segments if any(c["text"] != " " for c in s))
-            edges = [x for x, n in ends.most_common(3) if n >= 5]
+            # Column edges: where line ends bunch (within a point; rounding to whole
+            # points could split one edge in two).
+            ends = sorted(max(c["x1"] for c in s if c["text"] != " ")
+                          for s in segments if any(c["text"] != " " for c in s))
+            bunches: list[list[float]] = []
+            for x in ends:
+                if bunches and x - bunches[-1][-1] <= 1.0:
+                    bunches[-1].append(x)
+                else:
+                    bunches.append([x])
+            bunches.sort(key=len, reverse=True)
+            edges = [statistics.median(b) for b in bunches[:3] if len(b) >= 5]
             for seg in segments:
                 ink = [c for c in seg if c["text"] != " "]
                 if not ink or not any(abs(ink[-1]["x1"] - e) < 0.6 for e in edges):
@@ -84,9 +100,10 @@ def test_word_gaps_read_back_match_the_fit_report(sample):
     counts = json.loads(report.read_text())["counts"]
     ratios = word_gap_ratios(out, 9.4)
     assert len(ratios) > 300  # the sample's body text, read back
-    # max_word_space 1.5 and min_word_space 0.8 in the house layout; 1 % for rounding.
-    loose = sum(r > 0.51 for r in ratios)
-    tight = sum(r < -0.21 for r in ratios)
+    # max_word_space 1.5 and min_word_space 0.8 in the house layout; 0.2 % for positions
+    # written to a hundredth of a point (the report counts a line past the limit at all).
+    loose = sum(r > 0.502 for r in ratios)
+    tight = sum(r < -0.202 for r in ratios)
     assert abs(loose - counts["loose"]) <= 1, (loose, counts)
     assert abs(tight - counts["tight"]) <= 1, (tight, counts)
     # Letter spacing and glyph scaling take slack off the word spaces, so gaps beyond

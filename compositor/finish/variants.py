@@ -119,6 +119,14 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                 print(d, file=sys.stderr)
         if any(d.severity == "error" for d in problems):
             raise UserError([d for d in problems if d.severity == "error"])
+    pages = len(layout.pages)
+    if "print" in outputs and pages % 4 and "print-saddle" not in outputs:
+        # Said here as well as by the preflight: it holds with any --preflight and -q.
+        short = 4 - pages % 4
+        progress.clear()
+        print(f"{outputs['print']}: warning: {pages} pages is not a multiple of 4; a folded "
+              f"or saddle-stitched issue needs {short} more (--impose saddle adds blank "
+              "pages)", file=sys.stderr)
     groups = [{v: p for v, p in outputs.items() if v.startswith("print")},
               {v: p for v, p in outputs.items() if not v.startswith("print")}]
     groups = [g for g in groups if g]

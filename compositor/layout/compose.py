@@ -43,6 +43,7 @@ from compositor.model.smart import smart_text
 from compositor.text.paragraph import NO_SPACING, Line, SetParagraph, Style, Typesetter
 
 BULLET = "\u2022"
+NARROW = 30  # characters a line under which body text is set ragged right
 
 
 def display_url(url: str) -> str:
@@ -88,9 +89,17 @@ class Composer:
         self.numerals = numerals(text["numerals"], self.language)
         self.calendar = text["date_calendar"]
         self.labels = labels(self.language)
+        # Under about 30 characters a line, justified text opens rivers of space: such a
+        # column is set ragged right (the layout driver warns about it).
+        self.ragged = self.chars_per_line() < NARROW
 
     def digits(self, text: str) -> str:
         return digits(text, self.numerals)
+
+    def chars_per_line(self) -> float:
+        sample = "the quick brown fox jumps over a lazy dog, said Zoë"
+        line = self.ts.set((Run(sample),), self.body, 10000.0, align="left").lines[0]
+        return self.width / (line.natural / len(sample))
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -123,7 +132,10 @@ class Composer:
         n = len(result.lines)
         if n < 2:
             return result
-        lo, hi = measure * 0.5, measure
+        words = [w for r in runs for w in r.text.split()]
+        widest = max((self.set((Run(w),), style, 10000.0, source, "left").lines[0].natural
+                      for w in words), default=0.0)
+        lo, hi = max(measure * 0.5, min(widest, measure)), measure  # never inside a word
         for _ in range(7):  # to within 1 % of the measure
             mid = (lo + hi) / 2
             if len(self.set(runs, style, mid, source, "left").lines) <= n:
@@ -131,6 +143,22 @@ class Composer:
             else:
                 lo = mid
         return self.set(runs, style, hi, source, "left")
+
+    def fitting(self, style: Style, text: str, width: float, source: str) -> Style:
+        """The display style, set smaller (down to 60 %) when its longest word is wider
+        than the measure: a narrow column never breaks a title inside a word."""
+        words = text.split()
+        if not words:
+            return style
+        longest = max(words, key=len)
+        for step in range(9):
+            scale = 1.0 - 0.05 * step
+            st = dataclasses.replace(style, size=style.size * scale,
+                                     leading=style.leading * scale)
+            if self.set((Run(longest),), st, 10000.0, source, "left").lines[0].natural \
+                    <= width:
+                return st
+        return st
 
     def grid(self, height: float) -> float:
         """Round a height up to whole body lines."""
@@ -189,11 +217,18 @@ class Composer:
         source = str(article.where.path)
         parts: list[Part] = []
         top = 0.0
+        space_chunk = None
         if with_space:
             top = spec.section("article")["space_before"] * self.L
-            if spec.section("article")["rule_between"]:
-                parts.append(RulePart(0, top * 0.45, width, 0.6, "rule"))
-        st = style_of(spec, title_style)
+            whole = math.floor(top / self.L + 1e-6) * self.L
+            rule = ((RulePart(0, top * 0.45, width, 0.6, "rule"),)
+                    if spec.section("article")["rule_between"] else ())
+            if whole > 0 and top * 0.45 < whole:
+                space_chunk = Chunk(whole, rule, discard=True, article=index, kind="space")
+                top -= whole
+            else:
+                parts += rule
+        st = self.fitting(style_of(spec, title_style), article.title, width, source)
         el = self.new_element()
         title = self.set_balanced((Run(article.title, href=article.url),), st, width, source)
         p, y = self.lines_parts(title.lines, st, 0, top, "left", Tag("H1", el))
@@ -207,8 +242,11 @@ class Composer:
             parts += p
         y += self.L * 0.35
         height = self.grid(y)
+        meta = {"title": article.title}
+        if space_chunk is not None:
+            meta["space"] = space_chunk
         return Chunk(height, tuple(parts), anchor=f"article-{index}", article=index,
-                     kind="head", meta={"title": article.title})
+                     kind="head", meta=meta)
 
     def figure(self, fig: Figure, article: int | None, width: float, source: str,
                max_share: float = 0.5, max_aspect: float | None = None) -> Chunk:
@@ -246,6 +284,31 @@ class Composer:
         y += self.L * 0.4
         return Chunk(self.grid(y), tuple(parts), article=article, kind="figure")
 
+    def with_smaller(self, chunk: Chunk, most: int = 8) -> Chunk:
+        """The photo chunk carrying its smaller settings (a line less each, cropped then
+        scaled, within `fit.min_photo`) and its taller ones (a line more each, cropped, up
+        to `makeup.photo_lines`), for the flow to use where the photo as set would leave
+        its column short (layout/pages.py)."""
+        image = next((p for p in chunk.parts if isinstance(p, ImagePart)), None)
+        if image is None:
+            return chunk
+        frame = image.dx * 2 + image.width
+        floor = frame * float(self.spec.section("fit")["min_photo"])
+        smaller = []
+        for d in range(1, most + 1):
+            v = reframe(chunk, image.height - d * self.L, self.L, floor)
+            if v is None:
+                break
+            smaller.append(v)
+        larger = []
+        for d in range(1, int(self.spec.section("makeup")["photo_lines"]) + 1):
+            v = reframe(chunk, image.height + d * self.L, self.L)
+            if v is None:
+                break
+            larger.append(v)
+        return dataclasses.replace(chunk, meta={**chunk.meta, "smaller": tuple(smaller),
+                                                "larger": tuple(larger)})
+
     def article(self, article: Article, index: int, first_on_page_one: bool,
                 spanning: bool, photo_span: int = 1) -> tuple[Chunk | None, list[Chunk]]:
         """Chunks of one article. With `spanning`, the title comes back separately, to be
@@ -258,7 +321,14 @@ class Composer:
             band = self.head(article, index, self.spec.page_width - self.spec.margin_inside
                              - self.spec.margin_outside, "lead_title", False)
         else:
-            chunks.append(self.head(article, index, self.width, "title", not first_on_page_one))
+            head = self.head(article, index, self.width, "title", not first_on_page_one)
+            before = head.meta.get("space")
+            if before is not None:
+                # The whole lines of space (and the rule) above a title are their own
+                # chunk, dropped when the title opens a column.
+                chunks.append(before)
+                head = dataclasses.replace(head, keep_before=True)
+            chunks.append(head)
         if article.new_page and index > 0:
             # Opens a page: a break in the flow; title and photo go above the columns.
             chunks.append(Chunk(0.0, (), kind="pagebreak", meta={"feature": index}))
@@ -269,9 +339,9 @@ class Composer:
             self.spanned_photo = fig
         elif article.lead is not None:
             fig = self.figure(article.lead, index, self.width, source)
-            chunks.append(Chunk(fig.height, fig.parts, keep_before=not spanning,
-                                article=index, kind="figure",
-                                anchor=f"article-{index}" if spanning else None))
+            chunks.append(self.with_smaller(Chunk(
+                fig.height, fig.parts, keep_before=not spanning, article=index, kind="figure",
+                anchor=f"article-{index}" if spanning else None)))
         body = list(article.blocks)
         if article.cut and article.url:
             body.append(Paragraph(self.full_article_runs(article.url, source), article.where,
@@ -331,7 +401,8 @@ class Composer:
                 keep = True
                 after_heading = True
             elif isinstance(block, ListBlock):
-                self.list_block(block, index, source, out, keep, dx, width, parent)
+                self.list_block(block, index, source, out, keep, dx, width, parent,
+                                style_name if style_name == "box_body" else "body")
                 keep = False
                 after_heading = False
             elif isinstance(block, Quote):
@@ -362,8 +433,8 @@ class Composer:
             elif isinstance(block, Figure):
                 fig = self.figure(block, index, width, source)
                 out.append(space(self.L * 0.5, index))
-                out.append(Chunk(fig.height, fig.parts, keep_before=keep, article=index,
-                                 kind="figure"))
+                out.append(self.with_smaller(Chunk(fig.height, fig.parts, keep_before=keep,
+                                                   article=index, kind="figure")))
                 keep = True
                 after_heading = True
             elif isinstance(block, Rule):
@@ -378,7 +449,7 @@ class Composer:
         name = {"fulltext": "fulltext", "code": "code", "box": "box_body"}.get(role, style_name)
         st = style_of(self.spec, name)
         align = "left" if role in ("fulltext", "code") else "justify"
-        if role == "box":
+        if role == "box" or style_name == "box_body" or self.ragged:
             align = "left"
         if role == "fulltext":
             # The link belongs to the excerpt's last line: never separated by a break.
@@ -490,8 +561,9 @@ class Composer:
         return part, line.natural + st.size * 0.35, rest
 
     def list_block(self, block: ListBlock, index: int | None, source: str, out: list[Chunk],
-                   keep_first: bool, dx: float, width: float, parent: int) -> None:
-        st = self.body
+                   keep_first: bool, dx: float, width: float, parent: int,
+                   style_name: str = "body") -> None:
+        st = style_of(self.spec, style_name)  # a list in a box is set in the box's type
         hang = st.size * (1.8 if block.ordered else 1.2)
         if block.ordered:  # room for the widest number: "1998." must not print as "199"
             last = block.start + len(block.items) - 1
@@ -506,7 +578,7 @@ class Composer:
             label_el = self.new_element()  # the label comes first in the item
             body_el = self.container("LBody", item_el)
             self.blocks(list(item), index, source, out, keep_first and i == 0, dx + hang,
-                        width - hang, "body", parent=body_el)
+                        width - hang, style_name, parent=body_el)
             if len(out) > first:
                 marker = self.set((Run(label),), st, hang, source, "left").lines[0]
                 c = out[first]
@@ -686,6 +758,51 @@ class PageRef:
     bold: bool = True
     link: bool = False
     align_left: bool = False
+
+
+def reframe(chunk: Chunk, height: float, grid: float, min_width: float = 0.0
+            ) -> Chunk | None:
+    """The photo chunk with its picture `height` tall, parts below it moved up or down.
+    The frame keeps its width and the picture is cropped (centred) to the new shape, as
+    far as a 2:1 landscape or a 4:5 portrait frame; beyond that it is scaled down, centred
+    in the column, to no narrower than `min_width`. None when no frame within those limits
+    gives that height."""
+    k, image = next(((k, p) for k, p in enumerate(chunk.parts) if isinstance(p, ImagePart)),
+                    (None, None))
+    if image is None or height <= 0:
+        return None
+    frame = image.dx * 2 + image.width  # the column (or span) the photo is centred in
+    width = min(image.width, height / 0.5)  # as wide as set, but no wider than 2:1
+    if height / width > 1.25:  # taller than 4:5
+        return None
+    if width < min_width - 0.01:
+        return None
+    pw, ph = image.pixel_size
+    left, top, right, bottom = image.crop or (0, 0, pw, ph)
+    sw, sh = right - left, bottom - top
+    if height / width > sh / sw:  # taller than the source: crop the sides
+        keep = max(1, round(sh * width / height))
+        left += (sw - keep) // 2
+        right = left + keep
+    else:  # wider than the source: crop top and bottom
+        keep = max(1, round(sw * height / width))
+        top += (sh - keep) // 2
+        bottom = top + keep
+    crop = None if (left, top, right, bottom) == (0, 0, pw, ph) else (left, top, right, bottom)
+    delta = height - image.height
+    parts = list(chunk.parts)
+    parts[k] = dataclasses.replace(image, dx=(frame - width) / 2, width=width, height=height,
+                                   crop=crop)
+    for n, part in enumerate(parts):
+        if n != k and _below(part, image):
+            parts[n] = _shift(part, delta)
+    new_height = math.ceil((chunk.height + delta) / grid - 1e-6) * grid
+    return dataclasses.replace(chunk, parts=tuple(parts), height=new_height)
+
+
+def _below(part, image: ImagePart) -> bool:
+    top = part.baseline if isinstance(part, TextPart) else getattr(part, "dy", 0.0)
+    return top >= image.dy + image.height - 0.01
 
 
 def _shift(part, dy: float):

@@ -43,7 +43,7 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     min_words = int(fit["min_words"])
     min_photo = float(fit["min_photo"])
     passes = 1
-    layout = layout_issue(issue, spec, optimal)
+    layout = layout_issue(issue, spec, optimal, fill_last=True)
     notes: list[str] = []
     if len(layout.pages) <= pages:
         if len(layout.pages) < pages:
@@ -51,7 +51,7 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
             notes.append(f"the content fills {len(layout.pages)} of {pages} pages; "
                          f"{free} lines of column space are left empty (add an article or "
                          "a photo rather than stretching the text)")
-            layout = layout_issue(issue, spec, optimal, min_pages=pages)
+            layout = layout_issue(issue, spec, optimal, min_pages=pages, fill_last=True)
             passes += 1
         return FitOutcome(layout, passes, 1.0, 1.0, notes)
 
@@ -79,7 +79,7 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     base_spec = spec
     for base, scale, spec in steps:
         trial_issue = _with_factor(base, 0.0, min_words) if adjustable else base
-        floor = layout_issue(trial_issue, spec, optimal, photo_scale=scale)
+        floor = layout_issue(trial_issue, spec, optimal, photo_scale=scale, fill_last=True)
         passes += 1
         if len(floor.pages) > pages:
             continue
@@ -88,7 +88,7 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
         for _ in range(7 if adjustable else 0):
             mid = (lo + hi) / 2
             trial = layout_issue(_with_factor(base, mid, min_words), spec, optimal,
-                                 photo_scale=scale)
+                                 photo_scale=scale, fill_last=True)
             passes += 1
             if len(trial.pages) <= pages:
                 lo, best = mid, (mid, scale, trial)
@@ -111,7 +111,7 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     factor, scale, layout = best
     if len(layout.pages) < pages:
         layout = layout_issue(_with_factor(issue, factor, min_words), spec, optimal,
-                              photo_scale=scale, min_pages=pages)
+                              photo_scale=scale, min_pages=pages, fill_last=True)
         passes += 1
     cut = [a for a in layout.issue.articles if a.cut]
     if cut:

@@ -64,22 +64,28 @@ def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
                                Tag("Figure", comp.new_element()),
                                matte=m["background"] if m["background"] != "none" else None))
         text_left = left + lw + 10
-    room = band_bottom - spec.margin_top
-    # A long name is set smaller until name and tagline fit the band; never overprinted.
-    for scale in _SCALES:
-        n_st, t_st = _scaled(name_st, scale), _scaled(tag_st, scale)
-        name_lines = comp.set((Run(pub.name),), n_st, right - text_left, "publication", "left")
-        tagline_lines = (comp.set((Run(pub.tagline),), t_st, right - text_left, "publication",
+    # The name on one line at the designer's size when it fits; on a narrow page it is
+    # set smaller (down to 40 %), and only then wrapped, so it is never clipped; the
+    # tagline likewise, and both together must fit the band.
+    room = band_bottom - spec.margin_top - 4
+    measure = right - text_left
+    for step in range(13):
+        scale = 1.0 - 0.05 * step
+        name_at = replace(name_st, size=name_st.size * scale, leading=name_st.leading * scale)
+        tag_at = replace(tag_st, size=tag_st.size * max(scale, 0.7),
+                         leading=tag_st.leading * max(scale, 0.7))
+        name_lines = comp.set((Run(pub.name),), name_at, measure, "publication", "left")
+        tagline_lines = (comp.set((Run(pub.tagline),), tag_at, measure, "publication",
                                   "left").lines if pub.tagline else ())
-        block_h = len(name_lines.lines) * n_st.leading + len(tagline_lines) * t_st.leading
-        if block_h <= room + 0.5:
+        block_h = len(name_lines.lines) * name_at.leading + len(tagline_lines) * tag_at.leading
+        if len(name_lines.lines) == 1 and block_h <= room:
             break
-    else:
+    name_st, tag_st = name_at, tag_at
+    if block_h > room + 0.5:
         raise UserError.at(Location(issue.manifest),
                            f"the publication name and tagline need {block_h / MM:.0f} mm but "
-                           f"the masthead has {room / MM:.0f} mm, even set at "
-                           f"{_SCALES[-1]:.0%} size; shorten them or raise masthead.height")
-    name_st, tag_st = n_st, t_st
+                           f"the masthead has {room / MM:.0f} mm, even set at 40 % size; "
+                           "shorten them or raise masthead.height")
     y = spec.margin_top + max(0.0, (band_bottom - spec.margin_top - block_h) / 2)
     p, y = comp.lines_parts(name_lines.lines, name_st, text_left, y, "left",
                             Tag("Title", comp.new_element()))

@@ -21,6 +21,7 @@ from compositor.layout.floats import (
 )
 from compositor.layout.flow import Placed
 from compositor.layout.furniture import footer, masthead
+from compositor.layout.makeup import column_holes, hold_back, justify, page_one_photo
 from compositor.layout.mirror import mirror_furniture, mirror_placed
 from compositor.layout.pages import FlowResult, PagePlan, Reserve, balance_last_page, run_flow
 from compositor.layout.pageturn import avoid_hyphen_at_turns
@@ -52,6 +53,7 @@ class IssueLayout:
     images: list  # (location, effective ppi, path) of every photo
     capacity: dict[int, float] = field(default_factory=dict)  # page -> full column height
     containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # structure nesting
+    holes: list[tuple[int, int, float]] = field(default_factory=list)  # page, column, lines
 
 
 _TYPESETTERS: dict[tuple, Typesetter] = {}
@@ -142,7 +144,10 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
 
 
 def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
-                 photo_scale: float = 1.0, min_pages: int = 0) -> IssueLayout:
+                 photo_scale: float = 1.0, min_pages: int = 0, fill_last: bool = False
+                 ) -> IssueLayout:
+    """Lay the issue out. With `fill_last` (a fitted issue) the last page's columns are
+    filled to the foot like the others, not balanced short."""
     ts = typesetter(spec, issue.language, optimal, issue.manifest)
     body = spec.styles["body"]
     gap = body.leading
@@ -155,6 +160,13 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         warnings.append((Location(issue.manifest), f"no hyphenation patterns for language "
                                                    f"'{issue.language}': justified text is set "
                                                    "without hyphenation"))
+
+    if comp.ragged:
+        warnings.append((issue.layout_where, f"columns of {spec.column_width / MM:.0f} mm "
+                                                f"hold about {comp.chars_per_line():.0f} "
+                                                "characters a line, too few to justify well: "
+                                                "body text is set ragged right (use fewer "
+                                                "columns or a smaller body size)"))
 
     # 1. Compose: articles into chunks, the lead title as a band across page 1.
     chunks: list[Chunk] = []
@@ -193,16 +205,20 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     if band is not None:
         band = replace(band, meta={**band.meta, "band": True})
         plan.band_height = band.height
-    text_width = spec.page_width - spec.margin_inside - spec.margin_outside
     photo_cols = photo_span if photo else 0
     # The contents box takes part of one column on page 1, or (for a long issue) several.
     c = spec.section("contents")
     first_col = int(c["column"]) - 1
     if first_col < photo_cols:  # the spanning photo's columns are taken: move along
         first_col = photo_cols % spec.columns
-    contents_cols = [(first_col + k) % spec.columns for k in range(spec.columns)]
+    # A long contents box continues into the next columns, never back into one before
+    # its own (it would read backwards).
+    contents_cols = list(range(first_col, spec.columns))
     contents = comp.contents(issue.articles, spec.column_width, plan.full_height(1) - gap,
-                             max(1, spec.columns - 1)) if issue.articles else []
+                             max(1, min(spec.columns - 1, len(contents_cols)))
+                             ) if issue.articles else []
+
+    mk = spec.section("makeup")
 
     # 2. Reserve space: the contents on page 1, the box bands on their pages.
     def reserves(box_pages: dict[int, list[Box]]) -> dict[int, Reserve]:
@@ -224,16 +240,37 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             out[page] = replace(r, bottom=r.bottom + h + gap)
         return out
 
-    band_cache: dict[tuple, tuple[list[Chunk], float, float]] = {}
+    band_cache: dict[tuple, tuple[list[tuple[Chunk, int, float, float]], float]] = {}
 
-    def box_band(boxes: list[Box]) -> tuple[list[Chunk], float, float]:
+    def box_band(boxes: list[Box]) -> tuple[list[tuple[Chunk, int, float, float]], float]:
+        """The boxes of one page side by side, in rows: (box, column, x offset, y offset)
+        each, and the band's height. Each box takes whole columns, as many as its content
+        needs: of the ways to share a row's columns, the one with the lowest row wins
+        (then the most even heights), so an address box is not as wide as a long text."""
         key = tuple(id(b) for b in boxes)
         if key not in band_cache:
             per_row = min(len(boxes), spec.columns)
-            w = (text_width - spec.gutter * (per_row - 1)) / per_row
-            made = [comp.box(b, w) for b in boxes]
-            rows = [made[k:k + per_row] for k in range(0, len(made), per_row)]
-            height = sum(max(c.height for c in row) for row in rows) + gap * (len(rows) - 1)
+            placed_boxes: list[tuple[Chunk, int, float, float]] = []
+            y = 0.0
+            for start in range(0, len(boxes), per_row):
+                row = boxes[start:start + per_row]
+                best = None
+                for split in _splits(spec.columns, len(row)):
+                    made = [comp.box(b, n * spec.column_width + (n - 1) * spec.gutter)
+                            for b, n in zip(row, split, strict=True)]
+                    heights = [c.height for c in made]
+                    score = (max(heights), max(heights) - min(heights))
+                    if best is None or score < best[0]:
+                        best = (score, split, made)
+                _, split, made = best
+                row_h = max(c.height for c in made)
+                col = 0
+                for chunk, n in zip(made, split, strict=True):
+                    placed_boxes.append((stretch_box(chunk, row_h), col,
+                                         col * (spec.column_width + spec.gutter), y))
+                    col += n
+                y += row_h + gap
+            height = y - gap
             room = plan.full_height(2) * 0.8
             if height > room:
                 raise UserError([Diagnostic(b.where, f"the boxes for one page are "
@@ -241,7 +278,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
                                                      f"than {room / MM:.0f} mm of the page; "
                                                      "shorten them or spread them over pages")
                                  for b in boxes])
-            band_cache[key] = (made, height, w)
+            band_cache[key] = (placed_boxes, height)
         return band_cache[key]
 
     def box_pages_for(pages: int) -> dict[int, list[Box]]:
@@ -260,6 +297,29 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     # Articles that open a page put their title (and photo) above that page's columns;
     # which page that is depends on the flow before it, so settle that first.
     feature_pages: dict[int, int] = {}
+    # The lead photo a few lines taller or shorter (cropped, within 2:1 and 4:5) where that
+    # lets the columns of page 1 end at their foot.
+    if photo is not None:
+        plan.reserves = reserves({})
+        first_photo = photo
+        photo, score = page_one_photo(photo, chunks, plan, int(mk["photo_lines"]))
+        if score > 0 and len(contents) == 1 and c["position"] == "bottom" \
+                and int(c["column"]) == 1:
+            # Page 1 still has a short column: try the contents box at the foot of each
+            # other column (under the photo too), keeping the usual place where it ties.
+            # A layout that names another column than the first keeps its choice.
+            chosen = (score, contents_cols, photo, plan.titles_beside)
+            for col in range(spec.columns):
+                if col == contents_cols[0]:
+                    continue
+                contents_cols = [col]
+                plan.reserves = reserves({})
+                trial_photo, trial = page_one_photo(first_photo, chunks, plan,
+                                                    int(mk["photo_lines"]))
+                if trial < chosen[0] - 0.5:
+                    chosen = (trial, [col], trial_photo, plan.titles_beside)
+            _, contents_cols, photo, plan.titles_beside = chosen
+
     float_articles = {c.meta["float"]: c.article for c in chunks if c.kind == "float"}
     inline: set[int] = set()  # spanning pull quotes set within their column instead
     all_chunks = chunks
@@ -273,6 +333,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             plan.bands = {page: features[i][0].height for i, page in feature_pages.items()}
             plan.holes = holes(found)
             plan.reserves = reserves({})
+            plan.caps = {}
             result = run_flow(chunks, plan)
             pages = max(result.pages, 1)
             for _ in range(8):
@@ -284,6 +345,15 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
                 if result.pages <= pages:
                     break
                 pages = result.pages
+            on_box_page = box_pages_for(pages).get(pages, [])
+            if result.pages < pages and on_box_page and all(b.page == "last"
+                                                            for b in on_box_page):
+                # The boxes did not fit under the text where it ends: rather than a page
+                # for the boxes alone, hold text back so the last page carries both.
+                held = hold_back(chunks, plan, result, pages,
+                                 int(mk["last_page_lines"]) * gap * spec.columns)
+                if held is not None:
+                    result = held
             pages_found = {p.chunk.meta["feature"]: p.page for p in result.placed
                            if p.chunk.kind == "pagebreak"}
             spots_found = settle(found, spots(result, plan, inline), gap)
@@ -293,6 +363,10 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             feature_pages, found = pages_found, spots_found
         pages = max(pages, max((p for p in box_pages_for(pages)), default=1), min_pages)
         result = balance_last_page(chunks, plan, result)
+        fill_pages = set(range(1, result.pages + (1 if fill_last else 0)))
+        result = replace(result, placed=justify(result.placed, plan, fill_pages,
+                                                float(mk["vertical_justify"]),
+                                                float(mk["paragraph_space"])))
         bad = misplaced(result.placed, found, float_articles, gap) if settled else set(found)
         if not bad:
             break
@@ -356,22 +430,16 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             y = plan.content_box(1)[3] - plan.reserves.get(1, Reserve()).bottom - part.height
         out[0].placed.append(Placed(resolve_refs(part, anchors, comp), 1, col, x, y))
     for page, boxes in box_pages_for(pages).items():
-        made, height, w = box_band(boxes)
+        made, height = box_band(boxes)
         left, _, _, bottom = plan.content_box(page)
-        top = bottom - height
-        on_page = [p for p in out[page - 1].placed if p.chunk.kind not in ("contents",)]
-        if page == result.pages and on_page:
-            # On a balanced last page the band sits right under the text, not at the foot.
-            text_bottom = max(p.y + p.chunk.height for p in on_page)
-            top = min(top, text_bottom + gap)
-        per_row = min(len(boxes), spec.columns)
-        for k, chunk in enumerate(made):
-            row, col = divmod(k, per_row)
-            row_h = max(c.height for c in made[row * per_row:(row + 1) * per_row])
-            y = top + sum(max(c.height for c in made[r * per_row:(r + 1) * per_row]) + gap
-                          for r in range(row))
-            x = left + col * (w + spec.gutter)
-            out[page - 1].placed.append(Placed(stretch_box(chunk, row_h), page, col, x, y))
+        top = bottom - height  # on the foot of the text area
+        if not any(p.chunk.height > 0 for p in out[page - 1].placed):
+            free = (plan.full_height(page) - height - gap) * spec.columns / gap
+            warnings.append((Location(issue.manifest),
+                             f"page {page} holds only boxes; about {free:.0f} lines of column "
+                             "space on it are left empty"))
+        for chunk, col, dx, dy in made:
+            out[page - 1].placed.append(Placed(chunk, page, col, left + dx, top + dy))
     out[0].furniture += masthead(comp, issue, masthead_h)
     for page in out:
         left, _, right, _ = plan.content_box(page.number)
@@ -388,6 +456,11 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     for key in [k for k in _COMPOSED if k not in _USED]:
         del _COMPOSED[key]  # only the last pass's articles can be reused by the next one
     _USED.clear()
+    # Holes are found on the pages as laid out, before a right-to-left edition is mirrored.
+    found_holes = column_holes(out, plan, float(mk["hole_lines"]), skip_last=not fill_last)
+    for page_no, col, lines in found_holes:
+        warnings.append((Location(issue.manifest), f"page {page_no}, column {col}: "
+                                                   f"{lines:g} lines left empty"))
     if comp.rtl:
         text_width = spec.page_width - spec.margin_inside - spec.margin_outside
         for page in out:
@@ -396,8 +469,10 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
                            for p in page.placed]
             page.furniture = mirror_furniture(page.furniture, spec.page_width)
     capacity = {p.number: plan.full_height(p.number) for p in out}
+    if result.chunks is not None:
+        chunks = result.chunks  # as flowed, photos moved or set smaller included
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images,
-                       capacity, dict(comp.containers))
+                       capacity, dict(comp.containers), found_holes)
 
 
 def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:
@@ -424,6 +499,16 @@ def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:
                                           vertical=True))
                 top = max(top, cut_bottom)
     return rules
+
+
+def _splits(columns: int, boxes: int) -> list[tuple[int, ...]]:
+    """Every way to give `boxes` boxes side by side at least one of `columns` columns each,
+    all of them used (evenest first)."""
+    if boxes == 1:
+        return [(columns,)]
+    out = [(first, *rest) for first in range(1, columns - boxes + 2)
+           for rest in _splits(columns - first, boxes - 1)]
+    return sorted(out, key=lambda s: (max(s) - min(s), s))
 
 
 def stretch_box(chunk: Chunk, height: float) -> Chunk:

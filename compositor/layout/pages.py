@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from compositor.layout.chunks import Chunk
-from compositor.layout.flow import Placed, Slot, fill, place
+from compositor.layout.flow import EPS, Placed, Slot, column_height, fill, place
 from compositor.load.layout import LayoutSpec
 
 
@@ -30,6 +30,11 @@ class PagePlan:
     # page -> (column, top, height): space cut out of a column's middle (a pull quote
     # across columns); the text flows above it, then below it
     holes: dict[int, tuple[tuple[int, float, float], ...]] = field(default_factory=dict)
+    # page -> column height limit for the whole flow (text held back to the next page)
+    caps: dict[int, float | tuple[float, ...]] = field(default_factory=dict)
+    # an article that began under the lead photo may not go on beside it (page 1): it
+    # starts in the column beside the photo instead, with its title
+    titles_beside: bool = False
 
     def content_box(self, page: int) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) of the type area, mirrored for left-hand pages."""
@@ -106,12 +111,15 @@ class FlowResult:
     forced: list[Placed]  # chunks placed against the break rules
     page_start: dict[int, int]  # page -> index of its first chunk
     complete: bool = True
+    # the chunks as flowed: photos may have been set smaller or moved into their text
+    chunks: list[Chunk] | None = None
 
 
 def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
              last_page: int | None = None,
              caps: dict[int, float | tuple[float, ...]] | None = None) -> FlowResult:
     """Flow chunks from `first_page` on, adding pages as needed (up to `last_page`)."""
+    chunks = list(chunks)  # photos may be swapped for a smaller setting in this flow
     placed: list[Placed] = []
     forced: list[Placed] = []
     page_start: dict[int, int] = {}
@@ -122,7 +130,14 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
             break
         page_start[page] = i
         used_page = False
-        for slot in plan.slots(page, (caps or {}).get(page)):
+        prev: tuple[Slot, int] | None = None  # the slot before, and its first chunk
+        for slot in plan.slots(page, (caps if caps is not None else plan.caps).get(page)):
+            if plan.titles_beside and page == 1 and prev is not None and i < n \
+                    and slot.top < prev[0].top - EPS:
+                head = _opening_of(chunks, i)
+                if head is not None and head > prev[1]:
+                    del placed[len(placed) - (i - head):]
+                    i = head
             if i < n and chunks[i].kind == "pagebreak":
                 if used_page:
                     break  # the article opens the next page
@@ -130,7 +145,11 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
                 i += 1
             full = slot.height >= plan.full_height(page) - 0.5 * plan.gap
             first, end, was_forced = fill(chunks, i, slot.height, full)
+            if not was_forced and end < n:
+                end = smaller_photo(chunks, first, end, slot.height, full, plan.gap)
+                larger_photo(chunks, first, end, slot.height, full, plan.gap)
             got = place(chunks, first, end, slot)
+            prev = (slot, first)
             placed += got
             used_page = used_page or bool(got)
             if was_forced and got:
@@ -139,13 +158,88 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
             if i >= n:
                 break
         page += 1
-    return FlowResult(placed, max(page - 1, first_page), forced, page_start, i >= n)
+    return FlowResult(placed, max(page - 1, first_page), forced, page_start, i >= n, chunks)
+
+
+def _opening_of(chunks: list[Chunk], i: int) -> int | None:
+    """Index of the title of the article chunks[i] is inside of (None at its title, or
+    for the lead article, which may go on beside its own photo)."""
+    article = chunks[i].article
+    if article is None or article == chunks[0].article or \
+            chunks[i].anchor == f"article-{article}":
+        return None
+    for k in range(i - 1, -1, -1):
+        if chunks[k].article != article:
+            return None
+        if chunks[k].anchor == f"article-{article}" and chunks[k].kind == "head":
+            return k
+    return None
+
+
+def smaller_photo(chunks: list[Chunk], first: int, end: int, height: float, full: bool,
+                  line: float) -> int:
+    """Where the column would stop short because the next article's title and photo (or a
+    photo in the text) do not fit under it, set that photo a line or more smaller (its
+    `smaller` settings, within the layout's limits) when that lets the group start here.
+    Swaps the chunk in `chunks`; returns the new end of the column."""
+    if height - column_height(chunks, first, end) < 1.5 * line:
+        return end
+    n = len(chunks)
+    k = end
+    while "smaller" not in chunks[k].meta:
+        k += 1
+        if k >= min(n, end + 4) or not chunks[k].keep_before:
+            return end
+    original = chunks[k]
+    for variant in original.meta["smaller"]:
+        chunks[k] = variant
+        _, new_end, forced = fill(chunks, first, height, full)
+        if new_end > k and not forced:
+            return new_end
+    chunks[k] = original
+    # Still too tall: the photo goes after the article's first paragraph, so the title
+    # and the opening lines start here.
+    para = chunks[k + 1].meta.get("element") if k + 1 < n else None
+    q = k + 1
+    while q + 1 < n and para is not None and chunks[q + 1].meta.get("element") == para:
+        q += 1
+    if para is None or q - k < 3 or chunks[k].anchor:
+        return end
+    moved = chunks[k + 1:q + 1] + [replace(original, keep_before=False)]
+    saved = chunks[k:q + 1]
+    chunks[k:q + 1] = moved
+    _, new_end, forced = fill(chunks, first, height, full)
+    if new_end > k + 1 and not forced:
+        return new_end
+    chunks[k:q + 1] = saved
+    return end
+
+
+def larger_photo(chunks: list[Chunk], first: int, end: int, height: float, full: bool,
+                 line: float) -> None:
+    """A column that stops whole lines short of its foot, with a photo in it, gets that
+    photo taller by those lines (its `larger` settings) when the column then holds exactly
+    the same text. Swaps the chunk in `chunks`."""
+    short = int((height - column_height(chunks, first, end)) / line + 1e-6)
+    if short < 1:
+        return
+    for k in range(end - 1, first - 1, -1):
+        larger = chunks[k].meta.get("larger", ())
+        if len(larger) >= short:
+            original = chunks[k]
+            chunks[k] = larger[short - 1]
+            _, new_end, forced = fill(chunks, first, height, full)
+            if new_end == end and not forced:
+                return
+            chunks[k] = original
+            return
 
 
 def balance_last_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult) -> FlowResult:
     """Even out the columns of the last page, and of every page that ends where an article
     opens the next one: the smallest column height (in whole lines) that still holds the
     page's text, so no full column stands beside an empty one."""
+    chunks = result.chunks if result.chunks is not None else chunks
     for page in sorted(result.page_start):
         if page == result.pages:
             continue
@@ -184,7 +278,8 @@ def _balance(rest: list[Chunk], plan: PagePlan, result: FlowResult, last: int) -
             best, spread = trial, _spread(trial)
     keep = [p for p in result.placed if p.page != last]
     placed = sorted(keep + best.placed, key=lambda p: p.page)  # stable: flow order kept
-    return FlowResult(placed, result.pages, result.forced, result.page_start)
+    return FlowResult(placed, result.pages, result.forced, result.page_start,
+                      chunks=result.chunks)
 
 
 def _spread(result: FlowResult) -> float:

@@ -92,8 +92,10 @@ def fit_report(layout: IssueLayout) -> dict:
             "words_kept": a.words_kept, "words_total": a.words_total,
             "photo_mm": [round(v) for v in photo[i]] if i in photo else None,
         })
+    holes = [{"page": page, "column": col, "lines": lines}
+             for page, col, lines in getattr(layout, "holes", ())]
     return {"pages": len(layout.pages), "articles": articles, "columns_full_percent": fullness,
-            "counts": counts, "limits": {"max_word_space": max_space,
+            "holes": holes, "counts": counts, "limits": {"max_word_space": max_space,
                                          "min_word_space": min_space}}
 
 
@@ -110,6 +112,9 @@ def format_report(report: dict) -> str:
         by_page[page].append(f"{value}%")
     lines.append("columns full: " + "; ".join(f"p{p} " + " ".join(v)
                                               for p, v in by_page.items()))
+    if report["holes"]:
+        lines.append("holes (empty lines in a column): " + "; ".join(
+            f"p{h['page']} col {h['column']}: {h['lines']:g}" for h in report["holes"]))
     c = report["counts"]
     lines.append(f"lines {c['lines']}, hyphenated {c['hyphenated']}, stacked hyphens "
                  f"{c['stacked_hyphens']}, widows {c['widows']}, orphans {c['orphans']}, "

@@ -237,8 +237,8 @@ def load_box(path: Path, named_at: Location, page: str | int | None,
         page = parse_box_page(front.get("page", "last"), Location(path, front.line_of("page")),
                               report)
     blocks = tuple(b if not isinstance(b, Paragraph) else replace(b, role="box")
-                   for b in _check_figures(tuple(parse_markdown(body, path, body_line, language)),
-                                           report))
+                   for b in _check_figures(tuple(parse_markdown(body, path, body_line, language,
+                                                                   keep_lines=True)), report))
     if not blocks and not title:
         report.warn(Location(path, 1), "the box is empty")
     return Box(title=smart_text(clean_text(title), language) if title else None, blocks=blocks,

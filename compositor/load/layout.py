@@ -38,6 +38,9 @@ NUMBER_RANGES = {  # (section, key) -> allowed range, in points for lengths
     ("article", "jump_lines"): (4, 1000), ("article", "jump_first"): (0, 1000),
     ("article", "lead_photo_columns"): (1, 6), ("article", "pullquote_columns"): (1, 6),
     ("masthead", "height"): (36, 600),
+    ("makeup", "vertical_justify"): (0, 6), ("makeup", "hole_lines"): (1, 1000),
+    ("makeup", "last_page_lines"): (1, 200), ("makeup", "photo_lines"): (0, 40),
+    ("makeup", "paragraph_space"): (0, 2),
 }
 FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
 STRING_FIELDS = {"volume": {"volume"}, "number": {"number"}, "numbers": {"numbers"},

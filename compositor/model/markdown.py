@@ -102,10 +102,16 @@ def iri_to_uri(iri: str) -> str:
         return quote(iri, safe=keep)
 
 
-def parse_markdown(text: str, path: Path, first_line: int = 1, language: str = "en"
-                   ) -> list[Block]:
-    """Parse a Markdown body whose first line is line `first_line` of `path`."""
+def parse_markdown(text: str, path: Path, first_line: int = 1, language: str = "en",
+                   keep_lines: bool = False) -> list[Block]:
+    """Parse a Markdown body whose first line is line `first_line` of `path`; with
+    `keep_lines`, a single newline inside a paragraph is a line break."""
     tokens = _parser(language).parse(text)
+    if keep_lines:
+        for tok in tokens:
+            for child in tok.children or ():
+                if child.type == "softbreak":
+                    child.type = "hardbreak"
     deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deep is not None:
         raise UserError.at(_where(deep, path, first_line),

@@ -1,0 +1,248 @@
+"""Page make-up after the flow: the moves a layout artist makes once the text has run in.
+
+- Holding text back: when the boxes for the last page do not fit under the text where it
+  ends, the columns of that page are shortened evenly so the last page carries text above
+  its boxes, instead of a page made for the boxes alone.
+- Vertical justification: a column that stops a few lines short of its foot is filled by
+  spreading the space where the text already pauses — between articles, before a subhead,
+  around a photo or a quotation (at most `makeup.vertical_justify` lines at each) and
+  between paragraphs (at most `makeup.paragraph_space`) — never between the lines of a
+  paragraph.
+- Holes: every empty run left in a column, for the fit report and `--strict`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from compositor.layout.chunks import Chunk, ImagePart
+from compositor.layout.compose import reframe
+from compositor.layout.flow import Placed
+from compositor.layout.pages import FlowResult, PagePlan, run_flow
+
+EPS = 0.5
+
+
+def hold_back(chunks: list[Chunk], plan: PagePlan, result: FlowResult, box_page: int,
+              want: float) -> FlowResult | None:
+    """A flow whose text reaches `box_page` (one past where it ended), carrying at least
+    `want` points of text there, with the page before's columns shortened as little as
+    possible (and evenly). None when no such flow exists."""
+    last = result.pages
+    if box_page != last + 1:
+        return None
+    full = max(s.height for s in plan.slots(last))
+    lo, hi = 1, int(full // plan.gap)
+    best = None
+    while lo <= hi:  # the largest cap that still moves `want` onto the box page
+        mid = (lo + hi) // 2
+        plan.caps = {last: mid * plan.gap}
+        trial = run_flow(chunks, plan)
+        moved = sum(p.chunk.height for p in trial.placed if p.page == box_page)
+        if trial.complete and trial.pages == box_page and moved >= want - EPS:
+            best, lo = (trial, mid), mid + 1
+        else:
+            hi = mid - 1
+    if best is None:
+        plan.caps = {}
+        return None
+    plan.caps = {last: best[1] * plan.gap}
+    return best[0]
+
+
+def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int
+                   ) -> tuple[Chunk, float]:
+    """The spanning lead photo up to `most` lines taller or shorter, whichever leaves the
+    columns of page 1 least short of their foot (the photo as set when nothing helps),
+    and how short they are (points; 0 = every column full). The caller has set page 1's
+    reserves for `photo`; they are kept in step."""
+    image = next((p for p in photo.parts if isinstance(p, ImagePart)), None)
+    plan.titles_beside = False
+    if image is None or most <= 0:
+        return photo, 0.0
+    line = plan.gap
+    reserve = plan.reserves.get(1)
+    if reserve is None:
+        return photo, 0.0
+
+    def shortfall(candidate: Chunk) -> float:
+        cols = tuple((c, candidate.height, w) if (h == photo.height and w == "top") else
+                     (c, h, w) for c, h, w in reserve.columns)
+        plan.reserves[1] = replace(reserve, columns=cols)
+        trial = run_flow(chunks, plan, last_page=1)
+        bottoms: dict[int, float] = {}
+        for p in trial.placed:
+            bottoms[p.column] = max(bottoms.get(p.column, 0.0), p.y + p.chunk.height)
+        total = 0.0
+        slots = plan.slots(1)
+        lowest = max(s.top for s in slots)
+        for slot in slots:
+            if slot.height < 4 * line and slot.column in roomy:
+                return float("inf")  # the photo would crowd a column out
+            short = slot.bottom - bottoms.get(slot.column, slot.top)
+            if short > line + EPS:
+                total += short
+            if slot.top < lowest - EPS:
+                # Beside the photo, another article may open (with its title) but not go
+                # on from under the photo: it would read as part of the lead story.
+                top = next((p.chunk for p in trial.placed if p.column == slot.column
+                            and p.chunk.height > 0), None)
+                if top is not None and top.article != lead and top.kind != "head":
+                    total += 1000 * line
+        return total
+
+    roomy = {s.column for s in plan.slots(1) if s.height >= 4 * line}
+    lead = photo.article
+    if len(roomy) < plan.spec.columns:
+        # The photo (with the contents box under it) leaves a column almost no room: set
+        # it smaller, a line at a time, scaled down to a third of the span if cropping is not
+        # enough, until every column has four lines of text.
+        for d in range(1, 200):
+            candidate = reframe(photo, image.height - d * line, line,
+                                (image.dx * 2 + image.width) * 0.35)
+            if candidate is None:
+                break
+            cols = tuple((c, candidate.height, w) if (h == photo.height and w == "top") else
+                         (c, h, w) for c, h, w in reserve.columns)
+            plan.reserves[1] = replace(reserve, columns=cols)
+            if all(s.height >= 4 * line for s in plan.slots(1)):
+                photo, reserve = candidate, plan.reserves[1]
+                image = next(p for p in photo.parts if isinstance(p, ImagePart))
+                roomy = set(range(plan.spec.columns))
+                break
+        plan.reserves[1] = reserve
+    def search() -> tuple[Chunk, float]:
+        best, best_score = photo, shortfall(photo)
+        for d in sorted(range(-most, most + 1), key=abs):
+            if d == 0 or best_score <= 0:
+                continue
+            candidate = reframe(photo, image.height + d * line, line)
+            if candidate is None:
+                continue
+            score = shortfall(candidate)
+            if score < best_score - EPS:
+                best, best_score = candidate, score
+        return best, best_score
+
+    best, best_score = search()
+    if best_score >= 1000 * line:
+        # No photo height avoids it: the article that began under the photo starts
+        # beside it with its title instead, with the photo height that leaves the
+        # column it gives up least short (what remains is a reported hole).
+        plan.titles_beside = True
+        best, best_score = search()
+    plan.reserves[1] = reserve
+    return best, best_score
+
+
+def _opening(prev: Chunk, chunk: Chunk) -> int | None:
+    """Rank of the pause before `chunk` where space may be added (lower first), or None
+    when the two belong together."""
+    if chunk.height <= 0:
+        return None
+    if chunk.kind == "body" and chunk.meta.get("k") == 0 and prev.kind == "body" \
+            and not chunk.keep_before:
+        return 2  # between two paragraphs
+    if chunk.keep_before:
+        return None
+    if chunk.kind == "head" and chunk.anchor and chunk.anchor.startswith("article-"):
+        return 0  # between articles
+    if chunk.kind in ("head", "space", "rule", "figure", "jump"):
+        return 1  # before a subhead, around photos, quotations and rules
+    return None
+
+
+def justify(placed: list[Placed], plan: PagePlan, pages: set[int], pause_space: float,
+            paragraph_space: float) -> list[Placed]:
+    """Fill the columns of `pages` that stop short (by whole lines, so their last lines
+    still align with the next column's), spreading the space evenly over the pauses of
+    the text: at most `pause_space` body lines between articles, before a subhead or
+    around a photo, at most `paragraph_space` between two paragraphs, nothing inside a
+    paragraph. A column that cannot be filled within those limits is left as it is
+    (spreading part of a hole only moves it)."""
+    if (pause_space <= 0 and paragraph_space <= 0) or not pages:
+        return placed
+    line = plan.gap
+    groups: dict[tuple[int, int], list[int]] = {}
+    for k, p in enumerate(placed):
+        if p.page in pages and not p.chunk.meta.get("band"):
+            groups.setdefault((p.page, p.column), []).append(k)
+    out = list(placed)
+    for (page, column), idx in groups.items():
+        slots = [s for s in plan.slots(page) if s.column == column]
+        if not slots:
+            continue
+        slot = slots[-1]  # only the column's last stretch (below any pull quote)
+        idx = [k for k in idx if placed[k].y >= slot.top - EPS]
+        if not idx:
+            continue
+        bottom = placed[idx[-1]].y + placed[idx[-1]].chunk.height
+        short = int((slot.bottom - bottom) / line + 1e-6)
+        if short < 1:
+            continue
+        pauses = [(n, (paragraph_space if r == 2 else pause_space) * line)
+                  for n in range(1, len(idx))
+                  if (r := _opening(placed[idx[n - 1]].chunk, placed[idx[n]].chunk)) is not None]
+        extra = [0.0] * len(idx)
+        left = short * line
+        open_ = [(n, cap) for n, cap in pauses if cap > 0]
+        while left > 1e-6 and open_:  # even shares, each up to its limit
+            share = left / len(open_)
+            for n, cap in open_:
+                give = min(share, cap - extra[n])
+                extra[n] += give
+                left -= give
+            open_ = [(n, cap) for n, cap in open_ if extra[n] < cap - 1e-6]
+        if left > 1e-3:
+            continue
+        shift = 0.0
+        for n, k in enumerate(idx):
+            shift += extra[n]
+            if shift:
+                out[k] = replace(placed[k], y=placed[k].y + shift)
+    return out
+
+
+def column_holes(pages: list, plan: PagePlan, lines: float, skip_last: bool
+                 ) -> list[tuple[int, int, float]]:
+    """(page, column from 1, height in body lines) of every run taller than `lines` body
+    lines in which a column holds nothing, between the top and the foot of the text area
+    (the last page left out with `skip_last`)."""
+    out = []
+    line = plan.gap
+    spec = plan.spec
+    for page in pages:
+        if skip_last and page is pages[-1]:
+            continue
+        _, _, _, bottom = plan.content_box(page.number)
+        top = plan.columns_top(page.number)  # below the masthead and any title band
+        spans: dict[int, list[tuple[float, float]]] = {c: [] for c in range(spec.columns)}
+        for p in page.placed:
+            if p.chunk.height <= 0:
+                continue
+            x0, x1 = p.x, p.x + _width(p, spec)
+            for c in range(spec.columns):
+                cx = plan.column_x(page.number, c)
+                if x1 > cx + 1 and x0 < cx + spec.column_width - 1:
+                    spans[c].append((p.y, p.y + p.chunk.height))
+        for c, taken in spans.items():
+            y = top
+            for t, b in sorted(taken):
+                if t - y > lines * line + EPS:
+                    out.append((page.number, c + 1, round((t - y) / line, 1)))
+                y = max(y, b)
+            if bottom - y > lines * line + EPS:
+                out.append((page.number, c + 1, round((bottom - y) / line, 1)))
+    return out
+
+
+def _width(p: Placed, spec) -> float:
+    """How wide a placed chunk is: its parts' extent (bands, boxes) or a column."""
+    widest = spec.column_width
+    for part in p.chunk.parts:
+        w = getattr(part, "width", None)
+        if w is not None:
+            widest = max(widest, getattr(part, "dx", 0.0) + w)
+        elif hasattr(part, "line"):
+            widest = max(widest, part.dx + part.line.measure)
+    return widest
