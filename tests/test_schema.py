@@ -200,7 +200,6 @@ KNOWN = {
                                                  "alt") for r in ("True", "False")},
     **{("article", k, "datetime.date(2023, 7, 1)"): YAML_DATE
        for k in ("title", "toc_title", "byline", "caption", "alt", "pullquote")},
-    ("article", "title", "'  '"): BLANK,
     ("article", "excerpt", "0"): "0 == False in Python: the loader reads it as excerpt: none",
     ("article", "excerpt", "20.0"): "JSON has one number type: 20.0 is an integer to a schema",
     ("box", "title", "datetime.date(2023, 7, 1)"): YAML_DATE,
@@ -371,6 +370,7 @@ def test_layout_keys_schema_agrees_with_loader(tmp_path, section, cases):
     {"styles": {"body": {"size": 10, "leading": 13}}}, {"styles": {"body": {"size": 1}}},
     {"styles": {"body": {"weight": "heavy"}}}, {"styles": {"body": {"colour": "text"}}},
     {"styles": {"note": {"font": "sans", "size": 8, "leading": 10, "color": "text"}}},
+    {"styles": {"quote": {"font": "sans", "size": 8, "leading": 10, "color": "text"}}},
     {"fonts": {"serif": {"regular": "NotoSans-Regular.ttf"}}},
     {"fonts": {"serif": {"light": "NotoSans-Regular.ttf"}}},
     {"pages": {"size": "A4"}}, {"page": {"size": "a5"}}, {"page": {"size": "B5"}},

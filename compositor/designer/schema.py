@@ -243,7 +243,8 @@ def layout_schema() -> dict:
                 "leading": {"type": "number", "description": "points, at least 0.8 × size"},
                 "color": {"type": ["string", "integer"],
                           "description": "a name from 'colors'"}}}
-            node = {"type": "object", "additionalProperties": style,
+            # The roles are the renderer's: a style it does not know is an error.
+            node = {"type": "object", "additionalProperties": False,
                     "properties": {k: style for k in body}}
         else:
             node = {"type": "object", "additionalProperties": False, "properties": {}}
