@@ -170,12 +170,16 @@ def test_fit_report_lists_holes_and_strict_fails(tmp_path, capsys):
     out = tmp_path / "out.pdf"
     assert build(manifest, "--variant", "web", "--no-preflight", "-o", str(out),
                  "--report", str(report), "--strict") == 1
-    assert not out.exists()
+    assert not out.exists() and not report.exists()  # a failed build writes nothing
+    strict_err = capsys.readouterr().err
+    assert build(manifest, "--variant", "web", "--no-preflight", "-o", str(out),
+                 "--report", str(report)) == 0
     err = capsys.readouterr().err
     found = json.loads(report.read_text())["holes"]
     assert found
     for h in found:
-        assert f"page {h['page']}, column {h['column']}: {h['lines']:g} lines left empty" in err
+        line = f"page {h['page']}, column {h['column']}: {h['lines']:g} lines left empty"
+        assert line in err and line in strict_err
     # The same holes, read back from the PDF of a build without --strict.
     pages = measure(web_pdf(manifest), load(manifest).spec)
     measured = {(p, c) for p, c, _ in holes(pages, 1.0, last_too=True)}
