@@ -290,7 +290,7 @@ def test_a_new_page_article_never_leaves_the_page_before_under_half_full(tmp_pat
     manifest = _before_new_page(tmp_path / "long", 30)
     built = load(manifest)
     layout = layout_issue(built.issue, built.spec)
-    assert not any("in the flow" in w for _, w in layout.warnings)
+    assert not any("in the flow" in w for _, w in layout.notes)
     opening = [p for page in layout.pages for p in page.placed if p.chunk.meta.get("band")
                and p.page > 1]
     assert [p.page for p in opening] == [4]

@@ -54,6 +54,7 @@ class IssueLayout:
     capacity: dict[int, float] = field(default_factory=dict)  # page -> full column height
     containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # structure nesting
     holes: list[tuple[int, int, float]] = field(default_factory=list)  # page, column, lines
+    notes: list[tuple[Location, str]] = field(default_factory=list)  # make-up decisions
 
 
 _TYPESETTERS: dict[tuple, Typesetter] = {}
@@ -400,7 +401,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         redone = layout_issue(replace(issue, articles=tuple(articles)), spec, optimal,
                               photo_scale, min_pages, fill_last)
         page = feature_pages[k]
-        redone.warnings.insert(0, (article.where, f"the article opens in the flow on page "
+        redone.notes.insert(0, (article.where, f"the article opens in the flow on page "
                                                   f"{page - 1} rather than on a new page: "
                                                   f"page {page - 1} would be "
                                                   f"{page_fill(result, plan, page - 1):.0%} "
