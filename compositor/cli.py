@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
                         "next to the manifest)")
     b.add_argument("--variant", choices=("print", "web", "all"), default=None,
                    help="which PDF to write (default: all; with -o: web)")
-    b.add_argument("--pages", type=int, metavar="N", help="fit the issue to exactly N pages")
+    b.add_argument("--pages", type=_page_count, metavar="N",
+                   help="fit the issue to exactly N pages (1 to 512)")
     b.add_argument("--report", type=Path, metavar="FILE.json", help="write the fit report")
     b.add_argument("--timings", action="store_true", help="print where the time went")
     b.add_argument("--preflight", choices=("quick", "full", "off"), default="quick",
@@ -61,13 +62,43 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _page_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 512:
+        raise argparse.ArgumentTypeError(f"{value} is not between 1 and 512")
+    return value
+
+
+def _source_date_epoch() -> str | None:
+    """What is wrong with SOURCE_DATE_EPOCH, if anything (it stamps every date we write)."""
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or int(text) > 253402300799:
+        return (f"SOURCE_DATE_EPOCH={text[:40]!r} must be a whole number of seconds since "
+                "1970-01-01, at most 253402300799 (the end of 9999); fix or unset it")
+    return None
+
+
 def _version() -> str:
     from compositor import __version__
     return f"compositor {__version__}"
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show a title (LANG=C, a Latin-1 console) gets escapes,
+        # not a UnicodeEncodeError halfway through the report.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
+    problem = _source_date_epoch() if args.command == "build" else None
+    if problem:
+        print(f"compositor: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     from compositor.errors import UserError
     # A command is a short batch job, and its garbage is freed by reference counting: the
     # cyclic collector's passes over the growing layout cost a quarter to a third of a

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from compositor import inputs
 from compositor.build import Timings, default_output, lay_out, load
-from compositor.errors import Location, UserError
+from compositor.errors import Location, UserError, printable
+from compositor.publish import check_targets
 
 EXIT_OK, EXIT_USER = 0, 1
 
@@ -30,6 +32,17 @@ def check_command(args: argparse.Namespace) -> int:
     args.manifest = _manifest(args.manifest)
     loaded = load(args.manifest)
     layout = lay_out(loaded)  # layout finds missing glyphs and oversize blocks too
+    # The checks a default build makes before rendering: photo resolution for print and
+    # the ICC profile; check must not pass what build would refuse.
+    from compositor.finish.variants import check_resolution, profile_path
+    profile_path(loaded.spec.section("print")["profile"], loaded.spec.source)
+    problems = check_resolution(layout, force=False)
+    loaded.report.diagnostics.extend(problems)
+    for d in problems:
+        if d.severity == "error":
+            print(d, file=sys.stderr)
+    if any(d.severity == "error" for d in problems):
+        return EXIT_USER
     if _print_diagnostics(loaded.report, args.strict):
         return EXIT_USER
     issue = loaded.issue
@@ -57,6 +70,8 @@ def _build(args: argparse.Namespace) -> int:
     args.manifest = _manifest(args.manifest)
     if args.pages is not None and not 1 <= args.pages <= 512:
         raise UserError.at(Location(args.manifest), "--pages must be between 1 and 512")
+    inputs.reset()
+    inputs.note(args.manifest)
     loaded = load(args.manifest)
     timings.mark("load")
     target = args.pages or loaded.issue.pages
@@ -67,13 +82,8 @@ def _build(args: argparse.Namespace) -> int:
     progress.clear()
     from compositor.layout.report import fit_report, format_report
     report = fit_report(layout)
-    if args.report:
-        import json
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-                               encoding="utf-8")
     if not args.quiet:
-        print(format_report(report))
+        print(printable(format_report(report)))
     if _print_diagnostics(loaded.report, args.strict):
         print("warnings are errors with --strict; nothing was written", file=sys.stderr)
         return EXIT_USER
@@ -101,15 +111,33 @@ def _build(args: argparse.Namespace) -> int:
     if args.impose:
         p = outputs["print"]
         outputs["print-saddle"] = p.with_name(f"{p.stem}-saddle{p.suffix}")
+    if "print" in outputs:  # the ICC profile is an input too
+        from compositor.finish.variants import profile_path
+        profile_path(loaded.spec.section("print")["profile"], loaded.spec.source)
+    # Every output checked before anything is written: never over an input, never over
+    # a folder, pipe or device, never two outputs on one file.
+    names = {v: f"{v} PDF" for v in outputs} | ({"report": "report"} if args.report else {})
+    targets = check_targets({names[v]: p for v, p in outputs.items()}
+                            | ({"report": args.report} if args.report else {}),
+                            inputs.read())
+    outputs = {v: targets[names[v]] for v in outputs}
+    also = {}
+    if args.report:
+        import json
+        text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        also["report"] = (targets["report"], text.encode("utf-8"))
     written = produce(layout, outputs, timings, checks=args.preflight,
-                      force=args.force)
+                      force=args.force, also=also)
     from compositor.layout.issue import save_caches
     save_caches()
     timings.mark("save caches")
     if not args.quiet:
         for v, path in written.items():
+            if v not in outputs:
+                continue
             size = path.stat().st_size
-            print(f"wrote {path} ({v}, {len(layout.pages)} pages, {size / 1024:.0f} KB)")
+            print(printable(f"wrote {path} ({v}, {len(layout.pages)} pages, "
+                            f"{size / 1024:.0f} KB)"))
     if args.timings:
         total = sum(t for _, t in timings.steps)
         for name, t in timings.steps:

@@ -238,7 +238,7 @@ def test_imported_issue_builds_and_reads_back(site, tmp_path):
         # Headline words: the large type (titles are 14 pt and more, body 9.4 pt).
         big = [w["text"] for p in pdf.pages
                for w in p.filter(lambda o: o.get("size", 0) >= 13).extract_words()]
-    big = [w.strip(":,.;") for w in big]
+    big = [w.strip(":,.;").replace("\u2019", "'") for w in big]
     pieces = {w.rstrip("-") for w in big} | {p for w in big for p in w.split("-")}
 
     def printed(word: str) -> bool:  # whole, or split over two lines at a hyphen
@@ -269,7 +269,8 @@ def test_imported_issue_builds_and_reads_back(site, tmp_path):
                 for c in p.chars if c["text"] == "…"]
     by_title = {p[1]: p for p in POSTS}
     for a in cut:
-        post = next(p for t, p in by_title.items() if t.startswith(a["title"].rstrip("…")))
+        title = a["title"].replace("\u2019", "'").rstrip("…")  # typeset with curly quotes
+        post = next(p for t, p in by_title.items() if t.startswith(title))
         url = f"{SITE}/{post[3][:4]}/{post[3][5:7]}/{post[0]}/"
         placed = [(n, x0, x1, top) for n, x0, x1, top, uri in links if uri == url]
         assert placed, f"no link to {url}"

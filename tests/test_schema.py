@@ -336,7 +336,9 @@ KNOWN_LAYOUT = {
     **{(s, k, "True"): "the layout loader takes Python's bool (an int) as text"
        for s, k in (("article", "drop_cap"), ("contents", "title"), ("footer", "left"),
                     ("footer", "center"), ("footer", "right"), ("print", "standard"),
-                    ("print", "profile"), ("print", "output_condition"))},
+                    ("print", "profile"), ("print", "output_condition"),
+                    ("strings", "volume"), ("strings", "number"), ("strings", "numbers"),
+                    ("strings", "full_article"))},
 }
 
 

@@ -101,20 +101,39 @@ def test_no_page_ends_in_a_hyphen(sample):
         assert not text.endswith("-"), (n, text)
 
 
-def test_page_turns_are_rebroken_when_they_would_end_in_a_hyphen(monkeypatch):
-    """The sample has a page that the breaker would end with "dou-": page make-up breaks
-    that paragraph again (same number of lines) so the page ends on a whole word."""
+def test_page_turns_are_rebroken_when_they_would_end_in_a_hyphen(monkeypatch, tmp_path):
+    """Where the breaker would end a page with a hyphen ("dou-"), page make-up breaks that
+    paragraph again (same number of lines) so the page ends on a whole word. The sample
+    is laid out in a few geometries until one has such a page without the re-break."""
     import compositor.layout.issue as issue_mod
     from compositor.build import lay_out, load
     from compositor.layout.pageturn import turn_lines
 
-    def hyphenated_turns() -> int:
-        layout = lay_out(load(SAMPLE))
-        return sum(1 for c in turn_lines(layout.flow.placed) if c.meta.get("hyphen"))
+    issues = tmp_path / "issues"
+    shutil.copytree(ROOT / "issues", issues, ignore=shutil.ignore_patterns("build"))
+    layout = issues / "harbor-light-layout.yaml"
+    original = layout.read_text()
+    manifest = issues / SAMPLE.parent.name / "issue.yaml"
+    manifest.write_text(manifest.read_text().replace("pages: 4", ""))
 
-    assert hyphenated_turns() == 0
-    monkeypatch.setattr(issue_mod, "avoid_hyphen_at_turns", lambda r, c, comp: (r, c))
-    assert hyphenated_turns() >= 1
+    def hyphenated_turns() -> int:
+        layout_ = lay_out(load(manifest))
+        return sum(1 for c in turn_lines(layout_.flow.placed) if c.meta.get("hyphen"))
+
+    rebreak = issue_mod.avoid_hyphen_at_turns
+    found = []
+    for size, columns in (("A4", 3), ("A4", 2), ("Letter", 3), ("A4", 4), ("A5", 2),
+                          ("Letter", 2), ("Legal", 3), ("Tabloid", 4), ("A5", 3),
+                          ("Legal", 2), ("Tabloid", 5), ("Letter", 4)):
+        layout.write_text(original + f"\npage:\n  size: {size}\n  columns: {columns}\n")
+        monkeypatch.setattr(issue_mod, "avoid_hyphen_at_turns", lambda r, c, comp: (r, c))
+        if hyphenated_turns() >= 1:
+            monkeypatch.setattr(issue_mod, "avoid_hyphen_at_turns", rebreak)
+            found.append((size, columns, hyphenated_turns()))
+            if len(found) == 2:
+                break
+    assert found, "no geometry ends a page in a hyphen without the re-break"
+    assert all(n == 0 for _, _, n in found), found
 
 
 def allowed_break(address: str, at: int) -> bool:

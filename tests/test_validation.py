@@ -149,7 +149,7 @@ def test_output_folder_and_manifest_folder(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     code, err = run(capsys, "build", str(manifest), "-q", "-o", str(blocker / "x.pdf"))
-    assert code == 1 and "cannot write the PDF" in err and "Traceback" not in err
+    assert code == 1 and "cannot write the web PDF" in err and "Traceback" not in err
 
 
 def test_layout_footer_field_typo(tmp_path, capsys):

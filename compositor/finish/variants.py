@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from compositor import inputs, publish
 from compositor.build import Timings
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.compose import style_of
@@ -17,7 +18,7 @@ from compositor.layout.issue import IssueLayout, typesetter
 from compositor.load.layout import parse_length
 from compositor.model.content import Run
 from compositor.render.images import ASSETS
-from compositor.render.pdf import RenderOptions, StructRecord, render, temporary_path
+from compositor.render.pdf import RenderOptions, StructRecord, render
 
 
 def build_date() -> dt.date:
@@ -62,6 +63,7 @@ def slug_lines(layout: IssueLayout) -> tuple:
 def profile_path(name: str, layout_source: Path) -> Path:
     for candidate in (layout_source.parent / name, ASSETS / name):
         if candidate.is_file():
+            inputs.note(candidate)
             return candidate
     raise UserError.at(Location(layout_source), f"print.profile: ICC profile '{name}' not found "
                                                 "next to the layout or in the shipped profiles")
@@ -95,11 +97,13 @@ class _Made:
 
 
 def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
-            checks: str = "quick", force: bool = False) -> dict[str, Path]:
+            checks: str = "quick", force: bool = False,
+            also: dict[str, tuple[Path, bytes]] | None = None) -> dict[str, Path]:
     """Render, finish and check every requested variant (`checks`: "quick", the build's
     own checks against what it drew; "full", the independent preflight; or "off"). Each
     file is written to a temporary name beside its target and renamed only once every
-    file has passed.
+    file has passed; the files in `also` (the fit report) are published with them, all
+    together or not at all (compositor/publish.py).
 
     With two cores the web variant is made in a forked process while this one makes the
     print variant; the files are the same bytes as made one after the other, and the
@@ -127,6 +131,8 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
               {v: p for v, p in outputs.items() if not v.startswith("print")}]
     groups = [g for g in groups if g]
     made: list[_Made] = []
+    extra: list[tuple[Path, Path]] = []
+    folders = publish.missing_folders([*outputs.values(), *(p for p, _ in (also or {}).values())])
     worker = None
     names = " and ".join(v for v in outputs if not v.endswith("saddle"))
     progress.stage(("rendering " if checks == "off" else "rendering and checking ") + names)
@@ -148,20 +154,14 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
                 print(message, file=sys.stderr)
             if m.error:
                 raise UserError(m.error)
-        for m in made:
-            for tmp, path in m.staged.values():
-                try:
-                    os.replace(tmp, path)
-                except OSError as exc:
-                    raise UserError.at(Location(path), f"cannot write the PDF: {exc.strerror}"
-                                       ) from None
+        for path, data in (also or {}).values():
+            extra.append((publish.write_temporary(path, data), path))
+        publish.commit([pair for m in made for pair in m.staged.values()] + extra)
+        folders = []
     finally:
         if worker is not None and (m := worker.abandon()) is not None:
             made.append(m)
-        for m in made:
-            for tmp, _ in m.staged.values():
-                if tmp.exists():
-                    tmp.unlink()
+        publish.discard([pair for m in made for pair in m.staged.values()] + extra, folders)
     timings.mark("variants" + (" (in parallel)" if len(groups) > 1 and
                                parallel.can_fork() else ""))
     return {v: path for m in made for v, (_, path) in m.staged.items()}
@@ -223,13 +223,19 @@ def _make(layout: IssueLayout, outputs: dict[str, Path], checks: str, force: boo
 
 
 def _write_temporary(path: Path, data: bytes) -> Path:
-    try:
-        tmp = temporary_path(path)
-        tmp.write_bytes(data)
-    except OSError as exc:
-        raise UserError.at(Location(path), f"cannot write the PDF here: {exc.strerror}"
-                           ) from None
-    return tmp
+    return publish.write_temporary(path, data)
+
+
+def _photos_hint(finding, layout: IssueLayout) -> str:
+    """For an ink finding, the photo files on that page: the PDF only knows them by
+    internal names, the user by file name."""
+    if finding.obj != "ink coverage" or not finding.page or finding.page > len(layout.pages):
+        return ""
+    from compositor.layout.chunks import ImagePart
+    page = layout.pages[finding.page - 1]
+    parts = [p for placed in page.placed for p in placed.chunk.parts] + list(page.furniture)
+    names = sorted({p.path.name for p in parts if isinstance(p, ImagePart)})
+    return f" (photos on this page: {', '.join(names)})" if names else ""
 
 
 def run_checks(tmp: Path, final: Path, variant: str, checks: str, force: bool,
@@ -257,7 +263,7 @@ def run_checks(tmp: Path, final: Path, variant: str, checks: str, force: bool,
     errors = [f for f in findings if f.severity == "error"]
     for f in findings:
         if f.severity in ("error", "warning"):
-            messages.append(f.format(str(final)))
+            messages.append(f.format(str(final)) + _photos_hint(f, layout))
     if errors and not force:
         what = "preflight" if checks == "full" else "the build's checks"
         raise UserError([Diagnostic(Location(final), f"{what} found {len(errors)} error(s) "

@@ -11,6 +11,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 
+from compositor.errors import UserError
 from compositor.layout.chunks import (
     Chunk,
     ImagePart,
@@ -37,6 +38,7 @@ from compositor.model.content import (
     Rule,
     Run,
 )
+from compositor.model.markdown import iri_to_uri
 from compositor.model.smart import smart_text
 from compositor.text.paragraph import NO_SPACING, Line, SetParagraph, Style, Typesetter
 
@@ -270,6 +272,13 @@ class Composer:
             cst = style_of(self.spec, "caption")
             y += cst.leading * 0.3
             lines = self.set(fig.caption, cst, width, source, "left").lines
+            fits = int(self.column_height * 0.35 / cst.leading)
+            if len(lines) > fits:
+                # A caption longer than this would push its photo off the page, and the
+                # end of the caption with it.
+                raise UserError.at(fig.where, f"the caption is {len(lines)} lines long at "
+                                              f"this width; at most {fits} fit under a photo "
+                                              "(shorten it, or move the text to the article)")
             p, y = self.lines_parts(lines, cst, 0, y, "left", Tag("Caption", el))
             parts += p
         y += self.L * 0.4
@@ -556,6 +565,11 @@ class Composer:
                    style_name: str = "body") -> None:
         st = style_of(self.spec, style_name)  # a list in a box is set in the box's type
         hang = st.size * (1.8 if block.ordered else 1.2)
+        if block.ordered:  # room for the widest number: "1998." must not print as "199"
+            last = block.start + len(block.items) - 1
+            face = self.ts.fonts.face(st.face)
+            widest = max(face.width(f"{n}.", st.size) for n in (block.start, last))
+            hang = max(hang, widest + st.size * 0.5)
         list_el = self.container("L", parent)
         for i, item in enumerate(block.items):
             label = self.digits(f"{block.start + i}.") if block.ordered else BULLET
@@ -590,7 +604,8 @@ class Composer:
                                 Tag("BlockQuote", el))
         parts += p
         parts.append(RulePart(0, y + self.L * 0.3, width, 1.2, "accent"))
-        return Chunk(height, tuple(parts), article=index, kind="figure")
+        return Chunk(height, tuple(parts), article=index, kind="figure",
+                     meta={"what": "pull quote"})
 
     def jump(self, chunks: list[Chunk], index: int, article: Article, lines: int
              ) -> tuple[list[Chunk], list[Chunk]]:
@@ -724,7 +739,7 @@ def _qr_matrix(url: str) -> list[list[bool]]:
     import qrcode  # only issues that print QR codes pay for the import
 
     code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(url)
+    code.add_data(iri_to_uri(url))
     code.make(fit=True)
     return code.get_matrix()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from compositor.errors import Location, UserError
 from compositor.layout.chunks import ImagePart, Part, RectPart, RulePart, Tag, TextPart
 from compositor.layout.compose import Composer, style_of
 from compositor.load.images import check_image
@@ -11,6 +12,15 @@ from compositor.load.layout import LayoutSpec, parse_length
 from compositor.load.locale import Labels, digits, labels, numerals, translated
 from compositor.model.content import Issue, Run
 from compositor.model.smart import smart_text
+from compositor.text.paragraph import Style
+
+MM = 72 / 25.4
+_SCALES = (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6)
+
+
+def _scaled(st: Style, scale: float) -> Style:
+    return st if scale == 1.0 else replace(st, size=st.size * scale,
+                                           leading=st.leading * scale)
 
 
 def issue_line(spec: LayoutSpec, issue: Issue) -> str:
@@ -71,6 +81,11 @@ def masthead(comp: Composer, issue: Issue, height: float) -> list[Part]:
         if len(name_lines.lines) == 1 and block_h <= room:
             break
     name_st, tag_st = name_at, tag_at
+    if block_h > room + 0.5:
+        raise UserError.at(Location(issue.manifest),
+                           f"the publication name and tagline need {block_h / MM:.0f} mm but "
+                           f"the masthead has {room / MM:.0f} mm, even set at 40 % size; "
+                           "shorten them or raise masthead.height")
     y = spec.margin_top + max(0.0, (band_bottom - spec.margin_top - block_h) / 2)
     p, y = comp.lines_parts(name_lines.lines, name_st, text_left, y, "left",
                             Tag("Title", comp.new_element()))
@@ -114,12 +129,32 @@ def footer(comp: Composer, issue: Issue, page: int, pages: int, left: float, rig
     slots = {"left": f["left"], "center": f["center"], "right": f["right"]}
     if page % 2 == 0:
         slots["left"], slots["right"] = slots["right"], slots["left"]
+    texts = {}
     for where, template in slots.items():
         template = translated(str(template or ""), Labels().page, comp.labels.page)
-        text = smart_text(template.format(**values).strip(" ·|"), comp.language)
-        if not text:
+        texts[where] = smart_text(template.format(**values).strip(" ·|"), comp.language)
+    # The three slots share one line: smaller type before any overlap, and an error
+    # rather than a footer that overprints itself or loses its end.
+    for scale in _SCALES:
+        fst = _scaled(st, scale)
+        lines = {k: comp.set((Run(t),), fst, width, "layout", "left").lines for k, t in
+                 texts.items() if t}
+        side = max((lines[k][0].natural for k in ("left", "right") if k in lines), default=0)
+        mid = lines["center"][0].natural if "center" in lines else 0.0
+        needed = (2 * side + mid + 2 * fst.size) if mid else (side * 2 + fst.size)
+        if all(len(v) == 1 for v in lines.values()) and needed <= width + 0.5:
+            break
+    else:
+        raise UserError.at(Location(spec.source), f"page {page}: the footer needs "
+                                                   f"{needed / MM:.0f} mm but the page has "
+                                                   f"{width / MM:.0f} mm, even set at "
+                                                   f"{_SCALES[-1]:.0%} size; shorten the "
+                                                   "footer templates")
+    st = fst
+    for where in slots:
+        if where not in lines:
             continue
-        line = comp.set((Run(text),), st, width, "layout", "left").lines[0]
+        line = lines[where][0]
         x = left if where == "left" else (right - line.natural if where == "right"
                                           else left + (width - line.natural) / 2)
         parts.append(TextPart(line, x, base, "left", Tag("Artifact", 0)))

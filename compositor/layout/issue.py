@@ -378,7 +378,8 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         where = (issue.articles[p.chunk.article].where if p.chunk.article is not None
                  else Location(issue.manifest))
         if p.chunk.height > plan.full_height(p.page) + 0.5:
-            what = {"head": "title", "figure": "photo"}.get(p.chunk.kind, p.chunk.kind)
+            what = p.chunk.meta.get("what") or {"head": "title", "figure": "photo"}.get(
+                p.chunk.kind, p.chunk.kind)
             too_tall.append(Diagnostic(where, f"the {what} is taller than a column "
                                               f"({p.chunk.height / MM:.0f} mm for "
                                               f"{plan.full_height(p.page) / MM:.0f} mm); "

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from compositor.errors import Location, Report, UserError
+from compositor.inputs import real_path
 from compositor.load.images import check_image
 from compositor.load.schema import Checker, describe
 from compositor.load.yamlfile import Mapping, parse_yaml, read_text
@@ -63,6 +64,11 @@ def _leading_newlines(s: str) -> int:
     return len(s) - len(s.lstrip("\n"))
 
 
+# Beyond any newsletter article, and enough to keep the line breaker's time and memory
+# bounded on hostile input (a paragraph of 200,000 one-letter words).
+MAX_WORDS = 50_000
+
+
 def load_article(path: Path, named_at: Location, overrides: Mapping | None,
                  manifest_path: Path, report: Report, language: str = "en") -> Article | None:
     text = read_text(path, named_at)
@@ -81,9 +87,11 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
         return sources.get(key, (None, Location(path, 1)))
 
     title, where = get("title")
-    if title in (None, "") or not isinstance(title, str | int | float):
-        report.error(where, "the article needs a 'title' in its front matter"
-                     if title in (None, "") else f"'title' must be text, not {describe(title)}")
+    blank = title is None or (isinstance(title, str) and not clean_text(title).strip())
+    if blank or not isinstance(title, str | int | float):
+        report.error(where, ("the article needs a 'title' in its front matter" if title is None
+                             else "'title' is blank; the headline would print empty")
+                     if blank else f"'title' must be text, not {describe(title)}")
         return None
     values: dict[str, Any] = {}
     for key in ("toc_title", "byline", "caption", "alt"):
@@ -116,7 +124,7 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
             report.error(loc, f"'image' must be a file path, not {describe(v)}")
         else:
             base = loc.path.parent
-            image_path = (base / v).resolve()
+            image_path = real_path(base / v)
             try:
                 size = check_image(image_path, loc)
                 caption = values.get("caption", "")
@@ -160,6 +168,11 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
         else:
             blocks = _with_pullquote(blocks, smart_text(clean_text(v).strip(), language), ploc)
     total = count_words(blocks)
+    if total > MAX_WORDS:
+        raise UserError.at(Location(path, body_line),
+                           f"the article has {total:,} words; an article is limited to "
+                           f"{MAX_WORDS:,} (about 100 newsletter pages) so that layout time "
+                           "and memory stay bounded; split it into several articles")
     kept_blocks, kept = blocks, total
     if budget is not None and total > budget:
         kept_blocks, kept = cut_to_words(blocks, budget)
@@ -194,11 +207,11 @@ def _check_figures(blocks: tuple[Block, ...], report: Report) -> list[Block]:
     for block in blocks:
         if isinstance(block, Figure):
             try:
-                size = check_image(block.path.resolve(), block.where)
+                size = check_image(real_path(block.path), block.where)
             except UserError as exc:
                 report.diagnostics.extend(exc.diagnostics)
                 continue
-            out.append(replace(block, path=block.path.resolve(), pixel_size=size))
+            out.append(replace(block, path=real_path(block.path), pixel_size=size))
         elif isinstance(block, Quote):
             out.append(replace(block, blocks=tuple(_check_figures(block.blocks, report))))
         elif isinstance(block, ListBlock):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from compositor import cache
+from compositor import cache, inputs
 from compositor.errors import Location, UserError
 
 # Pillow warns from ~89 Mpx and refuses from ~179 Mpx; a newsletter photo never needs more
@@ -61,6 +61,7 @@ def _decode(path: Path) -> tuple[int, int] | str:
 
 def check_image(path: Path, where: Location) -> tuple[int, int]:
     """Pixel size of a usable image, or a user error naming the file that refers to it."""
+    inputs.note(path)
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:

@@ -7,13 +7,16 @@ a value must have the same kind as the default's (length, number, text, colour, 
 from __future__ import annotations
 
 import copy
+import math
 import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from compositor import inputs
 from compositor.errors import Location, Report, UserError, suggest
+from compositor.inputs import real_path
 from compositor.load.schema import describe
 from compositor.load.yamlfile import Mapping, load_yaml_file
 
@@ -152,8 +155,14 @@ def _resolve(ref: str, named_at: Location) -> Path:
         names = sorted(p.stem for p in BUILTIN.glob("*.yaml"))
         raise UserError.at(named_at, f"no built-in layout '{ref}'{suggest(ref, names)}; "
                                      f"built-in layouts: {', '.join(names)}, or give a YAML path")
-    path = (named_at.path.parent / ref).resolve()
+    path = real_path(named_at.path.parent / ref)
     if not path.is_file():
+        try:
+            path.stat()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # e.g. a symlink loop
+            raise UserError.at(named_at, f"cannot read layout {path}: {exc.strerror}") from None
         raise UserError.at(named_at, f"layout file not found: {path}")
     return path
 
@@ -166,7 +175,11 @@ def _load_chain(path: Path, named_at: Location, report: Report, depth: int) -> M
     if not isinstance(data, Mapping):
         raise UserError.at(Location(path, 1), "a layout must be a mapping of 'key: value' lines")
     parent = data.pop("extends", "default")
-    if parent != "default" and isinstance(parent, str):
+    if not isinstance(parent, str) or not parent.strip():
+        raise UserError.at(Location(path, data.line_of("extends")),
+                           "'extends' takes one layout: a built-in name such as default, or "
+                           f"the path of a layout YAML, not {describe(parent)}")
+    if parent != "default":
         if depth > 8:
             raise UserError.at(Location(path, data.line_of("extends")), "'extends' loops")
         base = _load_chain(_resolve(parent, Location(path, data.line_of("extends"))),
@@ -193,7 +206,9 @@ def _merge(target: dict, raw: Any, schema: Any, path: Path, report: Report, pref
     for key, value in raw.items():
         where = Location(path, raw.line_of(key))
         name = f"{prefix}{key}"
-        open_table = prefix in ("colors.", "fonts.", "styles.")
+        # Colours and font families are the designer's own names; styles are the roles
+        # the pages use, so a style the default does not have would never print.
+        open_table = prefix in ("colors.", "fonts.")
         if key not in schema and not open_table:
             report.error(where, f"unknown layout key '{name}'{suggest(key, schema.keys())}; "
                                 f"valid here: {', '.join(sorted(schema))}")
@@ -215,6 +230,9 @@ def _merge(target: dict, raw: Any, schema: Any, path: Path, report: Report, pref
 
 def _check_kind(name: str, key: str, value: Any, expected: Any, where: Location,
                 report: Report) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        report.error(where, f"'{name}' must be a finite number, not {value}")
+        return
     if key in LENGTH_KEYS:
         if parse_length(value) is None:
             report.error(where, f"'{name}' must be a length such as 12mm, 0.5in or 14 (points), "
@@ -235,7 +253,7 @@ def parse_length(value: Any, em: float = 10.0) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        return float(value) if math.isfinite(value) else None
     if isinstance(value, str):
         m = _LENGTH.match(value)
         if m:
@@ -248,8 +266,10 @@ def parse_color(value: Any) -> Color | None:
     if isinstance(value, dict) and set(value) == {"spot", "cmyk"}:
         base = parse_color(value["cmyk"])
         name = value["spot"]
-        if base is None or base.cmyk is None or not isinstance(name, str) or not name.strip():
-            return None
+        if base is None or base.cmyk is None or not isinstance(name, str) or not name.strip() \
+                or len(name.strip().encode("utf-8")) > 40 or "/" in name \
+                or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
+            return None  # ink names are short words; '/' would split the PDF name
         return Color(cmyk=base.cmyk, spot=name.strip())
     if isinstance(value, str):
         m = _HEX.match(value.strip())
@@ -308,6 +328,16 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
                      "columns need at least 25 mm width and the text area 70 mm height "
                      "(reduce margins or columns)")
 
+    masthead_h = parse_length(m["masthead"]["height"])
+    if masthead_h is not None and inner_h >= 200 and inner_h - masthead_h < 72:
+        # Checked here so the message names the masthead, not the first article that
+        # then finds no room on page 1.
+        report.error(where("masthead", "height"),
+                     f"the masthead ({masthead_h / _UNITS['mm']:.0f} mm) leaves "
+                     f"{max(inner_h - masthead_h, 0) / _UNITS['mm']:.0f} mm of the "
+                     f"{inner_h / _UNITS['mm']:.0f} mm text area on page 1; at least 25 mm "
+                     "is needed (lower masthead.height)")
+
     colors: dict[str, Color] = {}
     for name, value in m["colors"].items():
         color = parse_color(value)
@@ -315,7 +345,8 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
             report.error(where("colors", name),
                          f"colour '{name}' must be '#rrggbb', a CMYK list in percent like "
                          f"[100, 60, 0, 20], or a spot colour {{spot: PANTONE 185 C, cmyk: "
-                         f"[0, 91, 76, 0]}}, not {describe(value)}")
+                         f"[0, 91, 76, 0]}} (an ink name of up to 40 bytes, without '/'), "
+                         f"not {describe(value)}")
             color = Color(cmyk=(0, 0, 0, 1))
         colors[name] = color
 
@@ -340,6 +371,7 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
                              f"'{file}': only TrueType (.ttf) fonts can be embedded")
                 continue
             fonts[family][weight] = found
+            inputs.note(found)
 
     styles: dict[str, TextStyle] = {}
     for name, st in m["styles"].items():
@@ -392,11 +424,20 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
     for section, slot, allowed in templates:
         template = m[section][slot]
         try:
-            names = {n for _, n, _, _ in string.Formatter().parse(str(template or "")) if n}
+            fields = [(n, spec, conv) for _, n, spec, conv in
+                      string.Formatter().parse(str(template or "")) if n is not None]
+            names = {n for n, _, _ in fields if n}
         except ValueError as exc:
             report.error(where(section, slot), f"'{section}.{slot}': {exc} (write {{{{ for a "
                                                "literal brace)")
             continue
+        for name, spec, conv in fields:
+            if spec or conv or not name:
+                shown = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") \
+                    + "}"
+                report.error(where(section, slot), f"'{section}.{slot}': {shown} is not a "
+                                                   "field; write a field name in braces, such "
+                                                   "as {page}, without format codes")
         for name in sorted(names - allowed):
             report.error(where(section, slot), f"'{section}.{slot}': unknown field {{{name}}}"
                                                f"{suggest(name, allowed)}; fields: "

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from compositor.errors import Location, Report, UserError
+from compositor.inputs import real_path
 from compositor.load.articles import load_article, load_box, parse_box_page
 from compositor.load.images import check_image
 from compositor.load.schema import Checker, describe
@@ -159,7 +160,7 @@ def _publication(top: Mapping, manifest: Path, report: Report) -> Publication:
     if pub.get("logo") is not None:
         logo_value = check.text(pub, "logo")
         if logo_value:
-            logo = (path.parent / logo_value).resolve()
+            logo = real_path(path.parent / logo_value)
             try:
                 check_image(logo, check.at(pub, "logo"))
             except UserError as exc:

@@ -6,12 +6,16 @@ side table of line numbers so validation errors can point at the exact line.
 
 from __future__ import annotations
 
+import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 import yaml.reader
 
+from compositor import inputs
 from compositor.errors import Location, UserError
 
 
@@ -33,30 +37,68 @@ class Sequence(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-def _build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+# An alias repeats a whole subtree; nested aliases multiply ("billion laughs"). Real
+# files hold a few thousand values, so this bounds memory without getting in the way.
+MAX_VALUES = 100_000
+MAX_DEPTH = 100
+
+
+def _where(loader: yaml.SafeLoader, node: yaml.Node) -> Location:
+    return Location(Path(loader.name), node.start_mark.line + 1 + loader.line_offset)
+
+
+def _build(node: yaml.Node, loader: yaml.SafeLoader, active: tuple[int, ...] = ()) -> Any:
     line = node.start_mark.line + 1
+    loader.values_built += 1
+    if loader.values_built > MAX_VALUES:
+        raise UserError.at(_where(loader, node), f"this YAML expands to more than {MAX_VALUES:,} "
+                                                 "values (aliases repeated inside aliases?)")
+    if len(active) > MAX_DEPTH:
+        raise UserError.at(_where(loader, node), f"values are nested more than {MAX_DEPTH} "
+                                                 "levels deep")
+    if id(node) in active:
+        raise UserError.at(_where(loader, node), "an alias refers to the value that contains it")
+    active = (*active, id(node))
     if isinstance(node, yaml.MappingNode):
         out = Mapping()
         out.line = line
         out.key_lines = {}
+        out.merged_keys = set()
+        explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
         loader.flatten_mapping(node)
-        for key_node, value_node in node.value:
+        merged = len(node.value) - explicit  # pairs from '<<' come first; explicit ones win
+        for index, (key_node, value_node) in enumerate(node.value):
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise UserError.at(Location(Path(loader.name), key_node.start_mark.line + 1
                                             + loader.line_offset),
                                    "a key must be a plain word")
             key = str(key)
-            out[key] = _build(value_node, loader)
+            if index >= merged and key in out.key_lines and key not in out.merged_keys:
+                first = out.key_lines[key] + loader.line_offset
+                raise UserError.at(_where(loader, key_node),
+                                   f"duplicate key '{key}' (first given on line {first}); a "
+                                   "second one would silently replace the first")
+            out[key] = _build(value_node, loader, active)
             out.key_lines[key] = key_node.start_mark.line + 1
+            if index < merged:
+                out.merged_keys.add(key)
+            else:
+                out.merged_keys.discard(key)
         return out
     if isinstance(node, yaml.SequenceNode):
-        seq = Sequence(_build(n, loader) for n in node.value)
+        seq = Sequence(_build(n, loader, active) for n in node.value)
         seq.line = line
         seq.item_lines = [n.start_mark.line + 1 for n in node.value]
         return seq
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
+        if isinstance(value, float) and not math.isfinite(value):
+            # No setting of ours means infinity or not-a-number; refused at the source so
+            # no later check can let one through.
+            raise UserError.at(Location(Path(loader.name), line + loader.line_offset),
+                               f"'{node.value}' is not a finite number")
+        return value
     except ValueError as exc:  # e.g. an impossible date such as 2023-02-30
         raise UserError.at(Location(Path(loader.name), line + loader.line_offset),
                            f"invalid value '{node.value}': {exc}") from None
@@ -69,6 +111,7 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
         loader = yaml.SafeLoader(text)  # rejects control characters straight away
         loader.name = str(path)
         loader.line_offset = first_line - 1
+        loader.values_built = 0
         node = loader.get_single_node()
         if node is None:
             return None
@@ -84,6 +127,9 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
                                                  "is not allowed in YAML text") from None
     except yaml.YAMLError as exc:
         raise UserError.at(Location(path, first_line), f"invalid YAML: {exc}") from None
+    except RecursionError:  # PyYAML's parser recurses once per nesting level
+        raise UserError.at(Location(path, first_line), "invalid YAML: values are nested too "
+                                                       "deeply") from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -105,11 +151,28 @@ def _shift(value: Any, by: int) -> None:
             _shift(v, by)
 
 
+MAX_TEXT_BYTES = 8 * 1024 * 1024  # a manifest, article or layout; a book is about 1 MB
+
+
 def read_text(path: Path, named_at: Location | None = None) -> str:
     """Read a UTF-8 text file or raise a user error pointing at whoever named it."""
     where = named_at or Location(path)
+    inputs.note(path)
     try:
-        data = path.read_bytes()
+        # Opened without blocking and checked before reading: a named pipe would wait
+        # forever and /dev/zero would never end.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(info.st_mode):
+                raise UserError.at(where, f"cannot read {path}: not a regular file (a pipe or "
+                                          "a device?)")
+            if info.st_size > MAX_TEXT_BYTES:
+                raise UserError.at(where, f"{path} is {info.st_size / 2**20:.0f} MB; text files "
+                                          f"are limited to {MAX_TEXT_BYTES // 2**20} MB")
+            data = f.read(MAX_TEXT_BYTES + 1)[:MAX_TEXT_BYTES]
     except FileNotFoundError:
         raise UserError.at(where, f"file not found: {path}") from None
     except IsADirectoryError:

@@ -76,6 +76,9 @@ def cut_to_words(blocks: tuple[Block, ...], budget: int) -> tuple[tuple[Block, .
                 used += n
         elif isinstance(block, Figure):
             continue
+        elif not _has_text(kept):
+            kept.append(block)  # a list or quote first: kept whole, an excerpt is never empty
+            used += words
         break
     while kept and (isinstance(kept[-1], Heading | Figure) or (
             isinstance(kept[-1], Quote) and kept[-1].pull)):
@@ -134,6 +137,12 @@ def _cut_paragraph(par: Paragraph, budget: int, force: bool) -> tuple[Paragraph 
             best = end
         if n > budget:
             break
+    if best is None and force:
+        # Text with no sentence end at all (a poem, a list of names): cut between words
+        # rather than keep nothing; the ellipsis shows the cut.
+        words = list(_WORD.finditer(text))
+        keep = max(budget, 1)
+        best = words[keep - 1].end() if len(words) > keep else len(text)
     if best is None or best >= len(text.rstrip()):
         return (par, len(_WORD.findall(text))) if best is not None else (None, 0)
     return replace(par, runs=tuple(_slice_runs(par.runs, best))), len(_WORD.findall(text[:best]))

@@ -15,7 +15,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from compositor.errors import Location
+from compositor.errors import Location, UserError
 from compositor.model.content import (
     Block,
     Figure,
@@ -28,14 +28,23 @@ from compositor.model.content import (
 )
 from compositor.model.smart import quotes_for, smart_spacing, smart_text
 
+# markdown-it silently drops everything past its nesting limit (20 by default), so the
+# limit is raised and reaching it is an error; past MAX_INDENT levels, lists and quotes
+# are set flush with their parent (labels kept) so deep nesting cannot squeeze a column
+# to nothing.
+MAX_NESTING = 100
+MAX_INDENT = 4
+
 
 @functools.lru_cache(maxsize=8)
 def _parser(language: str) -> MarkdownIt:
     # Entity references are left as typed: an editor who writes "&nbsp;" sees "&nbsp;".
     # Quotes are the issue language's (« » in French, „ " in German).
-    return (MarkdownIt("commonmark", {"html": False, "typographer": True,
-                                      "quotes": list(quotes_for(language))})
-            .enable(["strikethrough", "smartquotes"]).disable("entity"))
+    md = (MarkdownIt("commonmark", {"html": False, "typographer": True,
+                                    "quotes": list(quotes_for(language))})
+          .enable(["strikethrough", "smartquotes"]).disable("entity"))
+    md.options["maxNesting"] = MAX_NESTING
+    return md
 
 # Characters that would otherwise reach the page as invisible trouble: bidi overrides
 # and isolates from pasted web text are dropped (the engine sets Latin left to right),
@@ -67,6 +76,32 @@ def safe_href(href: str | None) -> str | None:
     return href if href.lower().startswith(SAFE_SCHEMES) else None
 
 
+def iri_to_uri(iri: str) -> str:
+    """The ASCII address a PDF link or QR code needs (RFC 3987 3.1): the host in IDNA,
+    every other non-ASCII character as UTF-8 %-escapes. The printed text keeps the IRI."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    if iri.isascii() and " " not in iri:
+        return iri
+    keep = "/:@!$&'()*+,;=-._~%?#[]"
+    try:
+        parts = urlsplit(iri)
+        netloc = parts.netloc
+        host = parts.hostname or ""
+        if host and not host.isascii():
+            try:
+                ascii_host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                ascii_host = quote(host, safe="")
+            # hostname is lower-cased by urlsplit; replace it case-insensitively
+            at = netloc.rfind("@") + 1
+            netloc = netloc[:at] + ascii_host + netloc[at + len(host):]
+        return urlunsplit((parts.scheme, quote(netloc, safe=keep), quote(parts.path, safe=keep),
+                           quote(parts.query, safe=keep), quote(parts.fragment, safe=keep)))
+    except ValueError:  # not parseable as a URL: escape it whole
+        return quote(iri, safe=keep)
+
+
 def parse_markdown(text: str, path: Path, first_line: int = 1, language: str = "en",
                    keep_lines: bool = False) -> list[Block]:
     """Parse a Markdown body whose first line is line `first_line` of `path`; with
@@ -77,6 +112,11 @@ def parse_markdown(text: str, path: Path, first_line: int = 1, language: str = "
             for child in tok.children or ():
                 if child.type == "softbreak":
                     child.type = "hardbreak"
+    deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
+    if deep is not None:
+        raise UserError.at(_where(deep, path, first_line),
+                           f"lists or quotes nested more than {MAX_NESTING - 2} levels deep; "
+                           "the text inside them cannot be set")
     blocks, _ = _blocks(tokens, 0, len(tokens), path, first_line)
     return [_smart_captions(b, language) for b in blocks]
 
@@ -109,8 +149,8 @@ def _close_index(tokens: list[Token], i: int) -> int:
     return len(tokens) - 1
 
 
-def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int
-            ) -> tuple[list[Block], int]:
+def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int,
+            depth: int = 0) -> tuple[list[Block], int]:
     out: list[Block] = []
     while i < end:
         tok = tokens[i]
@@ -132,18 +172,21 @@ def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int
             while j < close:
                 if tokens[j].type == "list_item_open":
                     item_close = _close_index(tokens, j)
-                    inner, _ = _blocks(tokens, j + 1, item_close, path, first_line)
+                    inner, _ = _blocks(tokens, j + 1, item_close, path, first_line,
+                                       depth + 1)
                     items.append(tuple(inner))
                     j = item_close + 1
                 else:
                     j += 1
             start = int(tok.attrGet("start") or 1) if kind == "ordered_list_open" else 1
-            if items:
+            if items and depth >= MAX_INDENT:
+                out.extend(_flat_items(items, kind == "ordered_list_open", start))
+            elif items:
                 out.append(ListBlock(tuple(items), kind == "ordered_list_open", start, where))
             i = close + 1
         elif kind == "blockquote_open":
             close = _close_index(tokens, i)
-            inner, _ = _blocks(tokens, i + 1, close, path, first_line)
+            inner, _ = _blocks(tokens, i + 1, close, path, first_line, depth + 1)
             pull = False
             if inner and isinstance(inner[0], Paragraph):
                 first = inner[0]
@@ -155,7 +198,9 @@ def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int
                             if rest else ()) + first.runs[1:]
                     inner[0] = Paragraph(runs, first.where) if runs else None
                     inner = [b for b in inner if b is not None]
-            if inner:
+            if inner and depth >= MAX_INDENT and not pull:
+                out.extend(inner)
+            elif inner:
                 out.append(Quote(tuple(inner), where, pull))
             i = close + 1
         elif kind in ("fence", "code_block"):
@@ -169,6 +214,19 @@ def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int
         else:
             i += 1
     return out, i
+
+
+def _flat_items(items: list[tuple[Block, ...]], ordered: bool, start: int) -> list[Block]:
+    """A list too deep to indent further: each item's label leads its first paragraph."""
+    out: list[Block] = []
+    for k, item in enumerate(items):
+        label = f"{start + k}. " if ordered else "\u2022 "
+        blocks = list(item)
+        if blocks and isinstance(blocks[0], Paragraph):
+            first = blocks[0]
+            blocks[0] = Paragraph((Run(label),) + first.runs, first.where, first.role)
+        out.extend(blocks)
+    return out
 
 
 def _paragraph(inline: Token, where: Location, path: Path) -> list[Block]:

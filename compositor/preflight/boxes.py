@@ -68,6 +68,8 @@ def check_boxes(doc: Document) -> list[Finding]:
 
 
 def check_safe_margin(doc: Document) -> list[Finding]:
+    if doc.too_large():
+        return [Finding("warning", None, "text", "not checked: a page is too large to check")]
     fast = _safe_margin_poppler(doc)
     if fast is not None:
         return fast

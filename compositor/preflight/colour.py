@@ -11,6 +11,7 @@ from compositor.preflight.objects import (
     _key,
     _lookup,
     _name,
+    read_head,
 )
 from compositor.preflight.report import Finding, _collapse_pages
 
@@ -55,14 +56,14 @@ class _ColourSpaces:
 
     def classify(self, cs: Any, resources: Any, depth: int = 0) -> _Space:
         if depth > 8:
-            return _Space("Other", "unresolvable colour space")
+            return _Space("Invalid", "colour space that refers to itself")
         name = _name(cs)
         if name is not None:
             if name in _DEVICE_SPACES:
                 return _DEVICE_SPACES[name]
             named = _lookup(resources, "/ColorSpace", name)
             if named is None:
-                return _Space("Other", f"undefined colour space {name}")
+                return _Space("Invalid", f"undefined colour space {name}")
             return self.classify(named, resources, depth + 1)
         if not isinstance(cs, pikepdf.Array) or len(cs) == 0:
             return _Space("Other", "unknown colour space")
@@ -80,7 +81,12 @@ class _ColourSpaces:
             base = self.classify(cs[1], resources, depth + 1)
             return _Space(base.family, f"Indexed {base.label}")
         if kind == "/Separation" and len(cs) > 1:
-            return _Space("Spot", f"Separation {str(cs[1]).lstrip('/')}")
+            ink = (_name(cs[1]) or "?").lstrip("/")
+            if len(cs) != 4 or _name(cs[1]) is None:
+                # e.g. a '/' written unescaped inside the ink name splits it in two
+                return _Space("Invalid", f"malformed Separation {ink} ({len(cs)} entries, "
+                                         "expected 4)")
+            return _Space("Spot", f"Separation {ink}")
         if kind == "/DeviceN" and len(cs) > 1:
             count = len(cs[1]) if isinstance(cs[1], pikepdf.Array) else 0
             return _Space("Spot", f"DeviceN ({count} colorants)")
@@ -102,7 +108,7 @@ class _ColourSpaces:
             try:
                 # The header names the data colour space; /N alone cannot tell
                 # RGB from Lab, both of which have three components.
-                header = stream.read_bytes()[16:20]
+                header = read_head(stream, 20)[16:20]
             except Exception:  # undecodable profile: fall back to /N below
                 header = b""
             family = _ICC_HEADER_FAMILIES.get(header, "")
@@ -119,6 +125,11 @@ class _ColourSpaces:
 def check_colour(doc: Document, profile: str) -> list[Finding]:
     findings = doc.problem_findings()
     scans = doc.scans()
+    for number, scan in enumerate(scans, 1):
+        for obj, spaces in scan.spaces.items():
+            for label in sorted({s.label for s in spaces if s.family == "Invalid"}):
+                findings.append(Finding("error", number, obj, f"{label}: viewers and "
+                                                              "printers cannot use it"))
     if profile == "print":
         for number, scan in enumerate(scans, 1):
             for obj, spaces in scan.spaces.items():

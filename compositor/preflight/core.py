@@ -15,6 +15,7 @@ from compositor.preflight.objects import (
     IDENTITY,
     Matrix,
     Rect,
+    TooLarge,
     _apply,
     _filters,
     _inherited,
@@ -27,6 +28,7 @@ from compositor.preflight.objects import (
     _oneline,
     _positive_number,
     _rect,
+    read_bounded,
 )
 from compositor.preflight.report import Finding
 
@@ -55,6 +57,7 @@ class _PageScan:
     transparency: dict[str, list[str]] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
     fonts: list[Any] = field(default_factory=list)  # font dictionaries selected with Tf
+    too_large: bool = False  # the walk stopped at its limits; the page is only partly checked
     # For the ink check: the highest total of a CMYK or grey colour set by k/K/g/G, and
     # what else the page draws whose ink only a rendering can tell (images, shadings,
     # RGB, colours set with sc/scn, overprint).
@@ -82,16 +85,51 @@ _PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _STROKES = {"S", "s", "B", "B*", "b", "b*"}
 
 
+MAX_DOCUMENT_OPERATORS = 10_000_000
+
+
 class _Walker:
     """Interprets just enough of a content stream to know what each object costs in print."""
 
     MAX_DEPTH = 16
+    # Per page, so a crafted file costs bounded time and memory: tokens parsed
+    # (each parsed operator costs a few hundred bytes) and operators interpreted
+    # (a form drawn 100 times by a form drawn 100 times... is interpreted each time).
+    MAX_PAGE_TOKENS = 1_000_000
+    MAX_PAGE_OPERATORS = 1_000_000
 
     def __init__(self, scan: _PageScan, spaces: _ColourSpaces, area: Rect | None = None
                  ) -> None:
         self.scan = scan
         self.spaces = spaces
+        self.tokens_left = self.MAX_PAGE_TOKENS
+        self.operators_left = self.MAX_PAGE_OPERATORS
+        self.parsed: dict[tuple[int, int], list[Any]] = {}
         self.area = area  # what prints (the bleed box): ink outside it does not count
+
+    def _parse(self, content: Any, key: tuple[int, int] | None) -> list[Any]:
+        """The instructions of a page or form, each form parsed once per page; TooLarge
+        when the decoded data or its token count is beyond the page's budget."""
+        if key is not None and key in self.parsed:
+            return self.parsed[key]
+        if isinstance(content, pikepdf.Page):
+            streams = content.obj.get("/Contents")
+            streams = list(streams) if isinstance(streams, pikepdf.Array) else [streams]
+        else:
+            streams = [content]
+        for stream in streams:
+            if not isinstance(stream, pikepdf.Stream):
+                continue
+            data = read_bounded(stream)
+            # An upper bound on the operators and operands, counted without parsing.
+            tokens = data.count(b" ") + data.count(b"\n") + data.count(b"\r") + 1
+            self.tokens_left -= tokens
+            if self.tokens_left < 0:
+                raise TooLarge(f"more than {self.MAX_PAGE_TOKENS:,} tokens of content")
+        instructions = list(pikepdf.parse_content_stream(content))
+        if key is not None:
+            self.parsed[key] = instructions
+        return instructions
 
     def run(
         self,
@@ -105,10 +143,17 @@ class _Walker:
         active: frozenset[tuple[int, int]],
     ) -> None:
         try:
-            instructions = pikepdf.parse_content_stream(content)
+            instructions = self._parse(content, owner if depth else None)
+        except TooLarge:
+            raise
         except Exception as exc:  # damaged stream: report and keep checking the rest
             self.scan.problems.append((where, f"cannot parse content stream: {_oneline(exc)}"))
             return
+        self.operators_left -= len(instructions)
+        if self.operators_left < 0:
+            raise TooLarge(f"more operators to interpret than the {self.MAX_PAGE_OPERATORS:,} "
+                           f"per page and {MAX_DOCUMENT_OPERATORS:,} per file preflight allows "
+                           "(forms drawn over and over?)")
         base_ctm = ctm
         saved: list[tuple[Matrix, float, float]] = []
         open_marks = list(marks)
@@ -358,6 +403,8 @@ class Document:
         self.path = path
         self._scans: list[_PageScan] | None = None
         self._spaces = _ColourSpaces()
+        # Shared by all pages: a file of many crafted pages is bounded as a whole too.
+        self._operators_left = MAX_DOCUMENT_OPERATORS
 
     # -- shared page data ---------------------------------------------------
 
@@ -374,21 +421,25 @@ class Document:
         scan = _PageScan()
         _, crop, _, bleed = self.boxes(page)
         walker = _Walker(scan, self._spaces, bleed or crop)
+        walker.operators_left = min(walker.operators_left, self._operators_left)
         resources = _inherited(page, "/Resources")
         walker._group("page", page.get("/Group"), resources)
         if page.get("/Contents") is not None:
             key = _key(page)
-            walker.run(
-                pikepdf.Page(page),
-                resources,
-                IDENTITY,
-                key,
-                "content stream",
-                (),
-                0,
-                frozenset(),
-            )
+            try:
+                walker.run(pikepdf.Page(page), resources, IDENTITY, key, "content stream", (), 0,
+                           frozenset())
+            except TooLarge as exc:
+                scan.too_large = True
+                scan.problems.append(("content stream", f"page is too large to check: {exc}; "
+                                      "what follows on this page was not checked"))
+            self._operators_left -= walker.MAX_PAGE_OPERATORS - walker.operators_left
         return scan
+
+    def too_large(self) -> bool:
+        """True when some page is beyond the walk's limits: tools that render or extract
+        every page (Ghostscript, pdftotext) would then take unbounded time too."""
+        return any(scan.too_large for scan in self.scans())
 
     def problem_findings(self) -> list[Finding]:
         return [

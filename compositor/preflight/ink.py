@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pikepdf
 
+from compositor.preflight.objects import _apply
 from compositor.preflight.report import Finding
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ def recorded_ink_limit(pdf) -> float | None:
 
 
 def check_ink(doc: Document, tac_limit: float, dpi: int) -> list[Finding]:
+    if doc.too_large():
+        return [Finding("warning", None, "ink coverage",
+                        "not checked: a page is too large to check")]
     gs = shutil.which("gs")
     if gs is None:
         return [
@@ -110,6 +114,8 @@ def check_ink(doc: Document, tac_limit: float, dpi: int) -> list[Finding]:
             peak, region = _max_ink(tif, tac_limit + TAC_TOLERANCE)
             if peak > tac_limit + TAC_TOLERANCE and region is not None:
                 left, top, right, bottom = (v * 25.4 / dpi for v in region)
+                images = _images_in(doc, number, region, dpi)
+                there = f"; drawn there: {', '.join(images)}" if images else ""
                 findings.append(
                     Finding(
                         "error",
@@ -117,10 +123,35 @@ def check_ink(doc: Document, tac_limit: float, dpi: int) -> list[Finding]:
                         "ink coverage",
                         f"total ink coverage reaches {peak:.0f}%, above the "
                         f"{tac_limit:.0f}% limit (area {left:.0f}-{right:.0f} mm from the "
-                        f"left, {top:.0f}-{bottom:.0f} mm from the top of the bleed box)",
+                        f"left, {top:.0f}-{bottom:.0f} mm from the top of the bleed box"
+                        f"{there})",
                     )
                 )
     return findings
+
+
+def _images_in(doc: Document, number: int, region: tuple[int, int, int, int],
+               dpi: int) -> list[str]:
+    """The images placed over a pixel region of the page rendered from its bleed box, so
+    the finding names the culprit (a rich-black scan, say) instead of only an area."""
+    pages = list(doc.pages())
+    if not 1 <= number <= len(pages):
+        return []
+    _, crop, _, bleed = doc.boxes(pages[number - 1][1])
+    box = bleed or crop
+    scale = 72 / dpi
+    x0, x1 = box[0] + region[0] * scale, box[0] + region[2] * scale
+    y0, y1 = box[3] - region[3] * scale, box[3] - region[1] * scale
+    names = []
+    for placement in doc.scans()[number - 1].images:
+        corners = [_apply(placement.ctm, u, v) for u in (0, 1) for v in (0, 1)]
+        ix0, ix1 = min(c[0] for c in corners), max(c[0] for c in corners)
+        iy0, iy1 = min(c[1] for c in corners), max(c[1] for c in corners)
+        if ix0 < x1 and ix1 > x0 and iy0 < y1 and iy1 > y0:
+            label = f"{placement.obj} ({placement.width}x{placement.height} px)"
+            if label not in names:
+                names.append(label)
+    return names[:4]
 
 
 def _max_ink(tif: Path, threshold_percent: float) -> tuple[float, tuple[int, int, int, int] | None]:

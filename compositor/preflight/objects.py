@@ -24,7 +24,12 @@ def _is_dict(obj: Any) -> bool:
 
 
 def _name(obj: Any) -> str | None:
-    return str(obj) if isinstance(obj, pikepdf.Name) else None
+    if not isinstance(obj, pikepdf.Name):
+        return None
+    try:
+        return str(obj)
+    except UnicodeDecodeError:  # names are bytes; a producer may write non-UTF-8 ones
+        return obj.unparse().decode("latin-1")
 
 
 def _key(obj: Any) -> tuple[int, int] | None:
@@ -135,3 +140,66 @@ def _positive_number(value: Any, default: float) -> float:
 
 def _nonempty_text(value: Any) -> bool:
     return value is not None and bool(str(value).strip())
+
+
+# --------------------------------------------------------------------------
+# Bounded reading: a few kilobytes of Flate data can inflate to gigabytes, so no
+# stream is decoded without knowing first that it fits.
+
+MAX_STREAM_BYTES = 64 * 1024 * 1024  # one decoded stream (content, ICC profile, XMP)
+_FLATE = ("/FlateDecode", "/Fl")
+
+
+class TooLarge(Exception):
+    """A stream or a page exceeds what preflight is willing to decode or interpret."""
+
+
+def _inflate(raw: bytes, limit: int, keep: bool) -> tuple[int, bytes]:
+    """Inflate zlib data chunk by chunk, stopping past ``limit`` bytes of output."""
+    import zlib
+
+    inflater = zlib.decompressobj()
+    out: list[bytes] = []
+    total = 0
+    pending = raw
+    while pending:
+        try:
+            chunk = inflater.decompress(pending, 1 << 20)
+        except zlib.error:
+            break  # damaged data: qpdf decides below what it can recover
+        total += len(chunk)
+        if total > limit:
+            raise TooLarge(f"stream inflates to more than {limit // (1024 * 1024)} MB")
+        if keep:
+            out.append(chunk)
+        pending = inflater.unconsumed_tail
+        if inflater.eof:
+            break
+    return total, b"".join(out)
+
+
+def read_bounded(stream: Any, limit: int = MAX_STREAM_BYTES) -> bytes:
+    """Decoded stream data, or TooLarge when it would exceed ``limit`` bytes."""
+    filters = _filters(stream)
+    if filters and filters[0] in _FLATE:
+        # Measure the inflated size without keeping it; the real decoding (with
+        # predictors and later filters) is then left to qpdf.
+        _inflate(stream.read_raw_bytes(), limit, keep=False)
+    data = stream.read_bytes()
+    if len(data) > limit:
+        raise TooLarge(f"stream decodes to more than {limit // (1024 * 1024)} MB")
+    return data
+
+
+def read_head(stream: Any, count: int) -> bytes:
+    """The first ``count`` decoded bytes (headers of ICC profiles), without inflating the rest."""
+    filters = _filters(stream)
+    if len(filters) == 1 and filters[0] in _FLATE and _is_dict(stream) and \
+            stream.get("/DecodeParms") is None:
+        import zlib
+
+        try:
+            return zlib.decompressobj().decompress(stream.read_raw_bytes(), count)
+        except zlib.error:
+            return b""
+    return read_bounded(stream)[:count]

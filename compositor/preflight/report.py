@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from compositor.errors import printable
+
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -23,7 +25,7 @@ class Finding:
         line = f"{path}: {where}{self.severity}: {self.obj}: {self.message}"
         # Callers grep and count lines, so a stray newline in a PDF string
         # (font names, exception text) must not split one finding in two.
-        return re.sub(r"\s*[\r\n]+\s*", " ", line)
+        return printable(re.sub(r"\s*[\r\n]+\s*", " ", line))
 
 
 def summarize(findings: Iterable[Finding]) -> tuple[int, int]:

@@ -14,6 +14,8 @@ from compositor.preflight.objects import (
     _is_dict,
     _name,
     _nonempty_text,
+    read_bounded,
+    read_head,
 )
 from compositor.preflight.report import Finding
 
@@ -64,7 +66,7 @@ def check_pdfx(doc: Document) -> list[Finding]:
                 Finding("error", None, "OutputIntent", "no embedded DestOutputProfile")
             )
         else:
-            header = profile.read_bytes()[16:20]
+            header = read_head(profile, 20)[16:20]
             if header != b"CMYK":
                 shown = header.decode("latin-1").strip() or "unreadable"
                 findings.append(
@@ -113,7 +115,7 @@ def _xmp(doc: Document) -> bytes:
     if not isinstance(stream, pikepdf.Stream):
         return b""
     try:
-        return stream.read_bytes()
+        return read_bounded(stream, 16 * 1024 * 1024)
     except Exception:  # undecodable metadata counts as absent
         return b""
 

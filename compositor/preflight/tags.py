@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pikepdf
 
 from compositor.preflight.objects import (
+    TooLarge,
     _is_dict,
     _key,
     _name,
@@ -26,6 +27,8 @@ _STANDARD_ROLES = {
     "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT",
     "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form",
 }  # fmt: skip
+
+MAX_STRUCT_NODES = 2_000_000
 
 
 @dataclass
@@ -56,11 +59,21 @@ def _struct_index(
         return name
 
     stack: list[tuple[Any, tuple[int, int] | None, int | None]] = [(root.get("/K"), None, None)]
+    visits = 0
     while stack:
         node, page_key, parent = stack.pop()
         if node is None:
             continue
+        visits += 1
+        if visits > MAX_STRUCT_NODES:
+            raise TooLarge(f"structure tree has more than {MAX_STRUCT_NODES:,} nodes")
         if isinstance(node, pikepdf.Array):
+            # Direct arrays cannot contain themselves; an indirect one can.
+            key = _key(node)
+            if key is not None:
+                if key in seen:
+                    continue
+                seen.add(key)
             stack.extend((kid, page_key, parent) for kid in reversed(list(node)))
             continue
         if isinstance(node, int) and not isinstance(node, bool):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
@@ -26,6 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePart, TextPart
 from compositor.layout.furniture import issue_line
 from compositor.layout.issue import IssueLayout
+from compositor.model.markdown import iri_to_uri
 from compositor.render.images import jpeg_size, photo_ink, prepare
 from compositor.text.fonts import FontBook
 from compositor.text.paragraph import NO_SPACING
@@ -122,7 +122,7 @@ class _Painter:
 
     def _print_color(self, color):
         if color.spot:
-            return CMYKColorSep(*color.as_cmyk(), spotName=color.spot, density=1)
+            return CMYKColorSep(*color.as_cmyk(), spotName=pdf_name(color.spot), density=1)
         return CMYKColor(*color.as_cmyk())
 
     def fill(self, name: str, target=None) -> None:
@@ -214,7 +214,7 @@ class _Painter:
                     if p.target.startswith("#"):
                         canv.linkRect("", p.target[1:], rect, thickness=0, relative=0)
                     else:
-                        canv.linkURL(p.target, rect, thickness=0, relative=0)
+                        canv.linkURL(iri_to_uri(p.target), rect, thickness=0, relative=0)
 
     def crop_marks(self) -> None:
         """Trim marks at the four corners, starting outside the bleed so they never print
@@ -374,12 +374,13 @@ class _JpegReader(ImageReader):
         return self._jpeg
 
 
+def pdf_name(text: str) -> str:
+    """A spot name as ReportLab needs it to write valid PDF: ReportLab escapes each
+    character outside ASCII as one #xx byte, so handing it the UTF-8 bytes (as Latin-1
+    characters) gives the UTF-8 name ISO 32000 7.3.5 asks for. ('/' and control
+    characters, which it does not escape, are refused when the layout is read.)"""
+    return text.encode("utf-8").decode("latin-1")
+
+
 def pdf_role(role: str) -> str:
     return {"Title": "H1"}.get(role, role)  # Title is a PDF 2.0 type; PDF 1.x has H1
-
-
-def temporary_path(out: Path) -> Path:
-    """A name beside the target: a failed build never leaves half a file, and the rename
-    that publishes the finished one stays on the same file system."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return out.with_name(f".{out.name}.{os.getpid()}.tmp")

@@ -7,12 +7,14 @@ naive layout time.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from compositor import inputs
 from compositor.errors import Location, UserError
 from compositor.text.shaping import Shaper, needs_shaping
 
@@ -71,15 +73,26 @@ class FontBook:
         return face
 
 
+_names: dict[str, Path] = {}  # ReportLab font name -> the file registered under it
+
+
 def load_face(path: Path) -> Face:
+    inputs.note(path)
     path = path.resolve()
     face = FontBook._faces.get(path)
     if face is not None:
         return face
     name = "C-" + path.stem.replace(" ", "")
+    if name in _names and _names[name] != path:
+        # Two files with one name in different folders (two "Regular.ttf"): ReportLab
+        # knows fonts by name, so the second would silently replace the first.
+        import hashlib
+        name += "-" + hashlib.sha256(str(path).encode()).hexdigest()[:8]
+    _names[name] = path
     try:
         font = GlyphTTFont(name, str(path))
-    except (TTFError, OSError, ValueError, KeyError) as exc:
+    except (TTFError, OSError, ValueError, KeyError, IndexError, struct.error) as exc:
+        # A truncated or damaged file fails deep inside the table parser.
         raise UserError.at(Location(path, 1), f"cannot use this font: {exc}") from None
     pdfmetrics.registerFont(font)
     f = font.face

@@ -26,15 +26,11 @@ class ArchivedIssue:
     contents: list[Entry]
     when: dt.date           # for ordering and the feed: newest article date, else the date text
     lead: str | None        # the first article's title, for the cover's description
+    label: str = ""         # 'Volume 4, Numbers 19–20' in the layout's words, or ''
 
     @property
     def name(self) -> str:
         return self.issue.name
-
-    @property
-    def label(self) -> str:
-        """'Volume 4, Number 19, 20' or ''."""
-        return self.issue.issue_line
 
 
 def issue_day(issue: Issue) -> dt.date:

@@ -141,8 +141,11 @@ def _archived(manifest: Path, build: bool, quiet: bool) -> ArchivedIssue | str:
         _build_web(loaded, pdf)
     pages, contents = read_contents(pdf)
     lead = issue.articles[0].title if issue.articles else None
+    from compositor.layout.furniture import issue_line
+
     return ArchivedIssue(issue=issue, pdf=pdf, pages=pages, size=pdf.stat().st_size,
-                         contents=contents, when=issue_day(issue), lead=lead)
+                         contents=contents, when=issue_day(issue), lead=lead,
+                         label=issue_line(loaded.spec, issue))
 
 
 def _build_web(loaded, pdf: Path) -> None:
