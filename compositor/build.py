@@ -53,6 +53,8 @@ def lay_out(loaded: Loaded, optimal: bool | None = None, pages: int | None = Non
                 Diagnostic(Location(loaded.issue.manifest), note, "note"))
     else:
         layout = layout_issue(loaded.issue, loaded.spec, optimal)
+    for where, message in layout.notes:
+        loaded.report.diagnostics.append(Diagnostic(where, message, "note"))
     for where, message in layout.warnings:
         loaded.report.diagnostics.append(Diagnostic(where, message, "warning"))
     return layout

@@ -203,6 +203,10 @@ def test_leading_is_the_last_lever(tmp_path, capsys):
 
 def test_article_opening_a_page_spans_title_and_photo(tmp_path):
     manifest = write_issue(tmp_path, articles=5, boxes=False)
+    # The article before it shorter, so that it ends well into its page: an article opens a
+    # page only where the page before is left at least half full.
+    write_article(tmp_path, "a2", "Story 2: news from the river",
+                  [prose(200 + k, 4) for k in range(5)], byline="Zoë Brontë", date="2023-07-12")
     write_article(tmp_path, "a3", "A feature that opens a page", [prose(7, 10), prose(8, 10)],
                   image="../images/lead.jpg", caption="Spanning photo.")
     manifest.write_text(manifest.read_text().replace(

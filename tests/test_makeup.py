@@ -256,3 +256,45 @@ def test_second_article_never_continues_beside_the_lead_photo(tmp_path, size, co
             break
     else:
         raise AssertionError("no column beside the lead photo")
+
+
+def _before_new_page(folder: Path, sentences: int) -> Path:
+    """Four articles, the last one opening a page (`new_page: true`); the one before it
+    as long as `sentences` makes it, so where it ends can be chosen."""
+    manifest = write_issue(folder, articles=4)
+    write_article(folder, "a2", "Story 2: the boathouse roof",
+                  [prose(300 + k, sentences) for k in range(3)], byline="Ana Brook",
+                  date="2023-07-12")
+    write_article(folder, "a3", "Story 3: a season on the water",
+                  [prose(400 + k, 8) for k in range(4)], byline="Ana Brook",
+                  date="2023-07-13", new_page=True)
+    return manifest
+
+
+def test_a_new_page_article_never_leaves_the_page_before_under_half_full(tmp_path):
+    # Story 2 ends a few lines into page 3: opening a page for story 3 would leave page 3
+    # holding only that tail.
+    manifest = _before_new_page(tmp_path / "short", 12)
+    built = load(manifest)
+    story2 = [p.page for page in layout_issue(
+        built.issue.__class__(**{**built.issue.__dict__, "articles": tuple(
+            a if k != 3 else a.__class__(**{**a.__dict__, "new_page": False})
+            for k, a in enumerate(built.issue.articles))}), built.spec).pages
+        for p in page.placed if p.chunk.article == 2]
+    tail = story2.count(max(story2))
+    assert max(story2) == 3 and tail < story2.count(max(story2) - 1) / 4
+    pages = measure(web_pdf(manifest), built.spec)
+    assert [(p.page, round(p.full, 2)) for p in pages[:-1] if p.full < 0.5] == []
+    # Story 3 opens in the flow on page 3, after the tail, with its title in a column.
+    with pdfplumber.open(manifest.parent / "out.pdf") as pdf:
+        page3 = " ".join(pdf.pages[2].extract_text().split())
+    assert "Story 3: a season" in page3
+
+    # Where the page before is full enough, the article still opens a page of its own.
+    manifest = _before_new_page(tmp_path / "long", 30)
+    built = load(manifest)
+    layout = layout_issue(built.issue, built.spec)
+    assert not any("in the flow" in w for _, w in layout.notes)
+    opening = [p for page in layout.pages for p in page.placed if p.chunk.meta.get("band")
+               and p.page > 1]
+    assert [p.page for p in opening] == [4]

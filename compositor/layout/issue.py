@@ -54,6 +54,7 @@ class IssueLayout:
     capacity: dict[int, float] = field(default_factory=dict)  # page -> full column height
     containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # structure nesting
     holes: list[tuple[int, int, float]] = field(default_factory=list)  # page, column, lines
+    notes: list[tuple[Location, str]] = field(default_factory=list)  # make-up decisions
 
 
 _TYPESETTERS: dict[tuple, Typesetter] = {}
@@ -388,6 +389,26 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
                                 "its text here; it was placed anyway"))
     if too_tall:
         raise UserError(too_tall)
+    # An article that opens a page must not leave the page before it under half full
+    # (only the tail of the article before, say): it opens on that page instead, in the
+    # flow after that tail, with its title in a column.
+    underfull = [i for i, page in sorted(feature_pages.items())
+                 if page > 1 and page_fill(result, plan, page - 1) < 0.5]
+    if underfull:
+        k = underfull[0]
+        article = issue.articles[k]
+        articles = list(issue.articles)
+        articles[k] = replace(article, new_page=False)
+        redone = layout_issue(replace(issue, articles=tuple(articles)), spec, optimal,
+                              photo_scale, min_pages, fill_last)
+        page = feature_pages[k]
+        redone.notes.insert(0, (article.where, f"the article opens in the flow on page "
+                                                  f"{page - 1} rather than on a new page: "
+                                                  f"page {page - 1} would be "
+                                                  f"{page_fill(result, plan, page - 1):.0%} "
+                                                  "full"))
+        redone.issue = issue
+        return redone
 
     # 4. Pages, anchors, page numbers in the contents, boxes, masthead and footers.
     out = [PageLayout(n) for n in range(1, pages + 1)]
@@ -473,6 +494,13 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         chunks = result.chunks  # as flowed, photos moved or set smaller included
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images,
                        capacity, dict(comp.containers), found_holes)
+
+
+def page_fill(result: FlowResult, plan: PagePlan, page: int) -> float:
+    """Share of a page's column space (without its reserves) that the flow filled."""
+    room = sum(s.height for s in plan.slots(page, holes=False))
+    used = sum(p.chunk.height for p in result.placed if p.page == page)
+    return used / room if room > 0 else 1.0
 
 
 def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:
