@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import sys
 
@@ -38,7 +39,8 @@ def test_a_terminal_sees_the_stage_and_the_pages(tmp_path):
     manifest = write_issue(tmp_path / "issue", articles=6)
     out = on_terminal("build", str(manifest))
     assert ERASE + b"compositor: laying out" in out
-    assert b"pages of ~" in out
+    # Updates are throttled, so a quick build may show only its first page count.
+    assert re.search(rb"\d+ pages? of ~\d+", out), out[:400]
     assert ERASE + b"compositor: rendering and checking print and web" in out
     # The line is erased before the report and the messages, which stay readable.
     report = out.index(b"article ")
