@@ -34,7 +34,7 @@ def check_command(args: argparse.Namespace) -> int:
     layout = lay_out(loaded)  # layout finds missing glyphs and oversize blocks too
     # The checks a default build makes before rendering: photo resolution for print and
     # the ICC profile; check must not pass what build would refuse.
-    from compositor.finish.variants import check_resolution, profile_path
+    from compositor.finish.variants import check_resolution, produce, profile_path
     profile_path(loaded.spec.section("print")["profile"], loaded.spec.source)
     problems = check_resolution(layout, force=False)
     loaded.report.diagnostics.extend(problems)
@@ -45,6 +45,25 @@ def check_command(args: argparse.Namespace) -> int:
         return EXIT_USER
     if _print_diagnostics(loaded.report, args.strict):
         return EXIT_USER
+    # The checks a build makes on what it drew need the PDFs: both variants are made and
+    # checked in a private folder that is removed again, so nothing of the user's changes.
+    import contextlib
+    import io
+    import tempfile
+    from pathlib import Path
+
+    said = {str(d) for d in loaded.report.diagnostics}
+    heard = io.StringIO()
+    try:
+        with tempfile.TemporaryDirectory(prefix="compositor-check-") as scratch, \
+                contextlib.redirect_stderr(heard):
+            outputs = {v: Path(scratch) / f"{loaded.issue.name}-{v}.pdf"
+                       for v in ("print", "web")}
+            produce(layout, outputs, Timings(), checks="quick", force=False)
+    finally:
+        for line in heard.getvalue().splitlines():
+            if line not in said:  # the photo warnings were printed above already
+                print(line, file=sys.stderr)
     issue = loaded.issue
     print(f"{args.manifest}: ok — {len(issue.articles)} articles, {len(issue.boxes)} boxes, "
           f"{len(layout.pages)} pages with layout '{issue.layout_ref}'")

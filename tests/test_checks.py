@@ -148,3 +148,25 @@ def test_full_preflight_measures_pages_without_rendering_them(built_issue):
     assert [f.severity for f in ink] == ["info"], ink
     assert "were rendered" in ink[0].message and ink[0].message.startswith(
         f"{_pages(built_issue)} of {_pages(built_issue)} pages measured")
+
+
+def test_check_refuses_what_the_build_refuses_after_rendering(tmp_path, capsys):
+    """`check` makes the same checks as a build, those on the drawn PDFs included (here a
+    CMYK photo over the ink limit, found only once the print file is made), and writes
+    nothing."""
+    from PIL import Image
+
+    write_issue(tmp_path, articles=1, photo=False)
+    (tmp_path / "images").mkdir()
+    Image.new("CMYK", (1800, 1200), (255, 255, 255, 230)).save(tmp_path / "images" / "ink.jpg",
+                                                               quality=95)
+    write_article(tmp_path, "a0", "Photo", [prose(1, 8)], image="../images/ink.jpg",
+                  caption="A photo")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    assert main(["check", str(tmp_path / "issue.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "ink coverage" in err and "300% limit" in err and "ink.jpg" in err
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    # Without the photo the same issue passes.
+    write_article(tmp_path, "a0", "Photo", [prose(1, 8)])
+    assert main(["check", str(tmp_path / "issue.yaml")]) == 0
