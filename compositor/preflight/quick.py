@@ -46,13 +46,12 @@ from compositor.preflight.objects import (
     _is_dict,
     _key,
     _name,
-    _nonempty_text,
     _oneline,
     _pages_text,
 )
 from compositor.preflight.report import Finding
 from compositor.preflight.structure import check_linearization, check_page_count, check_pdfx
-from compositor.preflight.tags import _struct_index
+from compositor.preflight.tags import _struct_index, catalog_marks
 
 
 @dataclass(frozen=True)
@@ -274,11 +273,7 @@ def _tagging(doc: Document) -> list[Finding]:
     if not _is_dict(tree):
         findings.append(Finding("error", None, "StructTreeRoot",
                                 "document is not tagged (no /StructTreeRoot)"))
-    mark_info = root.get("/MarkInfo")
-    if not (_is_dict(mark_info) and mark_info.get("/Marked") is True):
-        findings.append(Finding("error", None, "MarkInfo", "/MarkInfo /Marked is not true"))
-    if not _nonempty_text(root.get("/Lang")):
-        findings.append(Finding("error", None, "Lang", "catalog has no /Lang"))
+    findings += catalog_marks(root)
     if _is_dict(tree):
         pages = {k: n for n, p in doc.pages() if (k := _key(p)) is not None}
         elems, _ = _struct_index(tree, pages)

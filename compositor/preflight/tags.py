@@ -127,13 +127,20 @@ def check_tagging(doc: Document) -> list[Finding]:
         if image_count:
             message += f"; {image_count} image placements have no alternate text"
         findings.append(Finding("error", None, "StructTreeRoot", message))
+    findings += catalog_marks(root)
+    if _is_dict(tree):
+        findings += _alt_text(doc, tree)
+    return findings
+
+
+def catalog_marks(root: Any) -> list[Finding]:
+    """/MarkInfo /Marked and /Lang in the catalog, which every tagged file needs."""
+    findings = []
     mark_info = root.get("/MarkInfo")
     if not (_is_dict(mark_info) and mark_info.get("/Marked") is True):
         findings.append(Finding("error", None, "MarkInfo", "/MarkInfo /Marked is not true"))
     if not _nonempty_text(root.get("/Lang")):
         findings.append(Finding("error", None, "Lang", "catalog has no /Lang"))
-    if _is_dict(tree):
-        findings += _alt_text(doc, tree)
     return findings
 
 
