@@ -86,15 +86,3 @@ def right_to_left(direction: str, language: str) -> bool:
     if direction == "auto":
         return is_rtl_language(language)
     return direction == "rtl"
-
-
-def issue_line(volume: str | None, numbers: tuple[str, ...], language: str, system: str
-               ) -> str:
-    """'Volume 4, Number 19, 20' in the edition's language and digits."""
-    lab = labels(language)
-    parts = []
-    if volume:
-        parts.append(lab.volume.format(n=volume))
-    if numbers:
-        parts.append(lab.number.format(n=lab.list_sep.join(numbers)))
-    return digits(lab.list_sep.join(parts), system)

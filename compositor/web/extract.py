@@ -63,7 +63,7 @@ def parse_page(data: bytes, origin: str, base_url: str | None = None,
     title = text_of(_first(meta.get("og:title"), ld.get("headline"),
                            _text(doc.xpath("//article//h1")), _text(doc.xpath("//h1")),
                            _site_title(doc)))
-    byline = text_of(_first(meta.get("author"), _ld_author(ld),
+    byline = text_of(_first(meta.get("author"), _ld_value(ld, "author", "name"),
                             _text(doc.xpath("//*[@rel='author']")),
                             _text(doc.xpath("//*[contains(concat(' ', normalize-space(@class),"
                                             " ' '), ' author ')]"))))
@@ -71,7 +71,7 @@ def parse_page(data: bytes, origin: str, base_url: str | None = None,
                              _first(doc.xpath("//article//time/@datetime")),
                              _first(doc.xpath("//time/@datetime")), meta.get("date"),
                              meta.get("dc.date")))
-    image = _first(meta.get("og:image"), meta.get("twitter:image"), _ld_image(ld))
+    image = _first(meta.get("og:image"), meta.get("twitter:image"), _ld_value(ld, "image", "url"))
     language = _first(doc.xpath("/html/@lang"), meta.get("og:locale"))
     caption, alt, image, local = _figure_text(doc, image)
     alt = text_of(_first(alt, meta.get("og:image:alt")))
@@ -140,23 +140,15 @@ def _json_ld(doc) -> dict:
     return {}
 
 
-def _ld_author(ld: dict) -> str | None:
-    author = ld.get("author")
-    if isinstance(author, list):
-        author = author[0] if author else None
-    if isinstance(author, dict):
-        return author.get("name")
-    return author if isinstance(author, str) else None
-
-
-def _ld_image(ld: dict) -> str | None:
-    image = ld.get("image")
-    if isinstance(image, list):
-        image = image[0] if image else None
-    if isinstance(image, dict):
-        return image.get("url")
-    return image if isinstance(image, str) else None
-
+def _ld_value(ld: dict, key: str, field: str) -> str | None:
+    """A JSON-LD property that may be text, an object with `field`, or a list of either
+    (the first is taken)."""
+    value = ld.get(key)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        return value.get(field)
+    return value if isinstance(value, str) else None
 
 def _figure_text(doc, image: str | None
                  ) -> tuple[str | None, str | None, str | None, str | None]:
