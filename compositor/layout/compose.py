@@ -74,6 +74,8 @@ class Composer:
     photo_scale: float = 1.0  # photo width as a fraction of the column (fitting lever)
     spanned_photo: Chunk | None = None  # an opening photo set across columns, if any
     containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> role, parent
+    # paragraph element -> lines added (+1) or taken away (-1) by page make-up
+    looseness: dict[int, int] = field(default_factory=dict)
     _element: int = 0
 
     def __post_init__(self) -> None:
@@ -464,6 +466,14 @@ class Composer:
                 cap = None
         if cap is None:
             lines = self.set(par.runs, st, width, source, align, indent).lines
+        delta = self.looseness.get(el, 0)
+        if delta and align == "justify":
+            runs, hang_ = (cap[2], (3, cap[1])) if cap is not None else (par.runs, (0, 0.0))
+            varied = self.ts.set_in_lines(runs, st, width, lines=len(lines) + delta,
+                                          indent=0.0 if cap is not None else indent,
+                                          hang=hang_)
+            if varied is not None:
+                lines = varied.lines
         n = len(lines)
         # What page make-up needs to break the paragraph again (no hyphen at a page foot).
         rebreak = ((cap[2], st, width, 0.0, (3, cap[1]), dx, el, parent, cap[0])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from compositor.errors import Location, UserError
 from compositor.layout.issue import IssueLayout, layout_issue
+from compositor.layout.makeup import hole_score
 from compositor.load.layout import LayoutSpec
 from compositor.model.content import Issue
 from compositor.model.excerpt import excerpted, without_optional_pullquotes
@@ -43,7 +44,7 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     min_words = int(fit["min_words"])
     min_photo = float(fit["min_photo"])
     passes = 1
-    layout = layout_issue(issue, spec, optimal, fill_last=True)
+    layout = layout_issue(issue, spec, optimal, fill_last=True, refine=False)
     notes: list[str] = []
     if len(layout.pages) <= pages:
         if len(layout.pages) < pages:
@@ -52,6 +53,9 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
                          f"{free} lines of column space are left empty (add an article or "
                          "a photo rather than stretching the text)")
             layout = layout_issue(issue, spec, optimal, min_pages=pages, fill_last=True)
+            passes += 1
+        elif layout.holes:
+            layout = layout_issue(issue, spec, optimal, fill_last=True)
             passes += 1
         return FitOutcome(layout, passes, 1.0, 1.0, notes)
 
@@ -79,7 +83,8 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     base_spec = spec
     for base, scale, spec in steps:
         trial_issue = _with_factor(base, 0.0, min_words) if adjustable else base
-        floor = layout_issue(trial_issue, spec, optimal, photo_scale=scale, fill_last=True)
+        floor = layout_issue(trial_issue, spec, optimal, photo_scale=scale, fill_last=True,
+                             refine=False)
         passes += 1
         if len(floor.pages) > pages:
             continue
@@ -88,7 +93,7 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
         for _ in range(7 if adjustable else 0):
             mid = (lo + hi) / 2
             trial = layout_issue(_with_factor(base, mid, min_words), spec, optimal,
-                                 photo_scale=scale, fill_last=True)
+                                 photo_scale=scale, fill_last=True, refine=False)
             passes += 1
             if len(trial.pages) <= pages:
                 lo, best = mid, (mid, scale, trial)
@@ -109,10 +114,15 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
                            f"needs {len(floor.pages)} pages, overflowing by about {over} "
                            f"lines; drop an article or allow excerpts (largest: {names})")
     factor, scale, layout = best
-    if len(layout.pages) < pages:
-        layout = layout_issue(_with_factor(issue, factor, min_words), spec, optimal,
-                              photo_scale=scale, min_pages=pages, fill_last=True)
-        passes += 1
+    fitted = _with_factor(issue, factor, min_words)
+    if adjustable:
+        # The shared factor leaves the last page short by whatever the next cut would
+        # have overflowed: give sentences back one article at a time while they fit.
+        fitted, tries = fill_last_page(issue, fitted, spec, optimal, scale, pages, layout)
+        passes += tries
+    layout = layout_issue(fitted, spec, optimal, photo_scale=scale, min_pages=pages,
+                          fill_last=True)
+    passes += 1
     cut = [a for a in layout.issue.articles if a.cut]
     if cut:
         notes.append("shortened to fit: " + ", ".join(
@@ -125,6 +135,52 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
         notes.append(f"body leading tightened from {base_spec.styles['body'].leading:g} to "
                      f"{spec.styles['body'].leading:g} pt to fit")
     return FitOutcome(layout, passes, factor, scale, notes)
+
+
+MAX_FILL_TRIES = 40
+
+
+def fill_last_page(full: Issue, fitted: Issue, spec: LayoutSpec, optimal: bool | None,
+                   scale: float, pages: int, layout: IssueLayout) -> tuple[Issue, int]:
+    """The fitted issue with sentences given back to its cut articles, one at a time
+    (the most deeply cut article first), while the issue still fits `pages` and its holes
+    (the last page's included) get smaller. Returns the issue and the layout passes used."""
+    score = _hole_lines(layout)
+    tries = 0
+    articles = list(fitted.articles)
+    while score > 0 and tries < MAX_FILL_TRIES:
+        order = sorted((i for i, a in enumerate(articles) if a.cut and a.excerpt_mode == "auto"),
+                       key=lambda i: (articles[i].words_kept / articles[i].words_total, i))
+        for i in order:
+            longer = one_more_sentence(full.articles[i], articles[i].words_kept)
+            if longer is None:
+                continue
+            trial_articles = [*articles[:i], longer, *articles[i + 1:]]
+            trial_issue = replace(fitted, articles=tuple(trial_articles))
+            trial = layout_issue(trial_issue, spec, optimal, photo_scale=scale,
+                                 min_pages=pages, fill_last=True, refine=False)
+            tries += 1
+            if len(trial.pages) <= pages and _hole_lines(trial) < score:
+                articles, score = trial_articles, _hole_lines(trial)
+                break
+            if tries >= MAX_FILL_TRIES:
+                break
+        else:
+            break
+    return replace(fitted, articles=tuple(articles)), tries
+
+
+def one_more_sentence(article, kept: int):
+    """The article cut one sentence later than at `kept` words (None: nothing left)."""
+    for budget in range(kept + 1, article.words_total + 1):
+        longer = excerpted(article, budget)
+        if longer.words_kept > kept:
+            return longer
+    return None
+
+
+def _hole_lines(layout: IssueLayout) -> float:
+    return hole_score(layout.holes, len(layout.pages))
 
 
 def with_leading(spec: LayoutSpec, leading: float) -> LayoutSpec:

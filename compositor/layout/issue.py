@@ -21,6 +21,7 @@ from compositor.layout.floats import (
 )
 from compositor.layout.flow import Placed
 from compositor.layout.furniture import footer, masthead
+from compositor.layout.linefit import close_holes
 from compositor.layout.makeup import column_holes, hold_back, justify, page_one_photo
 from compositor.layout.mirror import mirror_furniture, mirror_placed
 from compositor.layout.pages import FlowResult, PagePlan, Reserve, balance_last_page, run_flow
@@ -122,8 +123,11 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
     them changed (fitting re-lays the issue out many times, cutting one article at a time).
     Structure element numbers come from the article's position, so a reused article is
     numbered exactly as a freshly composed one."""
+    base = (index + 1) * ELEMENTS_PER_ARTICLE
+    varied = tuple(sorted((el, d) for el, d in comp.looseness.items()
+                          if base < el < base + ELEMENTS_PER_ARTICLE))
     key = (id(article), index, span, photo_cols, comp.photo_scale, id(comp.spec),
-           id(comp.ts), comp.column_height)
+           id(comp.ts), comp.column_height, varied)
     _USED.add(key)
     hit = _COMPOSED.get(key)
     if hit is None or hit[0] is not article:
@@ -145,16 +149,29 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
 
 
 def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
-                 photo_scale: float = 1.0, min_pages: int = 0, fill_last: bool = False
-                 ) -> IssueLayout:
+                 photo_scale: float = 1.0, min_pages: int = 0, fill_last: bool = False,
+                 refine: bool = True) -> IssueLayout:
     """Lay the issue out. With `fill_last` (a fitted issue) the last page's columns are
-    filled to the foot like the others, not balanced short."""
+    filled to the foot like the others, not balanced short. With `refine`, holes left in
+    the columns are then closed where setting paragraphs a line longer or shorter can
+    (layout/linefit.py); fitting turns that off for its trial passes."""
+    first = _layout_pass(issue, spec, optimal, photo_scale, min_pages, fill_last, {})
+    if not refine or not first.holes:
+        return first
+    return close_holes(first, lambda loose: _layout_pass(issue, spec, optimal, photo_scale,
+                                                         min_pages, fill_last, loose),
+                       typesetter(spec, issue.language, optimal, issue.manifest))
+
+
+def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_scale: float,
+                 min_pages: int, fill_last: bool, looseness: dict[int, int]) -> IssueLayout:
     ts = typesetter(spec, issue.language, optimal, issue.manifest)
     body = spec.styles["body"]
     gap = body.leading
     masthead_h = parse_length(spec.section("masthead")["height"]) or 120.0
     plan = PagePlan(spec, masthead_h, 0.0, gap)
-    comp = Composer(spec, ts, issue.language, plan.full_height(2), photo_scale=photo_scale)
+    comp = Composer(spec, ts, issue.language, plan.full_height(2), photo_scale=photo_scale,
+                    looseness=looseness)
     warnings: list[tuple[Location, str]] = []
     if spec.section("text")["hyphenate"] and not has_dictionary(issue.language) and \
             not right_to_left("auto", issue.language):  # these scripts are not hyphenated
@@ -314,6 +331,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
                 if col == contents_cols[0]:
                     continue
                 contents_cols = [col]
+                photo = first_photo  # the reserves are made for the photo as set
                 plan.reserves = reserves({})
                 trial_photo, trial = page_one_photo(first_photo, chunks, plan,
                                                     int(mk["photo_lines"]))
@@ -399,8 +417,8 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         article = issue.articles[k]
         articles = list(issue.articles)
         articles[k] = replace(article, new_page=False)
-        redone = layout_issue(replace(issue, articles=tuple(articles)), spec, optimal,
-                              photo_scale, min_pages, fill_last)
+        redone = _layout_pass(replace(issue, articles=tuple(articles)), spec, optimal,
+                              photo_scale, min_pages, fill_last, looseness)
         page = feature_pages[k]
         redone.notes.insert(0, (article.where, f"the article opens in the flow on page "
                                                   f"{page - 1} rather than on a new page: "

@@ -76,6 +76,10 @@ def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int
         total = 0.0
         slots = plan.slots(1)
         lowest = max(s.top for s in slots)
+        under = {s.column for s in slots if s.top >= lowest - EPS}
+        # Columns run in order, under the photo first: an article with anything there
+        # (the lead apart) began there.
+        begun_under = {p.chunk.article for p in trial.placed if p.column in under}
         for slot in slots:
             if slot.height < 4 * line and slot.column in roomy:
                 return float("inf")  # the photo would crowd a column out
@@ -87,7 +91,8 @@ def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int
                 # on from under the photo: it would read as part of the lead story.
                 top = next((p.chunk for p in trial.placed if p.column == slot.column
                             and p.chunk.height > 0), None)
-                if top is not None and top.article != lead and top.kind != "head":
+                if top is not None and top.article != lead and top.kind != "head" \
+                        and top.article in begun_under:
                     total += 1000 * line
         return total
 
@@ -234,6 +239,12 @@ def column_holes(pages: list, plan: PagePlan, lines: float, skip_last: bool
             if bottom - y > lines * line + EPS:
                 out.append((page.number, c + 1, round((bottom - y) / line, 1)))
     return out
+
+
+def hole_score(holes: list[tuple[int, int, float]], pages: int) -> float:
+    """How badly a layout's holes show: empty lines, three times over on a page that is
+    not the last (a short last page reads as the end; a hole inside the issue does not)."""
+    return round(sum(lines * (1 if page == pages else 3) for page, _, lines in holes), 1)
 
 
 def _width(p: Placed, spec) -> float:

@@ -339,6 +339,28 @@ class Typesetter:
         self._cache[key] = result  # type: ignore[assignment]
         return result
 
+    def set_in_lines(self, runs: tuple[Run, ...], style: Style, measure: float, *, lines: int,
+                     indent: float = 0.0, hang: tuple[int, float] = (0, 0.0)
+                     ) -> SetParagraph | None:
+        """The justified paragraph in exactly `lines` lines, every line within the
+        designer's word-space limits (no loose or tight line); None when there is no such
+        setting. Page make-up uses it to make a paragraph a line longer or shorter."""
+        key = ("lines", runs, style, round(measure, 3), round(indent, 3), hang, lines)
+        if key in self._cache:
+            return self._cache[key]
+        result = None
+        if lines >= 1 and self.settings.optimal:
+            items, payload, missing, widths = self._items(runs, style, measure, "justify",
+                                                          indent, True, hang)
+            breaks = optimal_breaks(items, widths, 1.0, lines=lines)
+            if breaks is not None:
+                set_lines = self._lines(items, payload, breaks, measure, indent, "justify",
+                                        hang)
+                if all(abs(line.space_ratio()) <= 1.0 + 1e-6 for line in set_lines):
+                    result = SetParagraph(tuple(set_lines), frozenset(missing))
+        self._cache[key] = result  # type: ignore[assignment]
+        return result
+
     def _optimal(self, runs: tuple[Run, ...], style: Style, measure: float, indent: float,
                  hyphenate: bool, hang: tuple[int, float], **constraints
                  ) -> tuple[list[Item], list[object], set[str], list[float], list[Break]] | None:

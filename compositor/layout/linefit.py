@@ -1,0 +1,115 @@
+"""Closing holes by copyfitting: paragraphs set a line longer or shorter.
+
+A column stops short when what comes next (an article's title with its first lines, a
+photo) does not fit under the end of its text. A layout artist closes such a hole by
+hand: a few paragraphs above it are set one line looser, their words spread over one
+more line, so the column fills; or a few are set one line tighter, so the next opening
+fits where the hole was. Every line of such a paragraph stays within the designer's
+word-space limits (no loose or tight line is made), and a paragraph is changed by one
+line at most.
+
+Each try is a layout pass over cached chunks; a try is kept only when the issue comes
+out with no more pages and fewer empty lines in its holes. The number of tries is
+bounded, so the cost stays a few layout passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from compositor.layout.makeup import hole_score
+from compositor.text.paragraph import SetParagraph, Typesetter
+
+if TYPE_CHECKING:
+    from compositor.layout.issue import IssueLayout
+
+MAX_TRIES = 24
+MOST_TIGHTER = 3  # lines taken out above a hole so the next opening fits there
+POOL = 60  # paragraphs before a hole that are considered
+
+
+def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLayout],
+                ts: Typesetter) -> IssueLayout:
+    """The layout with the fewest empty lines in holes that paragraph looseness reaches,
+    starting from `first`; `lay_out` lays the issue out again with paragraph element ->
+    lines added (+1) or taken away (-1)."""
+    state: dict[int, int] = {}
+    best, best_score = first, _score(first)
+    tried: set[tuple] = set()
+    tries = 0
+    while best.holes and tries < MAX_TRIES:
+        improved = False
+        for hole in sorted(best.holes):
+            for move in _moves(best, hole, state, ts):
+                trial_state = {**state, **move}
+                key = tuple(sorted(trial_state.items()))
+                if key in tried:
+                    continue
+                tried.add(key)
+                tries += 1
+                trial = lay_out(trial_state)
+                score = _score(trial)
+                if score < best_score:
+                    state, best, best_score = trial_state, trial, score
+                    improved = True
+                    break
+                if tries >= MAX_TRIES:
+                    break
+            if improved or tries >= MAX_TRIES:
+                break
+        if not improved:
+            break
+    return best
+
+
+def _score(layout: IssueLayout) -> tuple[int, float]:
+    return len(layout.pages), hole_score(layout.holes, len(layout.pages))
+
+
+def varied(ts: Typesetter, meta: dict, delta: int) -> SetParagraph | None:
+    """The paragraph of a body line's `meta` set in `delta` more (or fewer) lines."""
+    runs, style, width, indent, hang = meta["rebreak"][:5]
+    return ts.set_in_lines(runs, style, width, lines=meta["n"] + delta, indent=indent,
+                           hang=hang)
+
+
+def _cost(setting: SetParagraph) -> float:
+    return sum(line.space_ratio() ** 2 for line in setting.lines)
+
+
+def _moves(layout: IssueLayout, hole: tuple[int, int, float], state: dict[int, int],
+           ts: Typesetter) -> list[dict[int, int]]:
+    """Changes worth a try for one hole: paragraphs before it (in its column first, then
+    the columns and pages before, nearest first) set a line looser to fill it, or a line
+    tighter so what comes next moves up into it."""
+    page, column, lines = hole
+    paragraphs: dict[int, tuple[tuple[int, int, float], dict]] = {}
+    for number in range(page, 0, -1):
+        for p in layout.pages[number - 1].placed:
+            m = p.chunk.meta
+            if p.chunk.kind != "body" or not m.get("rebreak") or \
+                    (number == page and p.column > column - 1):
+                continue
+            el = m["element"]
+            if el not in state and el not in paragraphs:
+                paragraphs[el] = ((number, p.column, p.y), m)
+        if len(paragraphs) >= POOL:
+            break
+    nearest = sorted(paragraphs, key=lambda el: tuple(-v for v in paragraphs[el][0]))[:POOL]
+    looser = [(el, s) for el in nearest if (s := varied(ts, paragraphs[el][1], 1)) is not None]
+    tighter = [el for el in nearest if paragraphs[el][1]["n"] > 1
+               and varied(ts, paragraphs[el][1], -1) is not None]
+    moves: list[dict[int, int]] = []
+    # Enough lines for the hole, or for every hole on its page (a page shortened to carry
+    # text over to the boxes' last page is short in all its columns).
+    on_page = sum(h for pg, _, h in layout.holes if pg == page)
+    for k in dict.fromkeys((int(lines + 0.5), int(lines), int(on_page + 0.5))):
+        k = min(k, len(looser))
+        if k > 0:
+            # The evenest settings among those nearest the hole.
+            pool = sorted(looser[:max(k * 2, k + 2)], key=lambda es: _cost(es[1]))
+            moves.append({el: 1 for el, _ in pool[:k]})
+    for k in range(1, min(MOST_TIGHTER, len(tighter)) + 1):
+        moves.append({el: -1 for el in tighter[:k]})
+    return moves
