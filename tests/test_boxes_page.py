@@ -140,6 +140,18 @@ def test_fitted_issue_counts_the_boxes_page(tmp_path, capsys):
     assert pages[0].has_body_text() and pages[1].has_body_text()
 
 
+def test_too_little_text_for_a_fitted_issue_still_puts_the_boxes_on_page_n(tmp_path, capsys):
+    manifest = own_page_issue(tmp_path, extra="pages: 4\n")  # two pages of text
+    pdf = web_pdf(manifest)
+    err = capsys.readouterr().err
+    spec = load(manifest).spec
+    pages = measure(pdf, spec)
+    assert len(pages) == 4
+    assert "the text fills 2 of the 3 pages before the page of boxes" in err
+    assert "six friends" in " ".join(w["text"] for w in page_words(pdf, 4))
+    assert body_words(page_words(pdf, 4), spec.styles["body"].size) == []
+
+
 def test_a_one_page_fit_with_an_own_page_is_refused(tmp_path, capsys):
     manifest = own_page_issue(tmp_path, articles=1, sentences=10, extra="pages: 1\n")
     out = tmp_path / "out.pdf"
@@ -170,3 +182,19 @@ def test_an_unknown_page_value_names_the_line_and_the_choices(tmp_path, capsys):
     assert build(manifest, "--variant", "web", "--no-preflight", "-o", str(out)) == 1
     err = capsys.readouterr().err
     assert f"{box}:3: a box's 'page' must be first, last, a page number or own" in err, err
+
+
+def test_watch_preview_marks_no_holes_under_the_last_text_or_the_boxes(tmp_path):
+    # The preview marks blank runs in the columns; the balanced end of the text (the page
+    # before the boxes) and the white under the boxes are not holes.
+    from compositor.designer.session import Session
+
+    manifest = own_page_issue(tmp_path)
+    session = Session(manifest, dpi=50, log=lambda *a, **k: None)
+    try:
+        assert session.rebuild()
+        pages = session.state["pages"]
+    finally:
+        session.close()
+    assert len(pages) == 3
+    assert [p["holes"] for p in pages[1:]] == [[], []]

@@ -53,9 +53,11 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     if len(layout.pages) <= pages:
         if len(layout.pages) < pages:
             free = free_lines(layout)
-            notes.append(f"the content fills {len(layout.pages)} of {pages} pages; "
-                         f"{free} lines of column space are left empty (add an article or "
-                         "a photo rather than stretching the text)")
+            filled = (f"the text fills {len(layout.pages) - 1} of the {pages - 1} pages "
+                      "before the page of boxes" if layout.boxes_page else
+                      f"the content fills {len(layout.pages)} of {pages} pages")
+            notes.append(f"{filled}; {free} lines of column space are left empty (add an "
+                         "article or a photo rather than stretching the text)")
             layout = layout_issue(issue, spec, optimal, min_pages=pages, fill_last=True)
             passes += 1
         return FitOutcome(layout, passes, 1.0, 1.0, notes)
