@@ -269,7 +269,7 @@ def test_article_image_schema_agrees_with_loader(tmp_path):
         assert loader_ok_article(tmp_path, data) == valid == schema_ok("article", data)
 
 
-BOX_VALUES = {"page": ["first", "last", "middle", 1, 3, 0, -1, "2"]}
+BOX_VALUES = {"page": ["first", "last", "own", "middle", "Own", 1, 3, 0, -1, "2"]}
 
 
 @pytest.mark.parametrize("key", ["title", "page"])
@@ -289,7 +289,8 @@ MANIFEST_VALUES = {
     "articles": [["articles/one.md"], [{"file": "articles/one.md", "excerpt": 30}],
                  [{"file": "articles/one.md", "bylin": "x"}], [{"excerpt": 30}], []],
     "boxes": [["box.md"], [{"file": "box.md", "page": "first"}],
-              [{"file": "box.md", "page": "top"}], [{"page": 1}]],
+              [{"file": "box.md", "page": "top"}], [{"file": "box.md", "page": "own"}],
+              [{"page": 1}]],
     "publication": [{"name": "N"}, {"name": "N", "tagline": "t"}, {"nam": "N"}, {}],
 }
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from compositor.load.articles import ARTICLE_KEYS, BOX_KEYS
+from compositor.load.articles import ARTICLE_KEYS, BOX_KEYS, BOX_PAGE_WORDS
 from compositor.load.layout import (
     BUILTIN,
     FOOTER_FIELDS,
@@ -62,7 +62,7 @@ def _article_properties() -> dict[str, Any]:
     return {k: {**kinds[k], "description": ARTICLE_KEYS[k]} for k in ARTICLE_KEYS}
 
 
-BOX_PAGE = {"anyOf": [{"enum": ["first", "last"]}, {"type": "integer", "minimum": 1}],
+BOX_PAGE = {"anyOf": [{"enum": list(BOX_PAGE_WORDS)}, {"type": "integer", "minimum": 1}],
             "description": BOX_KEYS["page"]}
 
 

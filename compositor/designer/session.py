@@ -205,7 +205,9 @@ class Session:
                         regions = [(0.0, 0.0, 1.0, 1.0)]
             if regions:
                 changed.append(i + 1)
-            last = i == len(prints) - 1
+            # The last page with text is balanced short, also when a page of boxes alone
+            # follows it.
+            last = i == len(prints) - 1 or i + 2 == self._layout.boxes_page
             if page is not old or (old is not None and len(self.pages) != len(prints)):
                 placed = self._layout.pages[i].placed if i < len(self._layout.pages) else []
                 bands = tuple((p.y, p.y + p.chunk.height) for p in placed

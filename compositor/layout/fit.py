@@ -43,15 +43,22 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     fit = spec.section("fit")
     min_words = int(fit["min_words"])
     min_photo = float(fit["min_photo"])
+    own = [b for b in issue.boxes if b.page == "own"]
+    if own and pages < 2:
+        raise UserError.at(Location(issue.manifest), "a box with 'page: own' needs a page "
+                                                     "of its own after the text: the issue "
+                                                     "cannot fit 1 page")
     passes = 1
     layout = layout_issue(issue, spec, optimal, fill_last=True, refine=False)
     notes: list[str] = []
     if len(layout.pages) <= pages:
         if len(layout.pages) < pages:
             free = free_lines(layout)
-            notes.append(f"the content fills {len(layout.pages)} of {pages} pages; "
-                         f"{free} lines of column space are left empty (add an article or "
-                         "a photo rather than stretching the text)")
+            filled = (f"the text fills {len(layout.pages) - 1} of the {pages - 1} pages "
+                      "before the page of boxes" if layout.boxes_page else
+                      f"the content fills {len(layout.pages)} of {pages} pages")
+            notes.append(f"{filled}; {free} lines of column space are left empty (add an "
+                         "article or a photo rather than stretching the text)")
             layout = layout_issue(issue, spec, optimal, min_pages=pages, fill_last=True)
             passes += 1
         elif layout.holes:
@@ -192,10 +199,11 @@ def with_leading(spec: LayoutSpec, leading: float) -> LayoutSpec:
 
 
 def free_lines(layout: IssueLayout) -> int:
-    """Empty body lines left in the columns of the last page."""
+    """Empty body lines left in the columns of the last page with text (the one before a
+    page of boxes alone)."""
     spec = layout.spec
     gap = spec.styles["body"].leading
-    last = layout.pages[-1]
+    last = layout.pages[-2 if layout.boxes_page and len(layout.pages) > 1 else -1]
     used = sum(p.chunk.height for p in last.placed if p.chunk.kind not in ("box", "contents"))
     from compositor.layout.pages import PagePlan
     plan = PagePlan(spec, 0.0, 0.0, gap)
@@ -204,7 +212,10 @@ def free_lines(layout: IssueLayout) -> int:
 
 
 def overflow_lines(layout: IssueLayout, pages: int) -> int:
+    """Body lines beyond the pages the text may take (all `pages`, or all but the last
+    when that is a page of boxes alone)."""
     gap = layout.spec.styles["body"].leading
-    extra = [p for page in layout.pages[pages:] for p in page.placed
+    text_pages = pages - 1 if layout.boxes_page else pages
+    extra = [p for page in layout.pages[text_pages:] for p in page.placed
              if p.chunk.kind not in ("box", "contents")]
     return int(sum(p.chunk.height for p in extra) / gap)

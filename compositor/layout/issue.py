@@ -56,6 +56,7 @@ class IssueLayout:
     containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # structure nesting
     holes: list[tuple[int, int, float]] = field(default_factory=list)  # page, column, lines
     notes: list[tuple[Location, str]] = field(default_factory=list)  # make-up decisions
+    boxes_page: int = 0  # the page of boxes alone after the text (`page: own`); 0: none
 
 
 _TYPESETTERS: dict[tuple, Typesetter] = {}
@@ -260,12 +261,15 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
 
     band_cache: dict[tuple, tuple[list[tuple[Chunk, int, float, float]], float]] = {}
 
-    def box_band(boxes: list[Box]) -> tuple[list[tuple[Chunk, int, float, float]], float]:
+    def box_band(boxes: list[Box], alone: bool = False
+                 ) -> tuple[list[tuple[Chunk, int, float, float]], float]:
         """The boxes of one page side by side, in rows: (box, column, x offset, y offset)
         each, and the band's height. Each box takes whole columns, as many as its content
         needs: of the ways to share a row's columns, the one with the lowest row wins
-        (then the most even heights), so an address box is not as wide as a long text."""
-        key = tuple(id(b) for b in boxes)
+        (then the most even heights), so an address box is not as wide as a long text.
+        Boxes that share a page with text may take at most 80 % of it; `alone` (a page of
+        boxes only) the whole of it."""
+        key = (alone, *(id(b) for b in boxes))
         if key not in band_cache:
             per_row = min(len(boxes), spec.columns)
             placed_boxes: list[tuple[Chunk, int, float, float]] = []
@@ -289,7 +293,7 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
                     col += n
                 y += row_h + gap
             height = y - gap
-            room = plan.full_height(2) * 0.8
+            room = plan.full_height(2) * (1.0 if alone else 0.8)
             if height > room:
                 raise UserError([Diagnostic(b.where, f"the boxes for one page are "
                                                      f"{height / MM:.0f} mm tall and take more "
@@ -299,13 +303,25 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
             band_cache[key] = (placed_boxes, height)
         return band_cache[key]
 
+    # Boxes asked to go on a page of their own (`page: own`) never share a page with text:
+    # they go on the page after the last one that carries text, so they take no part in
+    # the flow below. The others are placed among the text pages.
+    own_boxes = [b for b in issue.boxes if b.page == "own"]
+    shared_boxes = [b for b in issue.boxes if b.page != "own"]
+
     def box_pages_for(pages: int) -> dict[int, list[Box]]:
         out: dict[int, list[Box]] = {}
-        for box in issue.boxes:
+        for box in shared_boxes:
             page = {"first": 1, "last": pages}.get(box.page, box.page)
             if not isinstance(page, int) or page > pages:
-                warnings.append((box.where, f"the box asks for page {box.page} but the issue "
-                                            f"has {pages} pages; it goes on the last page"))
+                if own_boxes:
+                    warnings.append((box.where, f"the box asks for page {box.page} but the "
+                                                f"text runs to {pages} pages; it goes on "
+                                                "the last page with text"))
+                else:
+                    warnings.append((box.where, f"the box asks for page {box.page} but the "
+                                                f"issue has {pages} pages; it goes on the "
+                                                "last page"))
                 page = pages
             out.setdefault(page, []).append(box)
         return out
@@ -380,7 +396,11 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
                 settled = True
                 break
             feature_pages, found = pages_found, spots_found
-        pages = max(pages, max((p for p in box_pages_for(pages)), default=1), min_pages)
+        text_pages = max(pages, max((p for p in box_pages_for(pages)), default=1))
+        # The page of boxes alone is the last one: with `pages: N` the text is fitted to the
+        # pages before it, so it is page N.
+        boxes_page = max(text_pages + 1, min_pages) if own_boxes else 0
+        pages = boxes_page or max(text_pages, min_pages)
         result = balance_last_page(chunks, plan, result)
         fill_pages = set(range(1, result.pages + (1 if fill_last else 0)))
         result = replace(result, placed=justify(result.placed, plan, fill_pages,
@@ -468,7 +488,7 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
         else:
             y = plan.content_box(1)[3] - plan.reserves.get(1, Reserve()).bottom - part.height
         out[0].placed.append(Placed(resolve_refs(part, anchors, comp), 1, col, x, y))
-    for page, boxes in box_pages_for(pages).items():
+    for page, boxes in box_pages_for(text_pages if own_boxes else pages).items():
         made, height = box_band(boxes)
         left, _, _, bottom = plan.content_box(page)
         top = bottom - height  # on the foot of the text area
@@ -479,6 +499,20 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
                              "space on it are left empty"))
         for chunk, col, dx, dy in made:
             out[page - 1].placed.append(Placed(chunk, page, col, left + dx, top + dy))
+    if own_boxes:
+        # A page of boxes alone reads from the top like any other page: the boxes start at
+        # the head of the text area and the white is left at the foot, above the footer
+        # (at the foot they would look as if something above them had gone missing).
+        made, height = box_band(own_boxes, alone=True)
+        left = plan.content_box(boxes_page)[0]
+        top = plan.columns_top(boxes_page)
+        free = (plan.full_height(boxes_page) - height) * spec.columns / gap
+        warnings.append((Location(issue.manifest),
+                         f"page {boxes_page} holds only boxes, as asked (page: own); about "
+                         f"{free:.0f} lines of column space on it are left empty"))
+        for chunk, col, dx, dy in made:
+            out[boxes_page - 1].placed.append(Placed(chunk, boxes_page, col, left + dx,
+                                                     top + dy))
     out[0].furniture += masthead(comp, issue, masthead_h)
     for page in out:
         left, _, right, _ = plan.content_box(page.number)
@@ -496,7 +530,10 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
         del _COMPOSED[key]  # only the last pass's articles can be reused by the next one
     _USED.clear()
     # Holes are found on the pages as laid out, before a right-to-left edition is mirrored.
-    found_holes = column_holes(out, plan, float(mk["hole_lines"]), skip_last=not fill_last)
+    # Not holes: the space under balanced columns on the last page of text (unless the
+    # issue is fitted) and the white under the boxes on a page of boxes alone.
+    skip = set() if fill_last else {text_pages if own_boxes else pages}
+    found_holes = column_holes(out, plan, float(mk["hole_lines"]), skip | {boxes_page})
     for page_no, col, lines in found_holes:
         warnings.append((Location(issue.manifest), f"page {page_no}, column {col}: "
                                                    f"{lines:g} lines left empty"))
@@ -511,7 +548,7 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
     if result.chunks is not None:
         chunks = result.chunks  # as flowed, photos moved or set smaller included
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images,
-                       capacity, dict(comp.containers), found_holes)
+                       capacity, dict(comp.containers), found_holes, boxes_page=boxes_page)
 
 
 def page_fill(result: FlowResult, plan: PagePlan, page: int) -> float:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 from compositor.layout.chunks import Chunk, ImagePart
@@ -208,16 +209,16 @@ def justify(placed: list[Placed], plan: PagePlan, pages: set[int], pause_space: 
     return out
 
 
-def column_holes(pages: list, plan: PagePlan, lines: float, skip_last: bool
+def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int] = ()
                  ) -> list[tuple[int, int, float]]:
     """(page, column from 1, height in body lines) of every run taller than `lines` body
     lines in which a column holds nothing, between the top and the foot of the text area
-    (the last page left out with `skip_last`)."""
+    (the pages numbered in `skip` left out)."""
     out = []
     line = plan.gap
     spec = plan.spec
     for page in pages:
-        if skip_last and page is pages[-1]:
+        if page.number in skip:
             continue
         _, _, _, bottom = plan.content_box(page.number)
         top = plan.columns_top(page.number)  # below the masthead and any title band

@@ -32,7 +32,8 @@ ARTICLE_KEYS = {
     "pullquote": "a line from the article set large as a pull quote (fitting may drop it)",
     "new_page": "true: start on a new page, with title and photo across the columns",
 }
-BOX_KEYS = {"title": "box heading", "page": "first, last or a page number"}
+BOX_KEYS = {"title": "box heading",
+            "page": "first, last, a page number or own (a page of boxes alone after the text)"}
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 
@@ -245,11 +246,14 @@ def load_box(path: Path, named_at: Location, page: str | int | None,
                where=Location(path, 1), page=page)
 
 
+BOX_PAGE_WORDS = ("first", "last", "own")  # `own`: a page of boxes alone after the text
+
+
 def parse_box_page(value: Any, where: Location, report: Report) -> str | int:
-    if value in ("first", "last"):
+    if value in BOX_PAGE_WORDS:
         return value
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
-    report.error(where, f"a box's 'page' must be first, last or a page number, "
-                        f"not {describe(value)}")
+    report.error(where, f"a box's 'page' must be first, last, a page number or own (a page "
+                        f"of boxes alone after the text), not {describe(value)}")
     return "last"

@@ -99,7 +99,7 @@ class Box:
     title: str | None
     blocks: tuple[Block, ...]
     where: Location
-    page: str | int = "last"  # "first" | "last" | page number
+    page: str | int = "last"  # "first" | "last" | "own" (a page of its own) | number
 
 
 @dataclass(frozen=True)
