@@ -528,8 +528,13 @@ class Composer:
         """A QR code for the full article's address, drawn as vector squares (sharp at any
         resolution, pure K in print) and kept with the link line above it."""
         matrix = _qr_matrix(url)
-        cell = size / len(matrix)
         top = self.L * 0.3
+        # A code a hair too tall for whole body lines would push an empty line under it:
+        # up to a tenth smaller, it fits the lines below it.
+        fitted = math.floor((size + 2 * top) / self.L + 1e-6) * self.L - 2 * top
+        if fitted >= 0.9 * size:
+            size = fitted
+        cell = size / len(matrix)
         parts: list[Part] = []
         for r, row in enumerate(matrix):
             c = 0

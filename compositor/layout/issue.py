@@ -405,7 +405,8 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
         fill_pages = set(range(1, result.pages + (1 if fill_last else 0)))
         result = replace(result, placed=justify(result.placed, plan, fill_pages,
                                                 float(mk["vertical_justify"]),
-                                                float(mk["paragraph_space"])))
+                                                float(mk["paragraph_space"]),
+                                                int(float(mk["hole_lines"]) - 0.5)))
         bad = misplaced(result.placed, found, float_articles, gap) if settled else set(found)
         if not bad:
             break

@@ -22,33 +22,83 @@ from compositor.layout.flow import Placed
 from compositor.layout.pages import FlowResult, PagePlan, run_flow
 
 EPS = 0.5
+# Lines a column may give up to carry text over to the boxes' last page: so few that
+# the column still reads as full, its pauses spaced a little wider.
+SPREAD = (1, 2)
+SPREAD_PAGES = 8  # at most this many pages give up lines
 
 
 def hold_back(chunks: list[Chunk], plan: PagePlan, result: FlowResult, box_page: int,
               want: float) -> FlowResult | None:
     """A flow whose text reaches `box_page` (one past where it ended), carrying at least
-    `want` points of text there, with the page before's columns shortened as little as
-    possible (and evenly). None when no such flow exists."""
+    `want` points of text there. Of the ways to hold text back, the one whose columns
+    stop least short wins: a line or two a column over as few pages before it as will do
+    (vertical justification fills such columns again); the page before alone, shortened
+    evenly as little as possible; or both, two lines a column over the pages before and
+    the rest from the page before. None when no such flow exists."""
     last = result.pages
     if box_page != last + 1:
         return None
-    full = max(s.height for s in plan.slots(last))
-    lo, hi = 1, int(full // plan.gap)
-    best = None
-    while lo <= hi:  # the largest cap that still moves `want` onto the box page
-        mid = (lo + hi) // 2
-        plan.caps = {last: mid * plan.gap}
+    plan.caps = {}
+    lines = {page: int(max(s.height for s in plan.slots(page)) / plan.gap + 1e-6)
+             for page in range(2, last + 1)}
+    found: list[tuple[float, int, FlowResult, dict]] = []  # shortfall, order, flow, caps
+
+    def carries(caps: dict) -> FlowResult | None:
+        plan.caps = caps
         trial = run_flow(chunks, plan)
         moved = sum(p.chunk.height for p in trial.placed if p.page == box_page)
-        if trial.complete and trial.pages == box_page and moved >= want - EPS:
-            best, lo = (trial, mid), mid + 1
-        else:
-            hi = mid - 1
-    if best is None:
+        ok = trial.complete and trial.pages == box_page and moved >= want - EPS
+        return trial if ok else None
+
+    def keep(trial: FlowResult, caps: dict) -> None:
+        plan.caps = caps
+        found.append((_short_lines(trial, plan, box_page), len(found), trial, caps))
+
+    earliest = max(2, last - SPREAD_PAGES)
+    for shave in SPREAD:
+        for first in range(last, earliest - 1, -1):
+            caps = {page: (lines[page] - shave) * plan.gap for page in range(first, last + 1)}
+            trial = carries(caps)
+            if trial is not None:
+                keep(trial, caps)
+                break
+    for before in ({}, {page: (lines[page] - max(SPREAD)) * plan.gap
+                        for page in range(earliest, last)}):
+        lo, hi = 1, lines.get(last, int(max(s.height for s in plan.slots(last)) / plan.gap))
+        best = None
+        while lo <= hi:  # the largest cap on the page before that still carries enough
+            mid = (lo + hi) // 2
+            trial = carries({**before, last: mid * plan.gap})
+            if trial is not None:
+                best, lo = (trial, {**before, last: mid * plan.gap}), mid + 1
+            else:
+                hi = mid - 1
+        if best is not None:
+            keep(*best)
+    if not found:
         plan.caps = {}
         return None
-    plan.caps = {last: best[1] * plan.gap}
-    return best[0]
+    _, _, trial, caps = min(found, key=lambda f: (round(f[0], 1), f[1]))
+    plan.caps = caps
+    return trial
+
+
+def _short_lines(result: FlowResult, plan: PagePlan, box_page: int) -> float:
+    """Body lines by which the columns of the pages before `box_page` stop short of their
+    foot, beyond the couple of lines a column can give up unnoticed."""
+    caps, plan.caps = plan.caps, {}
+    ends: dict[tuple[int, int], float] = {}
+    for p in result.placed:
+        if p.page < box_page and p.chunk.height > 0:
+            key = (p.page, p.column)
+            ends[key] = max(ends.get(key, 0.0), p.y + p.chunk.height)
+    total = 0.0
+    for (page, column), end in ends.items():
+        bottom = max(s.bottom for s in plan.slots(page) if s.column == column)
+        total += max(0.0, (bottom - end) / plan.gap - max(SPREAD))
+    plan.caps = caps
+    return total
 
 
 def page_one_photo(photo: Chunk, chunks: list[Chunk], plan: PagePlan, most: int
@@ -159,13 +209,14 @@ def _opening(prev: Chunk, chunk: Chunk) -> int | None:
 
 
 def justify(placed: list[Placed], plan: PagePlan, pages: set[int], pause_space: float,
-            paragraph_space: float) -> list[Placed]:
+            paragraph_space: float, leave: int = 0) -> list[Placed]:
     """Fill the columns of `pages` that stop short (by whole lines, so their last lines
     still align with the next column's), spreading the space evenly over the pauses of
     the text: at most `pause_space` body lines between articles, before a subhead or
     around a photo, at most `paragraph_space` between two paragraphs, nothing inside a
-    paragraph. A column that cannot be filled within those limits is left as it is
-    (spreading part of a hole only moves it)."""
+    paragraph. A column whose pauses can take all but `leave` of its short lines is
+    filled that far; one that cannot is left as it is (spreading part of a hole only
+    moves it)."""
     if (pause_space <= 0 and paragraph_space <= 0) or not pages:
         return placed
     line = plan.gap
@@ -190,7 +241,10 @@ def justify(placed: list[Placed], plan: PagePlan, pages: set[int], pause_space: 
                   for n in range(1, len(idx))
                   if (r := _opening(placed[idx[n - 1]].chunk, placed[idx[n]].chunk)) is not None]
         extra = [0.0] * len(idx)
-        left = short * line
+        room = int(sum(cap for _, cap in pauses) / line + 1e-6)
+        if short - room > leave:
+            continue
+        left = min(short, room) * line
         open_ = [(n, cap) for n, cap in pauses if cap > 0]
         while left > 1e-6 and open_:  # even shares, each up to its limit
             share = left / len(open_)
