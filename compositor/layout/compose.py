@@ -284,7 +284,12 @@ class Composer:
             p, y = self.lines_parts(lines, cst, 0, y, "left", Tag("Caption", el))
             parts += p
         y += self.L * 0.4
-        return Chunk(self.grid(y), tuple(parts), article=article, kind="figure")
+        chunk = Chunk(y, tuple(parts), article=article, kind="figure")
+        # The picture a little taller (cropped) rather than white under its caption: the
+        # frame then ends on the baseline grid, as a designer sizes it.
+        slack = self.grid(y) - y
+        framed = reframe(chunk, h + slack - 0.01, self.L) if slack > 0.5 else None
+        return framed or dataclasses.replace(chunk, height=self.grid(y))
 
     def with_smaller(self, chunk: Chunk, most: int = 8) -> Chunk:
         """The photo chunk carrying its smaller settings (a line less each, cropped then
@@ -455,6 +460,9 @@ class Composer:
             align = "left"
         if role == "fulltext":
             # The link belongs to the excerpt's last line: never separated by a break.
+            # The space above it brings its smaller lines back onto the body's grid, so
+            # no white is left under the link at the end of a column.
+            lead_in = len(out)
             out.append(Chunk(self.L * 0.5, (), keep_before=True, article=index, kind="space"))
             keep_first = True
         el = self.new_element()
@@ -499,11 +507,9 @@ class Composer:
             if href and size > 0:
                 qr = self.qr_chunk(href, min(size, width), index)
                 out.append(qr)
-            # Back onto the baseline grid after the smaller type of the link line.
             used = self.L * 0.5 + n * st.leading
-            if self.grid(used) - used > 0.01:
-                out.append(Chunk(self.grid(used) - used, (), keep_before=True, article=index,
-                                 kind="space"))
+            out[lead_in] = dataclasses.replace(out[lead_in],
+                                               height=self.grid(used) - n * st.leading)
 
     def without_hyphen_at(self, meta: dict) -> list[tuple[tuple[Part, ...], Line]] | None:
         """The parts of every line of a justified paragraph broken again so that line

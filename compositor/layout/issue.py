@@ -240,10 +240,21 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
     mk = spec.section("makeup")
 
     # 2. Reserve space: the contents on page 1, the box bands on their pages.
+    def contents_height(k: int) -> float:
+        """Height of part k of the contents box: at the foot of a column, a little taller
+        so the text above it holds whole lines and ends one line above it."""
+        height = contents[k].height
+        if c["position"] == "bottom":
+            above = photo.height if photo is not None and contents_cols[k] < photo_cols else 0.0
+            free = plan.full_height(1) - above - height - gap
+            if free > 0:
+                height += free - int(free / gap + 1e-6) * gap
+        return height
+
     def reserves(box_pages: dict[int, list[Box]]) -> dict[int, Reserve]:
         out: dict[int, Reserve] = {}
-        taken = [(contents_cols[k], part.height + gap, c["position"])
-                 for k, part in enumerate(contents)]
+        taken = [(contents_cols[k], contents_height(k) + gap, c["position"])
+                 for k in range(len(contents))]
         taken += [(col, photo.height, "top") for col in range(photo_cols)]
         if taken:
             out[1] = Reserve(columns=tuple(taken))
@@ -286,6 +297,11 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
                         best = (score, split, made)
                 _, split, made = best
                 row_h = max(c.height for c in made)
+                if start + per_row >= len(boxes) and not alone:
+                    # The last row a little taller, so the columns above the band hold
+                    # whole lines and the text ends one line above it, not a fraction more.
+                    free = plan.full_height(2) - (y + row_h) - gap
+                    row_h += free - int(free / gap + 1e-6) * gap if free > 0 else 0.0
                 col = 0
                 for chunk, n in zip(made, split, strict=True):
                     placed_boxes.append((stretch_box(chunk, row_h), col,
@@ -487,6 +503,7 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
         if c["position"] == "top":
             y = plan.columns_top(1) + (photo.height if col < photo_cols else 0.0)
         else:
+            part = stretch_box(part, contents_height(k))
             y = plan.content_box(1)[3] - plan.reserves.get(1, Reserve()).bottom - part.height
         out[0].placed.append(Placed(resolve_refs(part, anchors, comp), 1, col, x, y))
     for page, boxes in box_pages_for(text_pages if own_boxes else pages).items():

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
-from compositor.layout.chunks import Chunk, ImagePart
+from compositor.layout.chunks import Chunk, ImagePart, RectPart, TextPart
 from compositor.layout.compose import reframe
 from compositor.layout.flow import Placed
 from compositor.layout.pages import FlowResult, PagePlan, run_flow
@@ -266,8 +266,9 @@ def justify(placed: list[Placed], plan: PagePlan, pages: set[int], pause_space: 
 def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int] = ()
                  ) -> list[tuple[int, int, float]]:
     """(page, column from 1, height in body lines) of every run taller than `lines` body
-    lines in which a column holds nothing, between the top and the foot of the text area
-    (the pages numbered in `skip` left out)."""
+    lines in which a column shows nothing (no type, photo or tinted box: space and rules
+    do not count), between the top and the foot of the text area (the pages numbered in
+    `skip` left out)."""
     out = []
     line = plan.gap
     spec = plan.spec
@@ -278,13 +279,14 @@ def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int
         top = plan.columns_top(page.number)  # below the masthead and any title band
         spans: dict[int, list[tuple[float, float]]] = {c: [] for c in range(spec.columns)}
         for p in page.placed:
-            if p.chunk.height <= 0:
+            ink = _ink(p)
+            if ink is None:
                 continue
             x0, x1 = p.x, p.x + _width(p, spec)
             for c in range(spec.columns):
                 cx = plan.column_x(page.number, c)
                 if x1 > cx + 1 and x0 < cx + spec.column_width - 1:
-                    spans[c].append((p.y, p.y + p.chunk.height))
+                    spans[c].append(ink)
         for c, taken in spans.items():
             y = top
             for t, b in sorted(taken):
@@ -294,6 +296,24 @@ def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int
             if bottom - y > lines * line + EPS:
                 out.append((page.number, c + 1, round((bottom - y) / line, 1)))
     return out
+
+
+def _ink(p: Placed) -> tuple[float, float] | None:
+    """Top and bottom of what a placed chunk shows on the page: its type (from about the
+    cap height to the descenders), photos and tinted boxes."""
+    top, bottom = float("inf"), float("-inf")
+    for part in p.chunk.parts:
+        if isinstance(part, TextPart):
+            size = max((f.size for f in part.line.frags if f.text.strip()), default=0.0)
+            if not size:
+                continue
+            t, b = part.baseline - 0.75 * size, part.baseline + 0.3 * size
+        elif isinstance(part, ImagePart | RectPart):
+            t, b = part.dy, part.dy + part.height
+        else:
+            continue
+        top, bottom = min(top, t), max(bottom, b)
+    return None if top > bottom else (p.y + top, p.y + bottom)
 
 
 def hole_score(holes: list[tuple[int, int, float]], pages: int) -> float:
