@@ -53,17 +53,11 @@ GEOMETRIES = [
     ("Tabloid", 4, 10, ""),
     ("A4", 4, 8, "pages: 2\n"),
 ]
-# Known gaps, measured on these issues: an article that ends a few lines above the foot of
-# a column with no photo or pauses to stretch leaves the rest empty (A4: 6.4 lines); text
-# held back for the boxes' last page shortens the page before (A5: 15 lines); a column on
-# page 1 left when an article may not go on beside the lead photo (Tabloid: 5.7 lines);
-# runs of 2.5 to 3 lines where a column was filled by spacing its pauses (Letter, A4 with
-# four columns). The fit report lists each of them as a hole.
-KNOWN_HOLES = {("A4", 3, ""): "an article ends 6 lines short of a column foot",
-               ("A5", 2, ""): "the page before the boxes' last page is short",
-               ("Letter", 3, "pages: 3\n"): "a 2.6-line run after vertical justification",
-               ("Tabloid", 4, ""): "page 1: 5.7 lines under the lead photo",
-               ("A4", 4, "pages: 2\n"): "3-line runs on the fitted 4-column pages"}
+# Known gaps, measured on these issues. A5: the text runs out a page and a half before the
+# boxes' last page could be filled, so text is held back two lines a column over the
+# pages before it; those columns stop 2.5 to 2.7 lines short (their paragraphs are too
+# long to set a line looser, and too few pauses to space). The fit report lists each.
+KNOWN_HOLES = {("A5", 2, ""): "text held back for the boxes' last page: runs of 2.5-2.7 lines"}
 _BUILT: dict[tuple, tuple[Path, Path]] = {}
 
 
@@ -107,11 +101,17 @@ def test_pages_are_full_and_the_boxes_have_text(geometry_build, size, columns, a
     assert pages[-1].has_body_text()
 
 
-@pytest.mark.parametrize("size,columns,articles,extra",
-                         [g for g in GEOMETRIES if g[3]],
-                         ids=[f"{g[0]}-{g[1]}" for g in GEOMETRIES if g[3]])
-@pytest.mark.xfail(reason="a fitted issue's last page can still end with a few empty "
-                          "lines above the boxes when no cut fills it exactly")
+# Letter: the last of three articles that each open a column of the last page ends two
+# lines short (three with the line above the boxes); its next sentence is three lines
+# long and no paragraph of it can be set a line looser within the word-space limits.
+LAST_PAGE_GAPS = {"Letter": "the last column ends 3 lines above the boxes"}
+
+
+@pytest.mark.parametrize("size,columns,articles,extra", [
+    pytest.param(*g, id=f"{g[0]}-{g[1]}",
+                 marks=pytest.mark.xfail(reason=LAST_PAGE_GAPS[g[0]])
+                 if g[0] in LAST_PAGE_GAPS else ())
+    for g in GEOMETRIES if g[3]])
 def test_fitted_last_page_is_full(geometry_build, size, columns, articles, extra):
     manifest, pdf = geometry_build(size, columns, articles, extra)
     pages = measure(pdf, load(manifest).spec)
@@ -298,3 +298,37 @@ def test_a_new_page_article_never_leaves_the_page_before_under_half_full(tmp_pat
     opening = [p for page in layout.pages for p in page.placed if p.chunk.meta.get("band")
                and p.page > 1]
     assert [p.page for p in opening] == [4]
+
+
+def _with_notice(folder: Path, filler: bool) -> Path:
+    """The issue above with story 2 ending two thirds down page 3, story 3 opening page 4,
+    and a short notice after it, marked `filler` or not."""
+    manifest = _before_new_page(folder, 34)
+    write_article(folder, "notice", "Boathouse keys", [prose(900, 3), prose(901, 2)],
+                  byline="The committee", filler=filler)
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("  - articles/a3.md\n",
+                                     "  - articles/a3.md\n  - articles/notice.md\n"),
+                        encoding="utf-8")
+    return manifest
+
+
+def test_a_filler_is_pulled_forward_into_a_gap_and_nothing_else_moves(tmp_path):
+    runs = {}
+    for filler in (False, True):
+        manifest = _with_notice(tmp_path / str(filler), filler)
+        pdf = web_pdf(manifest)
+        spec = load(manifest).spec
+        runs[filler] = sum(h for page, _, h in holes(measure(pdf, spec)) if page == 3)
+        with pdfplumber.open(pdf) as doc:
+            text = [" ".join(p.extract_text().split()) for p in doc.pages]
+        # Page 1 lists both in its contents box: look from page 2 on.
+        notice = next(n for n, t in enumerate(text[1:], 2) if "Boathouse keys" in t)
+        story3 = next(n for n, t in enumerate(text[1:], 2) if "Story 3: a season" in t)
+        if filler:
+            # Moved to the gap at the foot of page 3, before the article opening page 4.
+            assert (notice, story3) == (3, 4)
+        else:
+            # Not marked: it stays after story 3, where the manifest put it.
+            assert notice >= story3 == 4
+    assert runs[False] > 15 and runs[True] < runs[False] / 2

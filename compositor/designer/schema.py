@@ -56,6 +56,7 @@ def _article_properties() -> dict[str, Any]:
                               {"enum": ["none", "auto", False]}]},
         "continue": {"type": "boolean"},
         "new_page": {"type": "boolean"},
+        "filler": {"type": "boolean"},
         "pullquote": NONBLANK,
     }
     assert set(kinds) == set(ARTICLE_KEYS), "every article key needs a schema"

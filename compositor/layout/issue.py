@@ -10,6 +10,7 @@ from compositor import cache, progress
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.chunks import Chunk, LinkPart, Part, RectPart, RulePart, TextPart
 from compositor.layout.compose import Composer, PageRef
+from compositor.layout.fillers import place_fillers
 from compositor.layout.floats import (
     FloatSpot,
     holes,
@@ -159,6 +160,12 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     first = _layout_pass(issue, spec, optimal, photo_scale, min_pages, fill_last, {})
     if not refine or not first.holes:
         return first
+    if any(a.filler for a in issue.articles):
+        first = place_fillers(first, lambda moved: _layout_pass(
+            moved, spec, optimal, photo_scale, min_pages, fill_last, {}))
+        if not first.holes:
+            return first
+    issue = first.issue
     return close_holes(first, lambda loose: _layout_pass(issue, spec, optimal, photo_scale,
                                                          min_pages, fill_last, loose),
                        typesetter(spec, issue.language, optimal, issue.manifest))

@@ -110,6 +110,11 @@ def _moves(layout: IssueLayout, hole: tuple[int, int, float], state: dict[int, i
             # The evenest settings among those nearest the hole.
             pool = sorted(looser[:max(k * 2, k + 2)], key=lambda es: _cost(es[1]))
             moves.append({el: 1 for el, _ in pool[:k]})
+    # Only the hole's own column, so nothing is pushed over a page or column before it.
+    own = [(el, s) for el, s in looser if paragraphs[el][0][:2] == (page, column - 1)]
+    if own and len(own) < len(looser):
+        k = min(int(lines + 0.5), len(own))
+        moves.append({el: 1 for el, _ in sorted(own, key=lambda es: _cost(es[1]))[:k]})
     for k in range(1, min(MOST_TIGHTER, len(tighter)) + 1):
         moves.append({el: -1 for el in tighter[:k]})
     return moves

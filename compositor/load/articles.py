@@ -31,6 +31,7 @@ ARTICLE_KEYS = {
     "continue": "true: open on page 1 and continue on a later page",
     "pullquote": "a line from the article set large as a pull quote (fitting may drop it)",
     "new_page": "true: start on a new page, with title and photo across the columns",
+    "filler": "true: a short item page make-up may move forward to fill a column's gap",
 }
 BOX_KEYS = {"title": "box heading",
             "page": "first, last, a page number or own (a page of boxes alone after the text)"}
@@ -160,6 +161,13 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
             report.error(nloc, f"'new_page' must be true or false, not {describe(v)}")
         else:
             new_page = v
+    filler = False
+    v, floc = get("filler")
+    if v is not None:
+        if not isinstance(v, bool):
+            report.error(floc, f"'filler' must be true or false, not {describe(v)}")
+        else:
+            filler = v
     blocks = tuple(parse_markdown(body, path, body_line, language))
     blocks = tuple(_check_figures(blocks, report))
     v, ploc = get("pullquote")
@@ -188,7 +196,7 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
                    byline=values.get("byline"), date=date, url=url, lead=lead,
                    excerpt=budget if kept < total else None, words_total=total,
                    words_kept=kept, excerpt_mode=mode, all_blocks=blocks, jump=jump,
-                   new_page=new_page)
+                   new_page=new_page, filler=filler)
 
 
 def _with_pullquote(blocks: tuple[Block, ...], text: str, where: Location

@@ -29,7 +29,8 @@ MANIFEST_KEYS = {
 }
 PUBLICATION_KEYS = {"name", "tagline", "publisher", "website", "logo"}
 ARTICLE_ENTRY_KEYS = {"file", "title", "toc_title", "byline", "date", "url", "image",
-                      "caption", "alt", "excerpt", "continue", "pullquote", "new_page"}
+                      "caption", "alt", "excerpt", "continue", "pullquote", "new_page",
+                      "filler"}
 BOX_ENTRY_KEYS = {"file", "page"}
 _LANG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 

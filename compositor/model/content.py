@@ -84,6 +84,7 @@ class Article:
     all_blocks: tuple[Block, ...] = ()  # the full text, before any excerpt
     jump: bool = False  # opens on page 1 and continues later
     new_page: bool = False  # starts a page, title and photo across the columns
+    filler: bool = False  # make-up may move it forward to fill a gap a column leaves
 
     @property
     def contents_title(self) -> str:

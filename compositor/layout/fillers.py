@@ -1,0 +1,66 @@
+"""Fillers: short items an editor marks `filler: true`, which make-up may pull forward.
+
+A newsletter keeps a few short items (a notice, a quotation, a date to remember) to plug
+the gap where an article ends a few lines above a column's foot and the next one cannot
+open there. Such an item is moved, whole, to just after the article that ends at a hole,
+when the issue then comes out with fewer empty lines and no more pages; otherwise it
+stays where the manifest put it. Only items marked so are ever moved: the editor's order
+is kept for everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from compositor.layout.makeup import hole_score
+
+if TYPE_CHECKING:
+    from compositor.layout.issue import IssueLayout
+    from compositor.model.content import Issue
+
+MAX_MOVES = 4
+
+
+def place_fillers(first: IssueLayout, lay_out: Callable[[Issue], IssueLayout]
+                  ) -> IssueLayout:
+    """The layout with filler items moved forward to the holes they close best."""
+    best = first
+    for _ in range(MAX_MOVES):
+        if not best.holes:
+            break
+        issue = best.issue
+        score = _score(best)
+        fillers = [i for i, a in enumerate(issue.articles) if a.filler and i > 0
+                   and not a.new_page]
+        chosen = None
+        for spot in _ends_at_holes(best):
+            for f in fillers:
+                if f <= spot + 1:
+                    continue  # only pulled forward, and not to where it already is
+                articles = list(issue.articles)
+                articles.insert(spot + 1, articles.pop(f))
+                trial = lay_out(replace(issue, articles=tuple(articles)))
+                if _score(trial) < (chosen[0] if chosen else score):
+                    chosen = (_score(trial), trial)
+        if chosen is None:
+            break
+        best = chosen[1]
+    return best
+
+
+def _score(layout: IssueLayout) -> tuple[int, float]:
+    return len(layout.pages), hole_score(layout.holes, len(layout.pages))
+
+
+def _ends_at_holes(layout: IssueLayout) -> list[int]:
+    """Articles whose text ends just above a hole, in issue order."""
+    out: set[int] = set()
+    for page, column, _ in layout.holes:
+        above = [p for p in layout.pages[page - 1].placed
+                 if p.column == column - 1 and p.chunk.article is not None
+                 and p.chunk.kind not in ("box", "contents")]
+        if above:
+            out.add(max(above, key=lambda p: p.y + p.chunk.height).chunk.article)
+    return sorted(out)
