@@ -74,7 +74,7 @@ class Composer:
     photo_scale: float = 1.0  # photo width as a fraction of the column (fitting lever)
     spanned_photo: Chunk | None = None  # an opening photo set across columns, if any
     containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> role, parent
-    # paragraph element -> lines added (+1) or taken away (-1) by page make-up
+    # paragraph or photo element -> lines added (+) or taken away (-) by page make-up
     looseness: dict[int, int] = field(default_factory=dict)
     _element: int = 0
 
@@ -313,6 +313,12 @@ class Composer:
             if v is None:
                 break
             larger.append(v)
+        # Page make-up may have chosen this photo a few lines taller or shorter.
+        delta = self.looseness.get(image.tag.element, 0) if image.tag else 0
+        if delta > 0 and larger:
+            return larger[min(delta, len(larger)) - 1]
+        if delta < 0 and smaller:
+            return smaller[min(-delta, len(smaller)) - 1]
         return dataclasses.replace(chunk, meta={**chunk.meta, "smaller": tuple(smaller),
                                                 "larger": tuple(larger)})
 

@@ -1,4 +1,4 @@
-"""Closing holes by copyfitting: paragraphs set a line longer or shorter.
+"""Closing holes by copyfitting: paragraphs set a line longer or shorter, photos resized.
 
 A column stops short when what comes next (an article's title with its first lines, a
 photo) does not fit under the end of its text. A layout artist closes such a hole by
@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from compositor.layout.chunks import ImagePart
 from compositor.layout.makeup import hole_score
 from compositor.text.paragraph import SetParagraph, Typesetter
 
@@ -117,4 +118,15 @@ def _moves(layout: IssueLayout, hole: tuple[int, int, float], state: dict[int, i
         moves.append({el: 1 for el, _ in sorted(own, key=lambda es: _cost(es[1]))[:k]})
     for k in range(1, min(MOST_TIGHTER, len(tighter)) + 1):
         moves.append({el: -1 for el in tighter[:k]})
+    # A photo on the hole's page, before it, a few lines taller (pushing the text after
+    # it down into the hole) or a line or two shorter (so the next opening moves up).
+    for p in sorted(layout.pages[page - 1].placed, key=lambda p: (-p.column, -p.y)):
+        image = next((x for x in p.chunk.parts if isinstance(x, ImagePart)), None)
+        if p.chunk.kind != "figure" or image is None or image.tag is None or \
+                p.column > column - 1 or image.tag.element in state:
+            continue
+        # (As placed it may be a variant the flow chose, without settings of its own:
+        # the composer takes the nearest setting it has.)
+        moves.append({image.tag.element: int(lines + 0.5)})
+        moves += [{image.tag.element: -k} for k in (1, 2)]
     return moves
