@@ -13,6 +13,7 @@ from pagecheck import holes, measure
 
 from compositor.build import load
 from compositor.layout.issue import layout_issue
+from compositor.layout.report import fit_report
 
 
 def with_layout(folder: Path, layout: str, articles: int = 8, sentences: int = 40,
@@ -332,3 +333,33 @@ def test_a_filler_is_pulled_forward_into_a_gap_and_nothing_else_moves(tmp_path):
             # Not marked: it stays after story 3, where the manifest put it.
             assert notice >= story3 == 4
     assert runs[False] > 15 and runs[True] < runs[False] / 2
+
+
+def test_copyfitting_closes_holes_without_loose_or_tight_lines(tmp_path):
+    # The A4 three-column issue, laid out once as the flow leaves it and once with holes
+    # closed by setting paragraphs a line looser or tighter (and resizing photos).
+    manifest = with_layout(tmp_path / "a4", "page: {size: A4, columns: 3}\n", articles=7)
+    built = load(manifest)
+    raw = layout_issue(built.issue, built.spec, refine=False)
+    fitted = layout_issue(built.issue, built.spec)
+    assert raw.holes and not fitted.holes
+    assert fitted.refits
+    before, after = fit_report(raw), fit_report(fitted)
+    for count in ("loose", "tight", "widows", "orphans", "stacked_hyphens"):
+        assert after["counts"][count] <= before["counts"][count], count
+    assert sum(after["copyfit"].values()) == len(fitted.refits)
+    # Read back: no empty run over 2.5 lines on a page but the last.
+    assert holes(measure(web_pdf(manifest), built.spec), 2.5) == []
+
+
+def test_the_fitted_sample_fills_its_last_page(tmp_path):
+    # The sample is fitted to four pages by cutting one article; sentences are given back
+    # to it until its columns reach the boxes on the last page's foot.
+    sample = Path(__file__).resolve().parent.parent / "issues" / "harbor-light-2023-07"
+    out = tmp_path / "sample.pdf"
+    manifest = sample / "issue.yaml"
+    assert build(manifest, "--variant", "web", "--no-preflight", "-o", str(out)) == 0
+    pages = measure(out, load(manifest).spec)
+    assert len(pages) == 4
+    assert holes(pages, 2.5, last_too=True) == []
+    assert pages[-1].has_body_text() and box_rects(out, 4)

@@ -57,6 +57,8 @@ class IssueLayout:
     containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # structure nesting
     holes: list[tuple[int, int, float]] = field(default_factory=list)  # page, column, lines
     notes: list[tuple[Location, str]] = field(default_factory=list)  # make-up decisions
+    # paragraph or photo element -> lines added (+) or taken away (-) to close holes
+    refits: dict[int, int] = field(default_factory=dict)
     boxes_page: int = 0  # the page of boxes alone after the text (`page: own`); 0: none
 
 

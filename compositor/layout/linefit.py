@@ -61,6 +61,7 @@ def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLay
                 break
         if not improved:
             break
+    best.refits = state
     return best
 
 

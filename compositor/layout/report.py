@@ -94,9 +94,15 @@ def fit_report(layout: IssueLayout) -> dict:
         })
     holes = [{"page": page, "column": col, "lines": lines}
              for page, col, lines in getattr(layout, "holes", ())]
+    photos = {part.tag.element for page in layout.pages for p in page.placed
+              for part in p.chunk.parts if isinstance(part, ImagePart) and part.tag}
+    refits = getattr(layout, "refits", {})
+    copyfit = {"looser": sum(1 for el, d in refits.items() if d > 0 and el not in photos),
+               "tighter": sum(1 for el, d in refits.items() if d < 0 and el not in photos),
+               "photos": sum(1 for el in refits if el in photos)}
     return {"pages": len(layout.pages), "articles": articles, "columns_full_percent": fullness,
-            "holes": holes, "counts": counts, "limits": {"max_word_space": max_space,
-                                         "min_word_space": min_space}}
+            "holes": holes, "copyfit": copyfit, "counts": counts,
+            "limits": {"max_word_space": max_space, "min_word_space": min_space}}
 
 
 def format_report(report: dict) -> str:
@@ -112,6 +118,10 @@ def format_report(report: dict) -> str:
         by_page[page].append(f"{value}%")
     lines.append("columns full: " + "; ".join(f"p{p} " + " ".join(v)
                                               for p, v in by_page.items()))
+    fit = report.get("copyfit", {})
+    if any(fit.values()):
+        lines.append(f"holes closed by setting {fit['looser']} paragraphs a line looser, "
+                     f"{fit['tighter']} a line tighter and resizing {fit['photos']} photos")
     if report["holes"]:
         lines.append("holes (empty lines in a column): " + "; ".join(
             f"p{h['page']} col {h['column']}: {h['lines']:g}" for h in report["holes"]))
