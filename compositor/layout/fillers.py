@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from compositor.layout.makeup import hole_score
+from compositor.layout.makeup import hole_score, ink
 
 if TYPE_CHECKING:
     from compositor.layout.issue import IssueLayout
@@ -35,7 +35,7 @@ def place_fillers(first: IssueLayout, lay_out: Callable[[Issue], IssueLayout]
         fillers = [i for i, a in enumerate(issue.articles) if a.filler and i > 0
                    and not a.new_page]
         chosen = None
-        for spot in _ends_at_holes(best):
+        for spot in ends_at_holes(best):
             for f in fillers:
                 if f <= spot + 1:
                     continue  # only pulled forward, and not to where it already is
@@ -54,13 +54,13 @@ def _score(layout: IssueLayout) -> tuple[int, float]:
     return len(layout.pages), hole_score(layout.holes, len(layout.pages))
 
 
-def _ends_at_holes(layout: IssueLayout) -> list[int]:
+def ends_at_holes(layout: IssueLayout) -> list[int]:
     """Articles whose text ends just above a hole, in issue order."""
     out: set[int] = set()
     for page, column, _ in layout.holes:
         above = [p for p in layout.pages[page - 1].placed
                  if p.column == column - 1 and p.chunk.article is not None
-                 and p.chunk.kind not in ("box", "contents")]
+                 and p.chunk.kind not in ("box", "contents") and ink(p) is not None]
         if above:
             out.add(max(above, key=lambda p: p.y + p.chunk.height).chunk.article)
     return sorted(out)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from compositor.errors import Location, UserError
+from compositor.layout.fillers import ends_at_holes
 from compositor.layout.issue import IssueLayout, layout_issue
 from compositor.layout.makeup import hole_score
 from compositor.load.layout import LayoutSpec
-from compositor.model.content import Issue
+from compositor.model.content import Article, Issue
 from compositor.model.excerpt import excerpted, without_optional_pullquotes
 
 
@@ -125,7 +126,8 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     if adjustable:
         # The shared factor leaves the last page short by whatever the next cut would
         # have overflowed: give sentences back one article at a time while they fit.
-        fitted, tries = fill_last_page(issue, fitted, spec, optimal, scale, pages, layout)
+        fitted, tries = fill_last_page(issue, fitted, spec, optimal, scale, pages, layout,
+                                       min_words)
         passes += tries
     layout = layout_issue(fitted, spec, optimal, photo_scale=scale, min_pages=pages,
                           fill_last=True)
@@ -144,46 +146,79 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     return FitOutcome(layout, passes, factor, scale, notes)
 
 
-MAX_FILL_TRIES = 40
+MAX_FILL_TRIES = 30
 
 
 def fill_last_page(full: Issue, fitted: Issue, spec: LayoutSpec, optimal: bool | None,
-                   scale: float, pages: int, layout: IssueLayout) -> tuple[Issue, int]:
+                   scale: float, pages: int, layout: IssueLayout, min_words: int
+                   ) -> tuple[Issue, int]:
     """The fitted issue with sentences given back to its cut articles, one at a time
     (the most deeply cut article first), while the issue still fits `pages` and its holes
-    (the last page's included) get smaller. Returns the issue and the layout passes used."""
+    (the last page's included) get smaller. Where a sentence more no longer fits, a
+    sentence less from the least cut article may make room for it: which sentence ends
+    each article is chosen per article. Returns the issue and the layout passes used."""
     score = _hole_lines(layout)
     tries = 0
     articles = list(fitted.articles)
+
+    def attempt(changes: dict[int, Article]) -> bool:
+        nonlocal articles, score, tries, layout
+        trial_articles = [changes.get(k, a) for k, a in enumerate(articles)]
+        trial = layout_issue(replace(fitted, articles=tuple(trial_articles)), spec, optimal,
+                             photo_scale=scale, min_pages=pages, fill_last=True,
+                             refine=False)
+        tries += 1
+        if len(trial.pages) <= pages and _hole_lines(trial) < score:
+            articles, score, layout = trial_articles, _hole_lines(trial), trial
+            return True
+        return False
+
     while score > 0 and tries < MAX_FILL_TRIES:
-        order = sorted((i for i, a in enumerate(articles) if a.cut and a.excerpt_mode == "auto"),
-                       key=lambda i: (articles[i].words_kept / articles[i].words_total, i))
+        auto = [i for i, a in enumerate(articles) if a.excerpt_mode == "auto"
+                and a.words_total > min_words]
+        share = {i: articles[i].words_kept / articles[i].words_total for i in auto}
+        # An article that ends just above a hole first: a sentence more fills it in place.
+        above = set(ends_at_holes(layout))
+        order = sorted((i for i in auto if articles[i].cut),
+                       key=lambda i: (i not in above, share[i], i))
+        done = False
         for i in order:
             longer = one_more_sentence(full.articles[i], articles[i].words_kept)
             if longer is None:
                 continue
-            trial_articles = [*articles[:i], longer, *articles[i + 1:]]
-            trial_issue = replace(fitted, articles=tuple(trial_articles))
-            trial = layout_issue(trial_issue, spec, optimal, photo_scale=scale,
-                                 min_pages=pages, fill_last=True, refine=False)
-            tries += 1
-            if len(trial.pages) <= pages and _hole_lines(trial) < score:
-                articles, score = trial_articles, _hole_lines(trial)
+            if attempt({i: longer}):
+                done = True
                 break
-            if tries >= MAX_FILL_TRIES:
+            for j in sorted((j for j in auto if j != i), key=lambda j: (-share[j], j))[:2]:
+                shorter = one_less_sentence(full.articles[j], articles[j].words_kept,
+                                            min_words)
+                if shorter is not None and tries < MAX_FILL_TRIES and \
+                        attempt({i: longer, j: shorter}):
+                    done = True
+                    break
+            if done or tries >= MAX_FILL_TRIES:
                 break
-        else:
+        if not done:
             break
     return replace(fitted, articles=tuple(articles)), tries
 
 
-def one_more_sentence(article, kept: int):
+def one_more_sentence(article: Article, kept: int) -> Article | None:
     """The article cut one sentence later than at `kept` words (None: nothing left)."""
     for budget in range(kept + 1, article.words_total + 1):
         longer = excerpted(article, budget)
         if longer.words_kept > kept:
             return longer
     return None
+
+
+def one_less_sentence(article: Article, kept: int, min_words: int) -> Article | None:
+    """The article cut one sentence earlier than at `kept` words, never below
+    `min_words` (None: no such cut)."""
+    shorter = excerpted(article, kept - 1)
+    if shorter.words_kept >= kept or shorter.words_kept < min_words:
+        return None
+    return shorter
 
 
 def _hole_lines(layout: IssueLayout) -> float:

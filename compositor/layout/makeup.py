@@ -279,14 +279,14 @@ def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int
         top = plan.columns_top(page.number)  # below the masthead and any title band
         spans: dict[int, list[tuple[float, float]]] = {c: [] for c in range(spec.columns)}
         for p in page.placed:
-            ink = _ink(p)
-            if ink is None:
+            shown = ink(p)
+            if shown is None:
                 continue
             x0, x1 = p.x, p.x + _width(p, spec)
             for c in range(spec.columns):
                 cx = plan.column_x(page.number, c)
                 if x1 > cx + 1 and x0 < cx + spec.column_width - 1:
-                    spans[c].append(ink)
+                    spans[c].append(shown)
         for c, taken in spans.items():
             y = top
             for t, b in sorted(taken):
@@ -298,7 +298,7 @@ def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int
     return out
 
 
-def _ink(p: Placed) -> tuple[float, float] | None:
+def ink(p: Placed) -> tuple[float, float] | None:
     """Top and bottom of what a placed chunk shows on the page: its type (from about the
     cap height to the descenders), photos and tinted boxes."""
     top, bottom = float("inf"), float("-inf")
@@ -323,12 +323,15 @@ def hole_score(holes: list[tuple[int, int, float]], pages: int) -> float:
 
 
 def _width(p: Placed, spec) -> float:
-    """How wide a placed chunk is: its parts' extent (bands, boxes) or a column."""
+    """How wide a placed chunk is: a title band heads every column; otherwise its parts'
+    extent (boxes, photos across columns, type as far as it reaches) or a column."""
+    if p.chunk.meta.get("band"):
+        return spec.page_width
     widest = spec.column_width
     for part in p.chunk.parts:
         w = getattr(part, "width", None)
         if w is not None:
             widest = max(widest, getattr(part, "dx", 0.0) + w)
         elif hasattr(part, "line"):
-            widest = max(widest, part.dx + part.line.measure)
+            widest = max(widest, part.dx + min(part.line.natural, part.line.measure))
     return widest
