@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from compositor.layout.linefit import tries_for
 from compositor.layout.makeup import hole_score, ink
 
 if TYPE_CHECKING:
@@ -21,12 +22,14 @@ if TYPE_CHECKING:
     from compositor.model.content import Issue
 
 MAX_MOVES = 4
+MAX_TRIES = 24
 
 
 def place_fillers(first: IssueLayout, lay_out: Callable[[Issue], IssueLayout]
                   ) -> IssueLayout:
     """The layout with filler items moved forward to the holes they close best."""
     best = first
+    budget = tries_for(len(first.pages), MAX_TRIES)
     for _ in range(MAX_MOVES):
         if not best.holes:
             break
@@ -37,8 +40,9 @@ def place_fillers(first: IssueLayout, lay_out: Callable[[Issue], IssueLayout]
         chosen = None
         for spot in ends_at_holes(best):
             for f in fillers:
-                if f <= spot + 1:
+                if f <= spot + 1 or budget <= 0:
                     continue  # only pulled forward, and not to where it already is
+                budget -= 1
                 articles = list(issue.articles)
                 articles.insert(spot + 1, articles.pop(f))
                 trial = lay_out(replace(issue, articles=tuple(articles)))

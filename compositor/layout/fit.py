@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from compositor.errors import Location, UserError
 from compositor.layout.fillers import ends_at_holes
 from compositor.layout.issue import IssueLayout, layout_issue
+from compositor.layout.linefit import tries_for
 from compositor.layout.makeup import hole_score
 from compositor.load.layout import LayoutSpec
 from compositor.model.content import Article, Issue
@@ -159,6 +160,7 @@ def fill_last_page(full: Issue, fitted: Issue, spec: LayoutSpec, optimal: bool |
     each article is chosen per article. Returns the issue and the layout passes used."""
     score = _hole_lines(layout)
     tries = 0
+    budget = tries_for(pages, MAX_FILL_TRIES)
     articles = list(fitted.articles)
 
     def attempt(changes: dict[int, Article]) -> bool:
@@ -173,7 +175,7 @@ def fill_last_page(full: Issue, fitted: Issue, spec: LayoutSpec, optimal: bool |
             return True
         return False
 
-    while score > 0 and tries < MAX_FILL_TRIES:
+    while score > 0 and tries < budget:
         auto = [i for i, a in enumerate(articles) if a.excerpt_mode == "auto"
                 and a.words_total > min_words]
         share = {i: articles[i].words_kept / articles[i].words_total for i in auto}
@@ -192,11 +194,11 @@ def fill_last_page(full: Issue, fitted: Issue, spec: LayoutSpec, optimal: bool |
             for j in sorted((j for j in auto if j != i), key=lambda j: (-share[j], j))[:2]:
                 shorter = one_less_sentence(full.articles[j], articles[j].words_kept,
                                             min_words)
-                if shorter is not None and tries < MAX_FILL_TRIES and \
+                if shorter is not None and tries < budget and \
                         attempt({i: longer, j: shorter}):
                     done = True
                     break
-            if done or tries >= MAX_FILL_TRIES:
+            if done or tries >= budget:
                 break
         if not done:
             break

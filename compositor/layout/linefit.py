@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from compositor.layout.issue import IssueLayout
 
 MAX_TRIES = 24
+# Each try lays out the whole issue again: a long issue gets fewer, so the make-up costs
+# about as much as this many pages laid out, never a multiple of the issue's length.
+TRY_PAGES = 400
+MIN_TRIES = 2
 MOST_TIGHTER = 3  # lines taken out above a hole so the next opening fits there
 POOL = 60  # paragraphs before a hole that are considered
 
@@ -39,7 +43,8 @@ def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLay
     best, best_score = first, _score(first)
     tried: set[tuple] = set()
     tries = 0
-    while best.holes and tries < MAX_TRIES:
+    budget = tries_for(len(first.pages), MAX_TRIES)
+    while best.holes and tries < budget:
         improved = False
         for hole in sorted(best.holes):
             for move in _moves(best, hole, state, ts):
@@ -55,14 +60,19 @@ def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLay
                     state, best, best_score = trial_state, trial, score
                     improved = True
                     break
-                if tries >= MAX_TRIES:
+                if tries >= budget:
                     break
-            if improved or tries >= MAX_TRIES:
+            if improved or tries >= budget:
                 break
         if not improved:
             break
     best.refits = state
     return best
+
+
+def tries_for(pages: int, most: int) -> int:
+    """How many whole-issue layout passes a make-up search may spend on an issue."""
+    return max(MIN_TRIES, min(most, TRY_PAGES // max(1, pages)))
 
 
 def _score(layout: IssueLayout) -> tuple[int, float]:

@@ -278,13 +278,18 @@ def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int
         _, _, _, bottom = plan.content_box(page.number)
         top = plan.columns_top(page.number)  # below the masthead and any title band
         spans: dict[int, list[tuple[float, float]]] = {c: [] for c in range(spec.columns)}
+        xs = [plan.column_x(page.number, c) for c in range(spec.columns)]
         for p in page.placed:
-            shown = ink(p)
-            if shown is None:
+            extent = _extent(p.chunk, spec)
+            if extent is None:
                 continue
-            x0, x1 = p.x, p.x + _width(p, spec)
-            for c in range(spec.columns):
-                cx = plan.column_x(page.number, c)
+            t, b, width = extent
+            shown = (p.y + t, p.y + b)
+            if width <= spec.column_width + 1 and abs(p.x - xs[p.column]) < 1:
+                spans[p.column].append(shown)  # the usual case: within its own column
+                continue
+            x0, x1 = p.x, p.x + width
+            for c, cx in enumerate(xs):
                 if x1 > cx + 1 and x0 < cx + spec.column_width - 1:
                     spans[c].append(shown)
         for c, taken in spans.items():
@@ -296,6 +301,23 @@ def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int
             if bottom - y > lines * line + EPS:
                 out.append((page.number, c + 1, round((bottom - y) / line, 1)))
     return out
+
+
+_EXTENTS: dict[int, tuple[Chunk, tuple[float, float, float] | None]] = {}
+
+
+def _extent(chunk: Chunk, spec) -> tuple[float, float, float] | None:
+    """What a chunk shows, from its own top: (top, bottom, width); remembered per chunk,
+    since the passes of one build place the same chunks again and again."""
+    hit = _EXTENTS.get(id(chunk))
+    if hit is not None and hit[0] is chunk:
+        return hit[1]
+    shown = ink(Placed(chunk, 0, 0, 0.0, 0.0))
+    extent = None if shown is None else (*shown, _width(Placed(chunk, 0, 0, 0.0, 0.0), spec))
+    if len(_EXTENTS) > 500_000:
+        _EXTENTS.clear()
+    _EXTENTS[id(chunk)] = (chunk, extent)
+    return extent
 
 
 def ink(p: Placed) -> tuple[float, float] | None:

@@ -36,16 +36,19 @@ def turn_lines(placed: list) -> list[Chunk]:
 def avoid_hyphen_at_turns(result: FlowResult, chunks: list[Chunk], comp: Composer
                           ) -> tuple[FlowResult, list[Chunk]]:
     swap: dict[int, Chunk] = {}  # id of a line chunk -> its replacement
-    for turn in turn_lines(result.placed):
+    turns = [t for t in turn_lines(result.placed) if t.meta.get("hyphen")]
+    if not turns:
+        return result, chunks
+    by_element: dict[int, list[Chunk]] = {}
+    for c in chunks:
+        if c.kind == "body" and "k" in c.meta:
+            by_element.setdefault(c.meta["element"], []).append(c)
+    for turn in turns:
         meta = turn.meta
-        if not meta.get("hyphen"):
-            continue
         parts = comp.without_hyphen_at(meta)
         if parts is None:
             continue
-        el = meta["element"]
-        lines = [c for c in chunks if c.kind == "body" and c.meta.get("element") == el
-                 and "k" in c.meta]
+        lines = by_element.get(meta["element"], [])
         if len(lines) != len(parts):
             continue
         for c in lines:
@@ -56,6 +59,7 @@ def avoid_hyphen_at_turns(result: FlowResult, chunks: list[Chunk], comp: Compose
                 "runt": c.meta["n"] > 1 and c.meta["k"] == c.meta["n"] - 1 and line.is_runt()})
     if not swap:
         return result, chunks
-    placed = [replace(p, chunk=swap.get(id(p.chunk), p.chunk)) for p in result.placed]
+    placed = [replace(p, chunk=swap[id(p.chunk)]) if id(p.chunk) in swap else p
+              for p in result.placed]
     return (replace(result, placed=placed),
             [swap.get(id(c), c) for c in chunks])
