@@ -363,3 +363,15 @@ def test_the_fitted_sample_fills_its_last_page(tmp_path):
     assert len(pages) == 4
     assert holes(pages, 2.5, last_too=True) == []
     assert pages[-1].has_body_text() and box_rects(out, 4)
+
+
+def test_the_persian_sample_has_no_holes(tmp_path):
+    # Right to left, fitted to four pages: on page 1 the lead story's pull quote did not
+    # fit under the end of its column; it goes after the next paragraph instead.
+    sample = Path(__file__).resolve().parent.parent / "issues" / "harbor-light-fa-1402-05"
+    out = tmp_path / "fa.pdf"
+    manifest = sample / "issue.yaml"
+    assert build(manifest, "--variant", "web", "--no-preflight", "-o", str(out)) == 0
+    pages = measure(out, load(manifest).spec)
+    assert len(pages) == 4
+    assert holes(pages, 2.5, last_too=True) == []

@@ -147,6 +147,7 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
             first, end, was_forced = fill(chunks, i, slot.height, full)
             if not was_forced and end < n:
                 end = smaller_photo(chunks, first, end, slot.height, full, plan.gap)
+                end = later_quote(chunks, first, end, slot.height, full, plan.gap)
                 larger_photo(chunks, first, end, slot.height, full, plan.gap)
             got = place(chunks, first, end, slot)
             prev = (slot, first)
@@ -212,6 +213,32 @@ def smaller_photo(chunks: list[Chunk], first: int, end: int, height: float, full
     if new_end > k + 1 and not forced:
         return new_end
     chunks[k:q + 1] = saved
+    return end
+
+
+def later_quote(chunks: list[Chunk], first: int, end: int, height: float, full: bool,
+                line: float) -> int:
+    """Where the column would stop short because a pull quote set in the column does not
+    fit under its end, the quote goes after the paragraph that follows it (a pull quote
+    repeats the text, so it may sit a paragraph later), when that paragraph then runs on
+    here. Moves the chunks in `chunks`; returns the new end of the column."""
+    n = len(chunks)
+    if end >= n or chunks[end].meta.get("what") != "pull quote" or \
+            height - column_height(chunks, first, end) < 1.5 * line:
+        return end
+    quote = chunks[end]
+    q = end + 1
+    para = chunks[q].meta.get("element") if q < n and chunks[q].kind == "body" else None
+    if para is None or chunks[q].article != quote.article:
+        return end
+    while q + 1 < n and chunks[q + 1].meta.get("element") == para:
+        q += 1
+    saved = chunks[end:q + 1]
+    chunks[end:q + 1] = [*chunks[end + 1:q + 1], replace(quote, keep_before=False)]
+    _, new_end, forced = fill(chunks, first, height, full)
+    if new_end > end and not forced:
+        return new_end
+    chunks[end:q + 1] = saved
     return end
 
 
