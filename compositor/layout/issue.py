@@ -8,7 +8,15 @@ from pathlib import Path
 
 from compositor import cache, progress
 from compositor.errors import Diagnostic, Location, UserError
-from compositor.layout.chunks import Chunk, LinkPart, Part, RectPart, RulePart, TextPart
+from compositor.layout.chunks import (
+    Chunk,
+    ImagePart,
+    LinkPart,
+    Part,
+    RectPart,
+    RulePart,
+    TextPart,
+)
 from compositor.layout.compose import Composer, PageRef
 from compositor.layout.fillers import place_fillers
 from compositor.layout.floats import (
@@ -574,8 +582,25 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
     capacity = {p.number: plan.full_height(p.number) for p in out}
     if result.chunks is not None:
         chunks = result.chunks  # as flowed, photos moved or set smaller included
-    return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks, comp.images,
+    return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks,
+                       printed_ppi(comp.images, out),
                        capacity, dict(comp.containers), found_holes, boxes_page=boxes_page)
+
+
+def printed_ppi(images: list, pages: list[PageLayout]) -> list:
+    """(location, ppi, path) of every photo, the ppi as printed: photos are cropped and
+    resized by the make-up after they were first set, so the pixels kept across the width
+    they take on the page count, at the least sharp of its placements."""
+    least: dict[Path, float] = {}
+    for page in pages:
+        for p in page.placed:
+            for part in p.chunk.parts:
+                if isinstance(part, ImagePart) and part.width > 0 and \
+                        (part.crop or part.pixel_size[0]):
+                    kept = (part.crop[2] - part.crop[0]) if part.crop else part.pixel_size[0]
+                    ppi = kept / (part.width / 72.0)
+                    least[part.path] = min(least.get(part.path, ppi), ppi)
+    return [(where, least.get(path, ppi), path) for where, ppi, path in images]
 
 
 def page_fill(result: FlowResult, plan: PagePlan, page: int) -> float:
