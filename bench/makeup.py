@@ -5,7 +5,7 @@ Usage::
     python bench/makeup.py [--out /tmp/makeup] [--only NAME,...] [--png]
 
 Builds the sample issue, benchmark corpus issues and issues of long web-like articles in
-several page geometries (A4, A5, Letter, Legal, Tabloid; 2 to 4 columns; fitted with
+several page geometries (A4, A5, Letter, Legal, Tabloid; 1 to 5 columns; fitted with
 `pages: N` and unfitted; About and Contact boxes on the last page), reads every web PDF
 back with pdfplumber (tests/pagecheck.py) and prints, per build: pages, empty runs over
 2.5 body lines on pages other than the last (count and lines), pages under half full
@@ -51,6 +51,10 @@ CASES = [
     ("web-A4-4-fit3", "web", {"columns": 4}, 3),
     ("web-Legal-2", "web", {"size": "Legal", "columns": 2}, None),
     ("web-A4-3", "web", {}, None),
+    ("web-A4-5", "web", {"columns": 5}, None),
+    ("web-A5-1", "web", {"size": "A5", "columns": 1}, None),
+    ("web-Letter-2-fit6", "web", {"size": "Letter", "columns": 2}, 6),
+    ("bench16-Tabloid-5-fit3", "corpus16", {"size": "Tabloid", "columns": 5}, 3),
 ]
 
 
