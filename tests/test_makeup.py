@@ -375,3 +375,16 @@ def test_the_persian_sample_has_no_holes(tmp_path):
     pages = measure(out, load(manifest).spec)
     assert len(pages) == 4
     assert holes(pages, 2.5, last_too=True) == []
+
+
+def test_ragged_columns_are_copyfitted_too(tmp_path):
+    # Four columns on A4 are too narrow to justify: text is set ragged right, and a
+    # paragraph there is made a line longer by breaking it at a slightly narrower measure.
+    manifest = with_layout(tmp_path / "a4", "page: {size: A4, columns: 4}\n", articles=8)
+    built = load(manifest)
+    raw = layout_issue(built.issue, built.spec, refine=False)
+    fitted = layout_issue(built.issue, built.spec)
+    assert raw.holes and not fitted.holes
+    ragged = {c.meta["element"] for c in fitted.chunks if c.meta.get("vary")}
+    assert ragged and set(fitted.refits) & ragged
+    assert holes(measure(web_pdf(manifest), built.spec), 2.5) == []

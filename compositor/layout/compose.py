@@ -481,6 +481,9 @@ class Composer:
         if cap is None:
             lines = self.set(par.runs, st, width, source, align, indent).lines
         delta = self.looseness.get(el, 0)
+        # Body text set ragged (narrow columns) may be made a line longer too.
+        ragged_body = self.ragged and role not in ("box", "fulltext", "code") and \
+            style_name != "box_body" and cap is None
         if delta and align == "justify":
             runs, hang_ = (cap[2], (3, cap[1])) if cap is not None else (par.runs, (0, 0.0))
             varied = self.ts.set_in_lines(runs, st, width, lines=len(lines) + delta,
@@ -488,11 +491,18 @@ class Composer:
                                           hang=hang_)
             if varied is not None:
                 lines = varied.lines
+        elif delta > 0 and ragged_body:
+            varied = self.ts.set_ragged_in_lines(par.runs, st, width, lines=len(lines) + delta,
+                                                 indent=indent)
+            if varied is not None:
+                lines = varied.lines
         n = len(lines)
         # What page make-up needs to break the paragraph again (no hyphen at a page foot).
         rebreak = ((cap[2], st, width, 0.0, (3, cap[1]), dx, el, parent, cap[0])
                    if cap is not None else (par.runs, st, width, indent, (0, 0.0), dx, el,
                                             parent, None)) if align == "justify" else None
+        # What page make-up needs to set a ragged paragraph a line longer.
+        vary = (par.runs, st, width, indent) if ragged_body else None
         for k, line in enumerate(lines):
             p, _ = self.lines_parts((line,), st, dx, 0, align, Tag("P", el, parent))
             if cap is not None and k == 0:
@@ -506,7 +516,8 @@ class Composer:
                                                          "element": el, "k": k, "n": n,
                                                          "runt": n > 1 and k == n - 1
                                                          and line.is_runt(),
-                                                         "rebreak": rebreak}))
+                                                         "rebreak": rebreak,
+                                                         "vary": vary}))
         if role == "fulltext":
             href = next((r.href for r in par.runs if r.href), None)
             size = parse_length(self.spec.section("article")["qr_code"]) or 0.0

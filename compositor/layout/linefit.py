@@ -81,6 +81,12 @@ def _score(layout: IssueLayout) -> tuple[int, float]:
 
 def varied(ts: Typesetter, meta: dict, delta: int) -> SetParagraph | None:
     """The paragraph of a body line's `meta` set in `delta` more (or fewer) lines."""
+    if not meta.get("rebreak"):
+        if delta < 0 or not meta.get("vary"):
+            return None  # ragged text can be made longer, never shorter
+        runs, style, width, indent = meta["vary"]
+        return ts.set_ragged_in_lines(runs, style, width, lines=meta["n"] + delta,
+                                      indent=indent)
     runs, style, width, indent, hang = meta["rebreak"][:5]
     return ts.set_in_lines(runs, style, width, lines=meta["n"] + delta, indent=indent,
                            hang=hang)
@@ -100,7 +106,7 @@ def _moves(layout: IssueLayout, hole: tuple[int, int, float], state: dict[int, i
     for number in range(page, 0, -1):
         for p in layout.pages[number - 1].placed:
             m = p.chunk.meta
-            if p.chunk.kind != "body" or not m.get("rebreak") or \
+            if p.chunk.kind != "body" or not (m.get("rebreak") or m.get("vary")) or \
                     (number == page and p.column > column - 1):
                 continue
             el = m["element"]
@@ -122,6 +128,10 @@ def _moves(layout: IssueLayout, hole: tuple[int, int, float], state: dict[int, i
             # The evenest settings among those nearest the hole.
             pool = sorted(looser[:max(k * 2, k + 2)], key=lambda es: _cost(es[1]))
             moves.append({el: 1 for el, _ in pool[:k]})
+    # A line or two at a time from the nearest paragraphs, when more at once does not do.
+    for k in (1, 2):
+        if k < len(looser):
+            moves.append({el: 1 for el, _ in looser[:k]})
     # Only the hole's own column, so nothing is pushed over a page or column before it.
     own = [(el, s) for el, s in looser if paragraphs[el][0][:2] == (page, column - 1)]
     if own and len(own) < len(looser):

@@ -361,6 +361,26 @@ class Typesetter:
         self._cache[key] = result  # type: ignore[assignment]
         return result
 
+    def set_ragged_in_lines(self, runs: tuple[Run, ...], style: Style, measure: float, *,
+                            lines: int, indent: float = 0.0) -> SetParagraph | None:
+        """The ragged-right paragraph in exactly `lines` lines, one more than it takes at
+        `measure`: broken at a measure up to a tenth narrower, so its right edge is only a
+        little more ragged. None when no such measure gives that many lines."""
+        key = ("ragged-lines", runs, style, round(measure, 3), round(indent, 3), lines)
+        if key in self._cache:
+            return self._cache[key]
+        result = None
+        for step in range(1, 11):
+            trial = self.set(runs, style, measure * (1 - step / 100), align="left",
+                             indent=indent)
+            if len(trial.lines) == lines:
+                result = trial
+                break
+            if len(trial.lines) > lines:
+                break
+        self._cache[key] = result  # type: ignore[assignment]
+        return result
+
     def _optimal(self, runs: tuple[Run, ...], style: Style, measure: float, indent: float,
                  hyphenate: bool, hang: tuple[int, float], **constraints
                  ) -> tuple[list[Item], list[object], set[str], list[float], list[Break]] | None:
