@@ -6,7 +6,8 @@ hand: a few paragraphs above it are set one line looser, their words spread over
 more line, so the column fills; or a few are set one line tighter, so the next opening
 fits where the hole was. Every line of such a paragraph stays within the designer's
 word-space limits (no loose or tight line is made), and a paragraph is changed by one
-line at most.
+line at most; text set ragged is made a line longer by breaking it at a slightly
+narrower measure. A photo above the hole may also be set a few lines taller or shorter.
 
 Each try is a layout pass over cached chunks; a try is kept only when the issue comes
 out with no more pages and fewer empty lines in its holes. The number of tries is
@@ -36,9 +37,9 @@ POOL = 60  # paragraphs before a hole that are considered
 
 def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLayout],
                 ts: Typesetter) -> IssueLayout:
-    """The layout with the fewest empty lines in holes that paragraph looseness reaches,
-    starting from `first`; `lay_out` lays the issue out again with paragraph element ->
-    lines added (+1) or taken away (-1)."""
+    """The layout with the fewest empty lines in holes that these changes reach, starting
+    from `first`; `lay_out` lays the issue out again with paragraph or photo element ->
+    lines added (+) or taken away (-)."""
     state: dict[int, int] = {}
     best, best_score = first, _score(first)
     tried: set[tuple] = set()
