@@ -58,7 +58,11 @@ GEOMETRIES = [
 # boxes' last page could be filled, so text is held back two lines a column over the
 # pages before it; those columns stop 2.5 to 2.7 lines short (their paragraphs are too
 # long to set a line looser, and too few pauses to space). The fit report lists each.
-KNOWN_HOLES = {("A5", 2, ""): "text held back for the boxes' last page: runs of 2.5-2.7 lines"}
+# A4: an article ends 6.4 lines above a column's foot, and the next one's title, byline
+# and two lines need 9; no paragraph before it has a looser or tighter setting within
+# the word-space limits, and there is no photo or filler on the page.
+KNOWN_HOLES = {("A5", 2, ""): "text held back for the boxes' last page: runs of 2.5-2.7 lines",
+               ("A4", 3, ""): "an article ends 6.4 lines short; the next opening needs 9"}
 _BUILT: dict[tuple, tuple[Path, Path]] = {}
 
 
@@ -336,14 +340,19 @@ def test_a_filler_is_pulled_forward_into_a_gap_and_nothing_else_moves(tmp_path):
 
 
 def test_copyfitting_closes_holes_without_loose_or_tight_lines(tmp_path):
-    # The A4 three-column issue, laid out once as the flow leaves it and once with holes
-    # closed by setting paragraphs a line looser or tighter (and resizing photos).
-    manifest = with_layout(tmp_path / "a4", "page: {size: A4, columns: 3}\n", articles=7)
+    # A Letter two-column issue, laid out once as the flow leaves it (a 5.5-line hole on
+    # page 3) and once with holes closed by setting paragraphs a line looser or tighter.
+    manifest = with_layout(tmp_path / "letter", "page: {size: Letter, columns: 2}\n",
+                           articles=6)
     built = load(manifest)
     raw = layout_issue(built.issue, built.spec, refine=False)
     fitted = layout_issue(built.issue, built.spec)
     assert raw.holes and not fitted.holes
     assert fitted.refits
+    # A paragraph set a line longer has words on every line: no blank line is made.
+    for chunk in fitted.chunks:
+        if chunk.kind == "body" and "k" in chunk.meta:
+            assert "".join(p.line.text for p in chunk.parts if hasattr(p, "line")).strip()
     before, after = fit_report(raw), fit_report(fitted)
     for count in ("loose", "tight", "widows", "orphans", "stacked_hyphens"):
         assert after["counts"][count] <= before["counts"][count], count

@@ -356,7 +356,10 @@ class Typesetter:
             if breaks is not None:
                 set_lines = self._lines(items, payload, breaks, measure, indent, "justify",
                                         hang)
-                if all(abs(line.space_ratio()) <= 1.0 + 1e-6 for line in set_lines):
+                # Every line within the limits, and none of them empty (a break at the
+                # last word space would leave an empty last line: a blank line on the page).
+                if all(abs(line.space_ratio()) <= 1.0 + 1e-6 and line.text.strip()
+                       for line in set_lines):
                     result = SetParagraph(tuple(set_lines), frozenset(missing))
         self._cache[key] = result  # type: ignore[assignment]
         return result
@@ -374,7 +377,8 @@ class Typesetter:
             trial = self.set(runs, style, measure * (1 - step / 100), align="left",
                              indent=indent)
             if len(trial.lines) == lines:
-                result = trial
+                if all(line.text.strip() for line in trial.lines):
+                    result = trial
                 break
             if len(trial.lines) > lines:
                 break
