@@ -33,10 +33,9 @@ def with_layout(folder: Path, layout: str, articles: int = 8, sentences: int = 4
         if i == 0:
             front.update(image="../images/lead.jpg", caption="The slipway at low tide.")
         write_article(folder, f"a{i}", f"Story {i}: news from the river", paras, **front)
-        if i >= 8:
-            text = text.replace("  - articles/a7.md\n",
-                                "  - articles/a7.md\n" + "".join(
-                                    f"  - articles/a{k}.md\n" for k in range(8, articles)), 1)
+    if articles > 8:
+        text = text.replace("  - articles/a7.md\n", "  - articles/a7.md\n" + "".join(
+            f"  - articles/a{k}.md\n" for k in range(8, articles)), 1)
     manifest.write_text(text, encoding="utf-8")
     return manifest
 

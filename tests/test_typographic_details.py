@@ -442,3 +442,22 @@ def test_no_hyphen_before_a_jump_line(tmp_path, monkeypatch):
     out = tmp_path / "unfixed.pdf"
     assert main(["build", str(manifest), "-q", "--variant", "web", "-o", str(out)]) == 0
     assert line_before_jump(out).endswith("-")
+
+
+def test_a_word_too_long_for_the_column_keeps_its_full_stop():
+    # A compound longer than the measure is cut between letters; the cut never leaves the
+    # full stop alone at the start of the next line.
+    from compositor.build import load
+    from compositor.layout.compose import style_of
+    from compositor.layout.issue import typesetter
+
+    spec = load(SAMPLE).spec
+    st = style_of(spec, "body")
+    ts = typesetter(spec, "en")
+    word = "Aufgabenübertragungsgesetzesnovellierungsverfahren"
+    for cut in range(0, 24):
+        text = f"The council applied the {word[:len(word) - cut]}. However, nobody came."
+        for measure in (spec.column_width * (0.5 + f / 100) for f in range(0, 40, 3)):
+            lines = ts.set((Run(text),), st, measure).lines
+            starts = [line.text.strip()[:1] for line in lines]
+            assert "." not in starts, (measure, [line.text for line in lines])

@@ -377,7 +377,9 @@ class Typesetter:
             trial = self.set(runs, style, measure * (1 - step / 100), align="left",
                              indent=indent)
             if len(trial.lines) == lines:
-                if all(line.text.strip() for line in trial.lines):
+                # Not by pushing a last word (or a lone "…") onto a line of its own.
+                if all(line.text.strip() for line in trial.lines) and \
+                        not trial.lines[-1].is_runt():
                     result = trial
                 break
             if len(trial.lines) > lines:
@@ -653,8 +655,11 @@ class Typesetter:
         for n, (face, size, color, text, href) in enumerate(frags):
             f = fonts.face(face)
             chunk = ""
-            for ch in text:
-                if chunk and f.width(chunk + ch, size) > measure * 0.97:
+            for i, ch in enumerate(text):
+                # Closing punctuation stays with the letters before it (the 3 % kept
+                # free takes it): a line never starts with a lone full stop.
+                if chunk and f.width(chunk + ch, size) > measure * 0.97 and \
+                        text[i:].strip(_TRAIL):
                     items.append(Item(BOX, f.width(chunk, size)))
                     payload.append(((face, size, color, chunk, href),))
                     self._ragged_break(items, payload, measure, 0)
