@@ -396,3 +396,18 @@ def test_ragged_columns_are_copyfitted_too(tmp_path):
     ragged = {c.meta["element"] for c in fitted.chunks if c.meta.get("vary")}
     assert ragged and set(fitted.refits) & ragged
     assert holes(measure(web_pdf(manifest), built.spec), 2.5) == []
+
+
+def test_a_title_never_breaks_inside_its_widest_word(tmp_path):
+    # Five columns on A4: the title is set smaller until its widest word fits — measured,
+    # not counted in letters ("commissioned" is wider than "experimental").
+    manifest = with_layout(tmp_path / "a4", "page: {size: A4, columns: 5}\n", articles=3)
+    title = "Broadwater: experimental bus commissioned at the annual general meeting"
+    write_article(manifest.parent, "a1", title, [prose(700 + k, 6) for k in range(4)],
+                  byline="Ana Brook", date="2023-07-02")
+    pdf = web_pdf(manifest)
+    body = load(manifest).spec.styles["body"].size
+    with pdfplumber.open(pdf) as doc:
+        words = {w["text"].strip(":") for p in doc.pages
+                 for w in p.extract_words(extra_attrs=["size"]) if w["size"] > body + 2}
+    assert {"experimental", "commissioned", "Broadwater"} <= words, sorted(words)

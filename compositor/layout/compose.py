@@ -149,10 +149,13 @@ class Composer:
     def fitting(self, style: Style, text: str, width: float, source: str) -> Style:
         """The display style, set smaller (down to 60 %) when its longest word is wider
         than the measure: a narrow column never breaks a title inside a word."""
-        words = text.split()
+        words = set(text.split())
         if not words:
             return style
-        longest = max(words, key=len)
+        # The widest word as set, not the one with most letters ("commissioned" is wider
+        # than "intermediate").
+        longest = max(sorted(words), key=lambda w: self.set(
+            (Run(w),), style, 10000.0, source, "left").lines[0].natural)
         for step in range(9):
             scale = 1.0 - 0.05 * step
             st = dataclasses.replace(style, size=style.size * scale,
