@@ -411,3 +411,16 @@ def test_a_title_never_breaks_inside_its_widest_word(tmp_path):
         words = {w["text"].strip(":") for p in doc.pages
                  for w in p.extract_words(extra_attrs=["size"]) if w["size"] > body + 2}
     assert {"experimental", "commissioned", "Broadwater"} <= words, sorted(words)
+
+
+def test_contents_entries_never_cut_a_word_on_narrow_columns(tmp_path):
+    # Five columns on A4: the contents box is a column wide, and its entries are set
+    # smaller rather than cut "Intergenerati/onal".
+    manifest = with_layout(tmp_path / "a4", "page: {size: A4, columns: 5}\n", articles=3)
+    write_article(manifest.parent, "a2", "Intergenerational survey for Broadwater",
+                  [prose(800 + k, 6) for k in range(4)], byline="Ana Brook",
+                  date="2023-07-03")
+    pdf = web_pdf(manifest)
+    with pdfplumber.open(pdf) as doc:
+        words = {w["text"] for w in doc.pages[0].extract_words()}
+    assert "Intergenerational" in words, sorted(words)

@@ -723,6 +723,10 @@ class Composer:
         inner = width - 2 * pad
         tst = style_of(spec, "contents_title")
         est = style_of(spec, "contents_entry")
+        # On a narrow column the entries are set smaller (down to 60 %) so that no word
+        # of a title is cut between letters.
+        est = self.fitting(est, " ".join(a.contents_title for a in articles),
+                           inner - est.size * 2.2, "contents")
         num_w = est.size * 2.2
         toc_el = self.container("TOC", 0)
         entries = []
