@@ -276,7 +276,11 @@ class Composer:
         if fig.caption:
             cst = style_of(self.spec, "caption")
             y += cst.leading * 0.3
-            lines = self.set(fig.caption, cst, width, source, "left").lines
+            # Under a photo narrower than its column (a tall one, centred) the caption
+            # takes the photo's width and left edge.
+            narrow = w < width - 0.5
+            cap_w, cap_dx = (w, (width - w) / 2) if narrow else (width, 0.0)
+            lines = self.set(fig.caption, cst, cap_w, source, "left").lines
             fits = int(self.column_height * 0.35 / cst.leading)
             if len(lines) > fits:
                 # A caption longer than this would push its photo off the page, and the
@@ -284,7 +288,7 @@ class Composer:
                 raise UserError.at(fig.where, f"the caption is {len(lines)} lines long at "
                                               f"this width; at most {fits} fit under a photo "
                                               "(shorten it, or move the text to the article)")
-            p, y = self.lines_parts(lines, cst, 0, y, "left", Tag("Caption", el))
+            p, y = self.lines_parts(lines, cst, cap_dx, y, "left", Tag("Caption", el))
             parts += p
         y += self.L * 0.4
         chunk = Chunk(y, tuple(parts), article=article, kind="figure")
@@ -836,11 +840,18 @@ def reframe(chunk: Chunk, height: float, grid: float, min_width: float = 0.0
     crop = None if (left, top, right, bottom) == (0, 0, pw, ph) else (left, top, right, bottom)
     delta = height - image.height
     parts = list(chunk.parts)
-    parts[k] = dataclasses.replace(image, dx=(frame - width) / 2, width=width, height=height,
-                                   crop=crop)
+    dx = (frame - width) / 2
+    parts[k] = dataclasses.replace(image, dx=dx, width=width, height=height, crop=crop)
+    caption = [n for n, part in enumerate(parts) if n != k and _below(part, image)
+               and isinstance(part, TextPart) and abs(part.dx - image.dx) < 0.01]
+    # The caption follows the photo's left edge when the photo is scaled into the middle
+    # of its frame, if every line of it fits the photo's width.
+    follow = bool(caption) and all(parts[n].line.natural <= width + 0.01 for n in caption)
     for n, part in enumerate(parts):
         if n != k and _below(part, image):
             parts[n] = _shift(part, delta)
+            if follow and n in caption:
+                parts[n] = dataclasses.replace(parts[n], dx=dx)
     new_height = math.ceil((chunk.height + delta) / grid - 1e-6) * grid
     return dataclasses.replace(chunk, parts=tuple(parts), height=new_height)
 
