@@ -226,7 +226,8 @@ def test_address_break_points():
         "https://", "www", ".example", ".org", "/en", "/posts", "/15100"]
     assert pieces("juniors@harborlight.example.org.") == [
         "juniors", "@harborlight", ".example", ".org."]
-    assert pieces("https://x.example/a?b=1&c=2")[-4:] == ["?b", "=", "1", "&", "c", "=2"][-4:]
+    # Around = and &, but never leaving fewer than three characters after a break.
+    assert pieces("https://x.example/a?b=1&c=2")[-4:] == ["=", "1", "&", "c=2"]
     for p in pieces("https://example.org/a-long-name_here"):
         assert not p.endswith("-") and not p.endswith("/") or p == "https://"
 
@@ -461,3 +462,10 @@ def test_a_word_too_long_for_the_column_keeps_its_full_stop():
             lines = ts.set((Run(text),), st, measure).lines
             starts = [line.text.strip()[:1] for line in lines]
             assert "." not in starts, (measure, [line.text for line in lines])
+
+
+def test_an_address_never_leaves_two_characters_alone_on_a_line():
+    address = "tide.example.org/2023/story-0"
+    offsets = [at for at, _ in address_breaks(address)]
+    assert offsets and max(offsets) <= len(address) - 3
+    assert address.index("/story") in offsets  # it still breaks where it may

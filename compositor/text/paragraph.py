@@ -55,8 +55,8 @@ def address_breaks(word: str) -> list[tuple[int, float]]:
     designer breaks them (Chicago Manual of Style 14.18): after "//" or a colon; before
     a slash, a dot, a hyphen, an underscore, ?, #, % or ~; before or after = and &. An
     e-mail address breaks before @ or a dot. No hyphen is ever added, so a line never
-    ends in a character that could be mistaken for one, and at least two characters
-    stay on each side."""
+    ends in a character that could be mistaken for one; at least two characters stay
+    before a break and three after it (a line holding only "-0" reads as a stray)."""
     start, end = 0, len(word)
     while start < end and word[start] in _LEAD:
         start += 1
@@ -65,7 +65,7 @@ def address_breaks(word: str) -> list[tuple[int, float]]:
     core = word[start:end]
     email = "@" in core and "://" not in core and "/" not in core.partition("@")[2]
     out: list[tuple[int, float]] = []
-    for i in range(start + 2, end - 1):
+    for i in range(start + 2, end - 2):
         prev, ch = word[i - 1], word[i]
         if email:
             if ch in "@.":
