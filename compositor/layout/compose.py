@@ -277,8 +277,9 @@ class Composer:
             cst = style_of(self.spec, "caption")
             y += cst.leading * 0.3
             # Under a photo narrower than its column (a tall one, centred) the caption
-            # takes the photo's width and left edge.
-            narrow = w < width - 0.5
+            # takes the photo's width and left edge; under a sliver of a photo it keeps
+            # the column's width, so its words are never cut.
+            narrow = width * 0.5 <= w < width - 0.5
             cap_w, cap_dx = (w, (width - w) / 2) if narrow else (width, 0.0)
             lines = self.set(fig.caption, cst, cap_w, source, "left").lines
             fits = int(self.column_height * 0.35 / cst.leading)
