@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from compositor.layout.linefit import tries_for
-from compositor.layout.makeup import hole_score, ink
+from compositor.layout.linefit import score_of, tries_for
+from compositor.layout.makeup import ink
 
 if TYPE_CHECKING:
     from compositor.layout.issue import IssueLayout
@@ -34,7 +34,7 @@ def place_fillers(first: IssueLayout, lay_out: Callable[[Issue], IssueLayout]
         if not best.holes:
             break
         issue = best.issue
-        score = _score(best)
+        score = score_of(best)
         fillers = [i for i, a in enumerate(issue.articles) if a.filler and i > 0
                    and not a.new_page]
         chosen = None
@@ -46,16 +46,13 @@ def place_fillers(first: IssueLayout, lay_out: Callable[[Issue], IssueLayout]
                 articles = list(issue.articles)
                 articles.insert(spot + 1, articles.pop(f))
                 trial = lay_out(replace(issue, articles=tuple(articles)))
-                if _score(trial) < (chosen[0] if chosen else score):
-                    chosen = (_score(trial), trial)
+                trial_score = score_of(trial)
+                if trial_score < (chosen[0] if chosen else score):
+                    chosen = (trial_score, trial)
         if chosen is None:
             break
         best = chosen[1]
     return best
-
-
-def _score(layout: IssueLayout) -> tuple[int, float]:
-    return len(layout.pages), hole_score(layout.holes, len(layout.pages))
 
 
 def ends_at_holes(layout: IssueLayout) -> list[int]:

@@ -13,8 +13,7 @@ from dataclasses import dataclass, replace
 from compositor.errors import Location, UserError
 from compositor.layout.fillers import ends_at_holes
 from compositor.layout.issue import IssueLayout, layout_issue
-from compositor.layout.linefit import tries_for
-from compositor.layout.makeup import hole_score
+from compositor.layout.linefit import score_of, tries_for
 from compositor.load.layout import LayoutSpec
 from compositor.model.content import Article, Issue
 from compositor.model.excerpt import excerpted, without_optional_pullquotes
@@ -158,7 +157,7 @@ def fill_last_page(full: Issue, fitted: Issue, spec: LayoutSpec, optimal: bool |
     (the last page's included) get smaller. Where a sentence more no longer fits, a
     sentence less from the least cut article may make room for it: which sentence ends
     each article is chosen per article. Returns the issue and the layout passes used."""
-    score = _hole_lines(layout)
+    score = score_of(layout)[1]  # the issue keeps its page count: holes alone decide
     tries = 0
     budget = tries_for(pages, MAX_FILL_TRIES)
     articles = list(fitted.articles)
@@ -170,8 +169,9 @@ def fill_last_page(full: Issue, fitted: Issue, spec: LayoutSpec, optimal: bool |
                              photo_scale=scale, min_pages=pages, fill_last=True,
                              refine=False)
         tries += 1
-        if len(trial.pages) <= pages and _hole_lines(trial) < score:
-            articles, score, layout = trial_articles, _hole_lines(trial), trial
+        trial_score = score_of(trial)[1]
+        if len(trial.pages) <= pages and trial_score < score:
+            articles, score, layout = trial_articles, trial_score, trial
             return True
         return False
 
@@ -221,10 +221,6 @@ def one_less_sentence(article: Article, kept: int, min_words: int) -> Article | 
     if shorter.words_kept >= kept or shorter.words_kept < min_words:
         return None
     return shorter
-
-
-def _hole_lines(layout: IssueLayout) -> float:
-    return hole_score(layout.holes, len(layout.pages))
 
 
 def with_leading(spec: LayoutSpec, leading: float) -> LayoutSpec:

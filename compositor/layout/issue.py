@@ -263,9 +263,7 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
         height = contents[k].height
         if c["position"] == "bottom":
             above = photo.height if photo is not None and contents_cols[k] < photo_cols else 0.0
-            free = plan.full_height(1) - above - height - gap
-            if free > 0:
-                height += free - int(free / gap + 1e-6) * gap
+            height += past_whole_lines(plan.full_height(1) - above - height - gap, gap)
         return height
 
     def reserves(box_pages: dict[int, list[Box]]) -> dict[int, Reserve]:
@@ -317,8 +315,7 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
                 if start + per_row >= len(boxes) and not alone:
                     # The last row a little taller, so the columns above the band hold
                     # whole lines and the text ends one line above it, not a fraction more.
-                    free = plan.full_height(2) - (y + row_h) - gap
-                    row_h += free - int(free / gap + 1e-6) * gap if free > 0 else 0.0
+                    row_h += past_whole_lines(plan.full_height(2) - (y + row_h) - gap, gap)
                 col = 0
                 for chunk, n in zip(made, split, strict=True):
                     placed_boxes.append((stretch_box(chunk, row_h), col,
@@ -585,6 +582,11 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks,
                        printed_ppi(comp.images, out),
                        capacity, dict(comp.containers), found_holes, boxes_page=boxes_page)
+
+
+def past_whole_lines(room: float, line: float) -> float:
+    """What is left of `room` over its whole lines (0 when there is no room)."""
+    return room - int(room / line + 1e-6) * line if room > 0 else 0.0
 
 
 def printed_ppi(images: list, pages: list[PageLayout]) -> list:

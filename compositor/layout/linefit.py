@@ -41,7 +41,7 @@ def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLay
     from `first`; `lay_out` lays the issue out again with paragraph or photo element ->
     lines added (+) or taken away (-)."""
     state: dict[int, int] = {}
-    best, best_score = first, _score(first)
+    best, best_score = first, score_of(first)
     tried: set[tuple] = set()
     tries = 0
     budget = tries_for(len(first.pages), MAX_TRIES)
@@ -56,7 +56,7 @@ def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLay
                 tried.add(key)
                 tries += 1
                 trial = lay_out(trial_state)
-                score = _score(trial)
+                score = score_of(trial)
                 if score < best_score:
                     state, best, best_score = trial_state, trial, score
                     improved = True
@@ -76,7 +76,8 @@ def tries_for(pages: int, most: int) -> int:
     return max(MIN_TRIES, min(most, TRY_PAGES // max(1, pages)))
 
 
-def _score(layout: IssueLayout) -> tuple[int, float]:
+def score_of(layout: IssueLayout) -> tuple[int, float]:
+    """Pages first, then how badly the holes show: lower is better."""
     return len(layout.pages), hole_score(layout.holes, len(layout.pages))
 
 

@@ -312,8 +312,9 @@ def _extent(chunk: Chunk, spec) -> tuple[float, float, float] | None:
     hit = _EXTENTS.get(id(chunk))
     if hit is not None and hit[0] is chunk:
         return hit[1]
-    shown = ink(Placed(chunk, 0, 0, 0.0, 0.0))
-    extent = None if shown is None else (*shown, _width(Placed(chunk, 0, 0, 0.0, 0.0), spec))
+    at_origin = Placed(chunk, 0, 0, 0.0, 0.0)
+    shown = ink(at_origin)
+    extent = None if shown is None else (*shown, _width(at_origin, spec))
     if len(_EXTENTS) > 500_000:
         _EXTENTS.clear()
     _EXTENTS[id(chunk)] = (chunk, extent)
