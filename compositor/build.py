@@ -8,7 +8,8 @@ from pathlib import Path
 
 from compositor.errors import Diagnostic, Location, Report
 from compositor.layout.fit import fit_issue
-from compositor.layout.issue import IssueLayout, layout_issue
+from compositor.layout.planner import layout_issue
+from compositor.layout.result import IssueLayout
 from compositor.load.layout import LayoutSpec, load_layout
 from compositor.load.manifest import load_issue
 from compositor.model.content import Issue

@@ -12,7 +12,7 @@ from conftest import build, prose, write_article, write_issue
 from pagecheck import holes, measure
 
 from compositor.build import load
-from compositor.layout.issue import layout_issue
+from compositor.layout.planner import layout_issue
 from compositor.layout.report import fit_report
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compositor.layout.chunks import TextPart
-from compositor.layout.issue import IssueLayout
+from compositor.layout.result import IssueLayout
 from compositor.preflight.boxes import SAFE_MARGIN_PT
 from compositor.preflight.objects import PT_PER_MM
 from compositor.preflight.report import Finding

@@ -14,7 +14,8 @@ from compositor.build import Timings
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.compose import style_of
 from compositor.layout.furniture import issue_line
-from compositor.layout.issue import IssueLayout, typesetter
+from compositor.layout.result import IssueLayout
+from compositor.layout.setting import typesetter
 from compositor.load.layout import parse_length
 from compositor.model.content import Run
 from compositor.render.images import ASSETS

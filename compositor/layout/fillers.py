@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from compositor.layout.linefit import score_of, tries_for
 from compositor.layout.makeup import ink
+from compositor.layout.score import score_of, tries_for
 
 if TYPE_CHECKING:
-    from compositor.layout.issue import IssueLayout
+    from compositor.layout.result import IssueLayout
     from compositor.model.content import Issue
 
 MAX_MOVES = 4

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 
 from compositor.errors import Location, UserError
 from compositor.layout.fillers import ends_at_holes
-from compositor.layout.issue import IssueLayout, layout_issue
-from compositor.layout.linefit import score_of, tries_for
+from compositor.layout.planner import layout_issue
+from compositor.layout.result import IssueLayout
+from compositor.layout.score import score_of, tries_for
 from compositor.load.layout import LayoutSpec
 from compositor.model.content import Article, Issue
 from compositor.model.excerpt import excerpted, without_optional_pullquotes

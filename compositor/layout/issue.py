@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import replace
 from pathlib import Path
 
-from compositor import cache, progress
+from compositor import progress
 from compositor.errors import Diagnostic, Location, UserError
-from compositor.layout.chunks import (
-    Chunk,
-    ImagePart,
-    LinkPart,
-    Part,
-    RectPart,
-    RulePart,
-    TextPart,
-)
+from compositor.layout.boxes import BoxBands, stretch_box
+from compositor.layout.chunks import Chunk, ImagePart, LinkPart, Part, RulePart, TextPart
 from compositor.layout.compose import Composer, PageRef
-from compositor.layout.fillers import place_fillers
 from compositor.layout.floats import (
     FloatSpot,
     holes,
@@ -30,98 +21,23 @@ from compositor.layout.floats import (
 )
 from compositor.layout.flow import Placed
 from compositor.layout.furniture import footer, masthead
-from compositor.layout.linefit import close_holes
 from compositor.layout.makeup import column_holes, hold_back, justify, page_one_photo
 from compositor.layout.mirror import mirror_furniture, mirror_placed
-from compositor.layout.pages import FlowResult, PagePlan, Reserve, balance_last_page, run_flow
+from compositor.layout.pages import (
+    FlowResult,
+    PagePlan,
+    Reserve,
+    balance_last_page,
+    past_whole_lines,
+    run_flow,
+)
 from compositor.layout.pageturn import avoid_hyphen_at_turns
+from compositor.layout.result import IssueLayout, PageLayout
+from compositor.layout.setting import _TYPESETTERS, save_caches, typesetter  # noqa: F401
 from compositor.load.layout import LayoutSpec, parse_length
 from compositor.load.locale import right_to_left
 from compositor.model.content import Box, Issue, Run
-from compositor.text.fonts import FontBook
 from compositor.text.hyphenate import has_dictionary
-from compositor.text.paragraph import Settings, Typesetter
-
-
-@dataclass
-class PageLayout:
-    number: int
-    placed: list[Placed] = field(default_factory=list)
-    furniture: list[Part] = field(default_factory=list)  # page coordinates
-
-
-@dataclass
-class IssueLayout:
-    spec: LayoutSpec
-    issue: Issue
-    pages: list[PageLayout]
-    anchors: dict[str, int]  # anchor -> page number
-    anchor_y: dict[str, float]  # anchor -> y from the page top
-    warnings: list[tuple[Location, str]]
-    flow: FlowResult
-    chunks: list[Chunk]
-    images: list  # (location, effective ppi, path) of every photo
-    capacity: dict[int, float] = field(default_factory=dict)  # page -> full column height
-    containers: dict[int, tuple[str, int]] = field(default_factory=dict)  # structure nesting
-    holes: list[tuple[int, int, float]] = field(default_factory=list)  # page, column, lines
-    notes: list[tuple[Location, str]] = field(default_factory=list)  # make-up decisions
-    # paragraph or photo element -> lines added (+) or taken away (-) to close holes
-    refits: dict[int, int] = field(default_factory=dict)
-    boxes_page: int = 0  # the page of boxes alone after the text (`page: own`); 0: none
-
-
-_TYPESETTERS: dict[tuple, Typesetter] = {}
-
-
-@lru_cache(maxsize=1)
-def engine_version() -> str:
-    """A digest of the text engine's own code: paragraphs stored by another version of
-    the line breaker or hyphenation are never reused."""
-    import compositor.text as text_pkg
-
-    folder = Path(text_pkg.__file__).parent
-    return cache.key_for(*(p.read_bytes() for p in sorted(folder.glob("*.py"))))
-
-
-def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None,
-               issue_path: Path | None = None) -> Typesetter:
-    """One typesetter per layout and language, so repeated passes reuse set paragraphs;
-    with `issue_path`, paragraphs set by earlier builds of that issue are loaded too."""
-    t = spec.section("text")
-    opt = (t["line_breaking"] == "optimal") if optimal is None else optimal
-    # Joined scripts are justified by word spaces alone: letter spacing would tear the
-    # joins apart, and scaling would make lines of one paragraph differ in weight.
-    rtl = right_to_left(spec.section("page")["direction"], language)
-    glyph = 0.0 if rtl else 1.0
-    settings = Settings(language=language, hyphenate=bool(t["hyphenate"]),
-                        hyphenate_capitalized=bool(t["hyphenate_capitalized"]), optimal=opt,
-                        stretch=max(0.05, float(t["max_word_space"]) - 1.0),
-                        shrink=max(0.0, 1.0 - float(t["min_word_space"])),
-                        tracking=glyph * max(0.0, float(t["max_letter_spacing"])),
-                        tracking_shrink=glyph * max(0.0, float(t["min_letter_spacing"])),
-                        scaling=glyph * max(0.0, float(t["max_glyph_scale"]) - 1.0),
-                        scaling_shrink=glyph * max(0.0, 1.0 - float(t["min_glyph_scale"])),
-                        rtl=rtl)
-    key = (spec.source, str(spec.raw), settings, issue_path)
-    ts = _TYPESETTERS.get(key)
-    if ts is None:
-        ts = _TYPESETTERS[key] = Typesetter(FontBook(spec.fonts), settings, link_color=None)
-        if issue_path is not None:
-            # Reused by later builds of this issue only, with identical fonts and settings.
-            fonts = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns)
-                           for faces in spec.fonts.values() for p in faces.values())
-            ts.load_store(cache.key_for("paragraphs", engine_version(),
-                                        str(issue_path.resolve()), fonts,
-                                        str(spec.raw["styles"]), str(spec.raw["text"]),
-                                        settings))
-    return ts
-
-
-def save_caches() -> None:
-    """Keep this run's set paragraphs for the next build."""
-    for ts in _TYPESETTERS.values():
-        ts.save_store()
-
 
 ELEMENTS_PER_ARTICLE = 100_000
 MM = 72 / 25.4
@@ -160,28 +76,7 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
     return band, list(chunks)
 
 
-def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
-                 photo_scale: float = 1.0, min_pages: int = 0, fill_last: bool = False,
-                 refine: bool = True) -> IssueLayout:
-    """Lay the issue out. With `fill_last` (a fitted issue) the last page's columns are
-    filled to the foot like the others, not balanced short. With `refine`, holes left in
-    the columns are then closed where setting paragraphs a line longer or shorter can
-    (layout/linefit.py); fitting turns that off for its trial passes."""
-    first = _layout_pass(issue, spec, optimal, photo_scale, min_pages, fill_last, {})
-    if not refine or not first.holes:
-        return first
-    if any(a.filler for a in issue.articles):
-        first = place_fillers(first, lambda moved: _layout_pass(
-            moved, spec, optimal, photo_scale, min_pages, fill_last, {}))
-        if not first.holes:
-            return first
-    issue = first.issue
-    return close_holes(first, lambda loose: _layout_pass(issue, spec, optimal, photo_scale,
-                                                         min_pages, fill_last, loose),
-                       typesetter(spec, issue.language, optimal, issue.manifest))
-
-
-def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_scale: float,
+def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_scale: float,
                  min_pages: int, fill_last: bool, looseness: dict[int, int]) -> IssueLayout:
     ts = typesetter(spec, issue.language, optimal, issue.manifest)
     body = spec.styles["body"]
@@ -285,53 +180,8 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
             out[page] = replace(r, bottom=r.bottom + h + gap)
         return out
 
-    band_cache: dict[tuple, tuple[list[tuple[Chunk, int, float, float]], float]] = {}
-
-    def box_band(boxes: list[Box], alone: bool = False
-                 ) -> tuple[list[tuple[Chunk, int, float, float]], float]:
-        """The boxes of one page side by side, in rows: (box, column, x offset, y offset)
-        each, and the band's height. Each box takes whole columns, as many as its content
-        needs: of the ways to share a row's columns, the one with the lowest row wins
-        (then the most even heights), so an address box is not as wide as a long text.
-        Boxes that share a page with text may take at most 80 % of it; `alone` (a page of
-        boxes only) the whole of it."""
-        key = (alone, *(id(b) for b in boxes))
-        if key not in band_cache:
-            per_row = min(len(boxes), spec.columns)
-            placed_boxes: list[tuple[Chunk, int, float, float]] = []
-            y = 0.0
-            for start in range(0, len(boxes), per_row):
-                row = boxes[start:start + per_row]
-                best = None
-                for split in _splits(spec.columns, len(row)):
-                    made = [comp.box(b, n * spec.column_width + (n - 1) * spec.gutter)
-                            for b, n in zip(row, split, strict=True)]
-                    heights = [c.height for c in made]
-                    score = (max(heights), max(heights) - min(heights))
-                    if best is None or score < best[0]:
-                        best = (score, split, made)
-                _, split, made = best
-                row_h = max(c.height for c in made)
-                if start + per_row >= len(boxes) and not alone:
-                    # The last row a little taller, so the columns above the band hold
-                    # whole lines and the text ends one line above it, not a fraction more.
-                    row_h += past_whole_lines(plan.full_height(2) - (y + row_h) - gap, gap)
-                col = 0
-                for chunk, n in zip(made, split, strict=True):
-                    placed_boxes.append((stretch_box(chunk, row_h), col,
-                                         col * (spec.column_width + spec.gutter), y))
-                    col += n
-                y += row_h + gap
-            height = y - gap
-            room = plan.full_height(2) * (1.0 if alone else 0.8)
-            if height > room:
-                raise UserError([Diagnostic(b.where, f"the boxes for one page are "
-                                                     f"{height / MM:.0f} mm tall and take more "
-                                                     f"than {room / MM:.0f} mm of the page; "
-                                                     "shorten them or spread them over pages")
-                                 for b in boxes])
-            band_cache[key] = (placed_boxes, height)
-        return band_cache[key]
+    bands = BoxBands(comp, plan)
+    box_band = bands.band
 
     # Boxes asked to go on a page of their own (`page: own`) never share a page with text:
     # they go on the page after the last one that carries text, so they take no part in
@@ -468,7 +318,7 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
         article = issue.articles[k]
         articles = list(issue.articles)
         articles[k] = replace(article, new_page=False)
-        redone = _layout_pass(replace(issue, articles=tuple(articles)), spec, optimal,
+        redone = lay_out_pass(replace(issue, articles=tuple(articles)), spec, optimal,
                               photo_scale, min_pages, fill_last, looseness)
         page = feature_pages[k]
         redone.notes.insert(0, (article.where, f"the article opens in the flow on page "
@@ -584,11 +434,6 @@ def _layout_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
                        capacity, dict(comp.containers), found_holes, boxes_page=boxes_page)
 
 
-def past_whole_lines(room: float, line: float) -> float:
-    """What is left of `room` over its whole lines (0 when there is no room)."""
-    return room - int(room / line + 1e-6) * line if room > 0 else 0.0
-
-
 def printed_ppi(images: list, pages: list[PageLayout]) -> list:
     """(location, ppi, path) of every photo, the ppi as printed: photos are cropped and
     resized by the make-up after they were first set, so the pixels kept across the width
@@ -636,23 +481,6 @@ def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:
                                           vertical=True))
                 top = max(top, cut_bottom)
     return rules
-
-
-def _splits(columns: int, boxes: int) -> list[tuple[int, ...]]:
-    """Every way to give `boxes` boxes side by side at least one of `columns` columns each,
-    all of them used (evenest first)."""
-    if boxes == 1:
-        return [(columns,)]
-    out = [(first, *rest) for first in range(1, columns - boxes + 2)
-           for rest in _splits(columns - first, boxes - 1)]
-    return sorted(out, key=lambda s: (max(s) - min(s), s))
-
-
-def stretch_box(chunk: Chunk, height: float) -> Chunk:
-    """Boxes in one row share a height, so their backgrounds line up."""
-    parts = tuple(replace(p, height=height) if isinstance(p, RectPart) and p.dy == 0 else p
-                  for p in chunk.parts)
-    return replace(chunk, parts=parts, height=height)
 
 
 def resolve_refs(chunk: Chunk, anchors: dict[str, int], comp: Composer) -> Chunk:

@@ -20,17 +20,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from compositor.layout.chunks import ImagePart
-from compositor.layout.makeup import hole_score
+from compositor.layout.score import score_of, tries_for
 from compositor.text.paragraph import SetParagraph, Typesetter
 
 if TYPE_CHECKING:
-    from compositor.layout.issue import IssueLayout
+    from compositor.layout.result import IssueLayout
 
 MAX_TRIES = 24
-# Each try lays out the whole issue again: a long issue gets fewer, so the make-up costs
-# about as much as this many pages laid out, never a multiple of the issue's length.
-TRY_PAGES = 400
-MIN_TRIES = 2
 MOST_TIGHTER = 3  # lines taken out above a hole so the next opening fits there
 POOL = 60  # paragraphs before a hole that are considered
 
@@ -69,16 +65,6 @@ def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLay
             break
     best.refits = state
     return best
-
-
-def tries_for(pages: int, most: int) -> int:
-    """How many whole-issue layout passes a make-up search may spend on an issue."""
-    return max(MIN_TRIES, min(most, TRY_PAGES // max(1, pages)))
-
-
-def score_of(layout: IssueLayout) -> tuple[int, float]:
-    """Pages first, then how badly the holes show: lower is better."""
-    return len(layout.pages), hole_score(layout.holes, len(layout.pages))
 
 
 def varied(ts: Typesetter, meta: dict, delta: int) -> SetParagraph | None:

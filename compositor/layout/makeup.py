@@ -339,12 +339,6 @@ def ink(p: Placed) -> tuple[float, float] | None:
     return None if top > bottom else (p.y + top, p.y + bottom)
 
 
-def hole_score(holes: list[tuple[int, int, float]], pages: int) -> float:
-    """How badly a layout's holes show: empty lines, three times over on a page that is
-    not the last (a short last page reads as the end; a hole inside the issue does not)."""
-    return round(sum(lines * (1 if page == pages else 3) for page, _, lines in holes), 1)
-
-
 def _width(p: Placed, spec) -> float:
     """How wide a placed chunk is: a title band heads every column; otherwise its parts'
     extent (boxes, photos across columns, type as far as it reaches) or a column."""

@@ -315,3 +315,8 @@ def _spread(result: FlowResult) -> float:
     for p in result.placed:
         bottoms[p.column] = max(bottoms.get(p.column, 0.0), p.y + p.chunk.height)
     return max(bottoms.values()) - min(bottoms.values()) if bottoms else 0.0
+
+
+def past_whole_lines(room: float, line: float) -> float:
+    """What is left of `room` over its whole lines (0 when there is no room)."""
+    return room - int(room / line + 1e-6) * line if room > 0 else 0.0

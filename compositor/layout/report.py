@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from compositor.layout.chunks import ImagePart
-from compositor.layout.issue import IssueLayout
 from compositor.layout.pageturn import turn_lines
+from compositor.layout.result import IssueLayout
 
 
 def fit_report(layout: IssueLayout) -> dict:

@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from compositor.layout.chunks import ImagePart, LinkPart, Part, RectPart, RulePart, TextPart
 from compositor.layout.furniture import issue_line
-from compositor.layout.issue import IssueLayout
+from compositor.layout.result import IssueLayout
 from compositor.model.markdown import iri_to_uri
 from compositor.render.images import jpeg_size, photo_ink, prepare
 from compositor.text.fonts import FontBook

@@ -1,0 +1,38 @@
+"""The make-up score: one measure of how a laid-out issue looks, which every make-up
+search (copyfitting, fillers, fitting) compares its tries by, and what each search may
+spend.
+
+Lower is better. Pages come first (a try that adds a page is never better), then how
+badly the empty runs in the columns show: an empty line inside the issue counts three
+times, because a short last page reads as the end and a hole on page 2 does not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from compositor.layout.result import IssueLayout
+
+# Each try lays out the whole issue again: a long issue gets fewer, so the make-up costs
+# about as much as this many pages laid out, never a multiple of the issue's length.
+TRY_PAGES = 400
+MIN_TRIES = 2
+INNER_HOLE_WEIGHT = 3
+
+
+def hole_score(holes: list[tuple[int, int, float]], pages: int) -> float:
+    """How badly a layout's holes show: empty lines, three times over on a page that is
+    not the last."""
+    return round(sum(lines * (1 if page == pages else INNER_HOLE_WEIGHT)
+                     for page, _, lines in holes), 1)
+
+
+def score_of(layout: IssueLayout) -> tuple[int, float]:
+    """Pages first, then how badly the holes show: lower is better."""
+    return len(layout.pages), hole_score(layout.holes, len(layout.pages))
+
+
+def tries_for(pages: int, most: int) -> int:
+    """How many whole-issue layout passes a make-up search may spend on an issue."""
+    return max(MIN_TRIES, min(most, TRY_PAGES // max(1, pages)))
