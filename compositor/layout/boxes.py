@@ -35,6 +35,21 @@ class BoxBands:
             self._made[key] = self._band(boxes, alone)
         return self._made[key]
 
+    def depths(self, boxes: list[Box]) -> dict[int, float] | None:
+        """How far up from the foot of the type area each column is taken by the boxes
+        (a band of one row), or None when the band is more than one row (then the whole
+        band's height is taken from every column)."""
+        placed, height = self.band(boxes)
+        if len(boxes) > self.comp.spec.columns:
+            return None
+        out: dict[int, float] = {}
+        # A row uses every column: each box runs to the next box's first column.
+        starts = [col for _, col, _, _ in placed] + [self.comp.spec.columns]
+        for (chunk, col, _, _), end in zip(placed, starts[1:], strict=False):
+            for c in range(col, end):
+                out[c] = chunk.height
+        return out
+
     def _band(self, boxes: list[Box], alone: bool) -> tuple[list[PlacedBox], float]:
         spec, plan, gap = self.comp.spec, self.plan, self.plan.gap
         per_row = min(len(boxes), spec.columns)
@@ -51,15 +66,22 @@ class BoxBands:
                 if best is None or score < best[0]:
                     best = (score, split, made)
             _, split, made = best
+            last_row = start + per_row >= len(boxes)
+            if last_row and not alone:
+                # Each box of the last row a little taller, so the columns above it hold
+                # whole lines and their text ends one line above it, not a fraction more.
+                made = [stretch_box(c, c.height + past_whole_lines(
+                    plan.full_height(2) - (y + c.height) - gap, gap)) for c in made]
             row_h = max(c.height for c in made)
-            if start + per_row >= len(boxes) and not alone:
-                # The last row a little taller, so the columns above the band hold whole
-                # lines and the text ends one line above it, not a fraction more.
-                row_h += past_whole_lines(plan.full_height(2) - (y + row_h) - gap, gap)
+            one_row = last_row and start == 0 and not alone
             col = 0
             for chunk, n in zip(made, split, strict=True):
-                placed.append((stretch_box(chunk, row_h), col,
-                               col * (spec.column_width + spec.gutter), y))
+                # Every box keeps its own height: a short box is never stretched to its
+                # neighbour's with its tint left empty. Boxes sharing a page with text sit
+                # on the foot of the type area, the text of each column running down to
+                # the box under it; stacked rows and pages of boxes alone read from the top.
+                dy = y + (row_h - chunk.height if one_row else 0.0)
+                placed.append((chunk, col, col * (spec.column_width + spec.gutter), dy))
                 col += n
             y += row_h + gap
         height = y - gap

@@ -63,6 +63,10 @@ def style_of(spec: LayoutSpec, name: str) -> Style:
     return Style(s.font, s.size, s.leading, s.color)
 
 
+# Sizes the contents entries are tried at before any entry is left out.
+CONTENTS_SCALES = (1.0, 0.92, 0.85, 0.78, 0.7)
+
+
 @dataclass
 class Composer:
     spec: LayoutSpec
@@ -112,6 +116,15 @@ class Composer:
     def new_element(self) -> int:
         self._element += 1
         return self._element
+
+    def element_mark(self) -> int:
+        return self._element
+
+    def element_reset(self, mark: int) -> None:
+        """Forget the structure elements made since `mark` (a setting that was dropped)."""
+        self._element = mark
+        for el in [el for el in self.containers if el > mark]:
+            del self.containers[el]
 
     def container(self, role: str, parent: int) -> int:
         """A structure element that holds others (a list, a list item, a quotation)."""
@@ -722,16 +735,30 @@ class Composer:
     def contents(self, articles: tuple[Article, ...], width: float, max_height: float,
                  max_parts: int) -> list[Chunk]:
         """The "Inside this issue" box, in as many column-high parts as it needs (at most
-        `max_parts`; entries that do not fit are summed up in a last line)."""
+        `max_parts`). When the entries do not all fit, they are set smaller (down to 70 %
+        of their size) before any is left out; those that still do not fit are summed up
+        in a last line that says on which page the first of them starts."""
+        pad = self.body.size * 0.9
+        est = style_of(self.spec, "contents_entry")
+        # On a narrow column the entries are set smaller (down to 60 %) so that no word
+        # of a title is cut between letters.
+        est = self.fitting(est, " ".join(a.contents_title for a in articles),
+                           width - 2 * pad - est.size * 2.2, "contents")
+        for scale in CONTENTS_SCALES:
+            st = dataclasses.replace(est, size=est.size * scale, leading=est.leading * scale)
+            mark = self.element_mark()
+            chunks, left_out = self._contents(articles, width, max_height, max_parts, st)
+            if not left_out:
+                return chunks
+            self.element_reset(mark)
+        return self._contents(articles, width, max_height, max_parts, st)[0]
+
+    def _contents(self, articles: tuple[Article, ...], width: float, max_height: float,
+                  max_parts: int, est: Style) -> tuple[list[Chunk], int]:
         spec = self.spec
         pad = self.body.size * 0.9
         inner = width - 2 * pad
         tst = style_of(spec, "contents_title")
-        est = style_of(spec, "contents_entry")
-        # On a narrow column the entries are set smaller (down to 60 %) so that no word
-        # of a title is cut between letters.
-        est = self.fitting(est, " ".join(a.contents_title for a in articles),
-                           inner - est.size * 2.2, "contents")
         num_w = est.size * 2.2
         toc_el = self.container("TOC", 0)
         entries = []
@@ -749,19 +776,21 @@ class Composer:
         parts += p
         parts.append(RulePart(pad, y + 1, inner, 0.8, "accent"))
         y += est.leading * 0.45
-        k = 0
+        k = left_out = 0
         while k < len(entries):
             i, lines, h = entries[k]
             last_part = len(chunks) == max_parts - 1
             room = max_height - pad * 0.6 - (more_h if last_part and k < len(entries) - 1 else 0)
             if y + h > room and parts and y > pad * 2:
                 if last_part:
-                    rest = len(entries) - k
-                    line = self.set((Run(self.digits(self.labels.more.format(n=rest))),), est,
-                                    inner, "contents", "left").lines
-                    p, y = self.lines_parts(line, est, pad, y, "left",
-                                            Tag("P", self.new_element(), toc_el))
-                    parts += p
+                    # On paper the reader needs a page to turn to, not a PDF's bookmarks.
+                    left_out = len(entries) - k
+                    template = self.labels.more.format(n=self.digits(str(left_out)),
+                                                       page="{page}")
+                    parts.append(PageRef(f"article-{i}", pad, y + self.baseline(est), est,
+                                         Tag("P", self.new_element(), toc_el), template,
+                                         bold=False, link=True, align_left=True))
+                    y += est.leading
                     break
                 chunks.append(self._contents_chunk(parts, y + pad * 0.6, width))
                 parts, y = [], pad
@@ -776,7 +805,7 @@ class Composer:
             y += est.leading * 0.2
             k += 1
         chunks.append(self._contents_chunk(parts, y + pad * 0.6, width))
-        return chunks
+        return chunks, left_out
 
     def _contents_chunk(self, parts: list[Part], height: float, width: float) -> Chunk:
         height = self.grid(height)

@@ -175,9 +175,13 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
                 out[page] = replace(r, columns=r.columns + tuple(
                     (col, fphoto.height, "top") for col in range(photo_span)))
         for page, boxes in box_pages.items():
-            h = box_band(boxes)[1]
             r = out.get(page, Reserve())
-            out[page] = replace(r, bottom=r.bottom + h + gap)
+            depths = bands.depths(boxes)
+            if depths is None:
+                out[page] = replace(r, bottom=r.bottom + box_band(boxes)[1] + gap)
+            else:
+                out[page] = replace(r, columns=r.columns + tuple(
+                    (col, h + gap, "bottom") for col, h in sorted(depths.items())))
         return out
 
     bands = BoxBands(comp, plan)
