@@ -21,7 +21,13 @@ from compositor.layout.floats import (
 )
 from compositor.layout.flow import Placed
 from compositor.layout.furniture import footer, masthead
-from compositor.layout.makeup import column_holes, hold_back, justify, page_one_photo
+from compositor.layout.makeup import (
+    column_holes,
+    fill_thin_page,
+    hold_back,
+    justify,
+    page_one_photo,
+)
 from compositor.layout.mirror import mirror_furniture, mirror_placed
 from compositor.layout.pages import (
     FlowResult,
@@ -41,6 +47,7 @@ from compositor.text.hyphenate import has_dictionary
 
 ELEMENTS_PER_ARTICLE = 100_000
 MM = 72 / 25.4
+THIN_PAGE = 0.25  # share of a last page's columns its text should fill at least
 _COMPOSED: dict[tuple, tuple] = {}
 _USED: set[tuple] = set()  # keys of the current pass; the rest is dropped after it
 
@@ -77,7 +84,11 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
 
 
 def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_scale: float,
-                 min_pages: int, fill_last: bool, looseness: dict[int, int]) -> IssueLayout:
+                 min_pages: int, fill_last: bool, looseness: dict[int, int],
+                 spill: bool = True) -> IssueLayout:
+    """One layout pass. With `spill`, a last page whose text would fill under a quarter of
+    its columns gets text held back from the pages before it (the planner compares the
+    pass with and without that)."""
     ts = typesetter(spec, issue.language, optimal, issue.manifest)
     body = spec.styles["body"]
     gap = body.leading
@@ -215,6 +226,7 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
     # Articles that open a page put their title (and photo) above that page's columns;
     # which page that is depends on the flow before it, so settle that first.
     feature_pages: dict[int, int] = {}
+    spilled = False
     # The lead photo a few lines taller or shorter (cropped, within 2:1 and 4:5) where that
     # lets the columns of page 1 end at their foot.
     if photo is not None:
@@ -273,6 +285,15 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
                                  int(mk["last_page_lines"]) * gap * spec.columns)
                 if held is not None:
                     result = held
+            elif spill and not fill_last and result.pages == pages and pages > 1 \
+                    and on_box_page:
+                # A last page whose text fills under a quarter of its columns reads as
+                # spilled over: hold back a line or two a column from the pages before.
+                want = thin_page_limit(plan, pages)
+                if flowed_on(result, pages) < want - 0.5:
+                    held = fill_thin_page(chunks, plan, result, pages, want)
+                    if held is not None:
+                        result, spilled = held, True
             pages_found = {p.chunk.meta["feature"]: p.page for p in result.placed
                            if p.chunk.kind == "pagebreak"}
             spots_found = settle(found, spots(result, plan, inline), gap)
@@ -323,7 +344,7 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
         articles = list(issue.articles)
         articles[k] = replace(article, new_page=False)
         redone = lay_out_pass(replace(issue, articles=tuple(articles)), spec, optimal,
-                              photo_scale, min_pages, fill_last, looseness)
+                              photo_scale, min_pages, fill_last, looseness, spill)
         page = feature_pages[k]
         redone.notes.insert(0, (article.where, f"the article opens in the flow on page "
                                                   f"{page - 1} rather than on a new page: "
@@ -433,9 +454,13 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
     capacity = {p.number: plan.full_height(p.number) for p in out}
     if result.chunks is not None:
         chunks = result.chunks  # as flowed, photos moved or set smaller included
+    last = text_pages if own_boxes else pages
+    thin = 0.0 if fill_last or last < 2 else \
+        max(0.0, thin_page_limit(plan, last) - flowed_on(result, last)) / gap
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks,
                        printed_ppi(comp.images, out),
-                       capacity, dict(comp.containers), found_holes, boxes_page=boxes_page)
+                       capacity, dict(comp.containers), found_holes, boxes_page=boxes_page,
+                       thin_lines=round(thin, 1), spilled=spilled)
 
 
 def printed_ppi(images: list, pages: list[PageLayout]) -> list:
@@ -459,6 +484,19 @@ def page_fill(result: FlowResult, plan: PagePlan, page: int) -> float:
     room = sum(s.height for s in plan.slots(page, holes=False))
     used = sum(p.chunk.height for p in result.placed if p.page == page)
     return used / room if room > 0 else 1.0
+
+
+def flowed_on(result: FlowResult, page: int) -> float:
+    """Height of the text and photos the flow put on a page, all columns together."""
+    return sum(p.chunk.height for p in result.placed if p.page == page)
+
+
+def thin_page_limit(plan: PagePlan, page: int) -> float:
+    """The least text a last page should carry so it does not read as spilled over: a
+    quarter of its columns, or nine tenths of the room above its boxes if that is less."""
+    room = sum(s.height for s in plan.slots(page, holes=False))
+    quarter = plan.full_height(page) * plan.spec.columns * THIN_PAGE
+    return min(quarter, 0.9 * room)
 
 
 def column_rules(page: PageLayout, spec: LayoutSpec) -> list[Part]:

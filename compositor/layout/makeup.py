@@ -26,18 +26,25 @@ EPS = 0.5
 # the column still reads as full, its pauses spaced a little wider.
 SPREAD = (1, 2)
 SPREAD_PAGES = 8  # at most this many pages give up lines
+THIN_PAGES = 16  # for a thin last page, at most this many
+# A column may stop this many lines short before it reads as a hole (vertical
+# justification spreads up to about that much at its pauses); a column that gave up
+# lines may stop that much shorter still, and the planner's score judges the result.
+HOLE_SHORT = 2.5
 
 
 def hold_back(chunks: list[Chunk], plan: PagePlan, result: FlowResult, box_page: int,
               want: float) -> FlowResult | None:
-    """A flow whose text reaches `box_page` (one past where it ended), carrying at least
-    `want` points of text there. Of the ways to hold text back, the one whose columns
+    """A flow whose text reaches `box_page` (where it ended, or one past it), carrying at
+    least `want` points of text there. Of the ways to hold text back, the one whose columns
     stop least short wins: a line or two a column over as few pages before it as will do
     (vertical justification fills such columns again); the page before alone, shortened
     evenly as little as possible; or both, two lines a column over the pages before and
     the rest from the page before. None when no such flow exists."""
-    last = result.pages
-    if box_page != last + 1:
+    if box_page not in (result.pages, result.pages + 1):
+        return None
+    last = box_page - 1  # the last page that gives up lines
+    if last < 2:
         return None
     plan.caps = {}
     lines = {page: int(max(s.height for s in plan.slots(page)) / plan.gap + 1e-6)
@@ -82,6 +89,61 @@ def hold_back(chunks: list[Chunk], plan: PagePlan, result: FlowResult, box_page:
     _, _, trial, caps = min(found, key=lambda f: (round(f[0], 1), f[1]))
     plan.caps = caps
     return trial
+
+
+def fill_thin_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult, page: int,
+                   want: float) -> FlowResult | None:
+    """A flow that carries at least `want` points of text onto the last page `page` (or
+    as much more as it can), held back a line or two a column over the pages before it,
+    as few pages as will do, with no column of those pages left shorter than that (nor
+    than the flow already left it). None when no such flow carries more."""
+    lines = {p: int(max(s.height for s in plan.slots(p)) / plan.gap + 1e-6)
+             for p in range(2, page)}
+    best: tuple[float, FlowResult, dict] | None = None
+    base = _flowed(result, page)
+    plan.caps = {}
+    worst = max(_worst_short(result, plan, page), HOLE_SHORT + max(SPREAD))
+    for shave in SPREAD:
+        for first in range(page - 1, max(2, page - THIN_PAGES) - 1, -1):
+            caps = {p: (lines[p] - shave) * plan.gap for p in range(first, page)}
+            plan.caps = caps
+            trial = run_flow(chunks, plan)
+            if not trial.complete or trial.pages != page:
+                continue
+            moved = _flowed(trial, page)
+            if moved > (best[0] if best else base) + EPS \
+                    and _worst_short(trial, plan, page) <= worst + EPS / plan.gap:
+                best = (moved, trial, caps)
+                if moved >= want - EPS:
+                    break
+        if best is not None and best[0] >= want - EPS:
+            break
+    if best is None:
+        plan.caps = {}
+        return None
+    plan.caps = best[2]
+    return best[1]
+
+
+def _worst_short(result: FlowResult, plan: PagePlan, page: int) -> float:
+    """Body lines by which the column that stops furthest short of its foot, on the
+    pages before `page`, stops short (lines given up on purpose included)."""
+    caps, plan.caps = plan.caps, {}
+    ends: dict[tuple[int, int], float] = {}
+    for p in result.placed:
+        if p.page < page and p.chunk.height > 0:
+            key = (p.page, p.column)
+            ends[key] = max(ends.get(key, 0.0), p.y + p.chunk.height)
+    worst = 0.0
+    for (pg, column), end in ends.items():
+        bottom = max(s.bottom for s in plan.slots(pg) if s.column == column)
+        worst = max(worst, (bottom - end) / plan.gap)
+    plan.caps = caps
+    return worst
+
+
+def _flowed(result: FlowResult, page: int) -> float:
+    return sum(p.chunk.height for p in result.placed if p.page == page)
 
 
 def _short_lines(result: FlowResult, plan: PagePlan, box_page: int) -> float:

@@ -15,6 +15,7 @@ from compositor.layout.fillers import place_fillers
 from compositor.layout.issue import lay_out_pass
 from compositor.layout.linefit import close_holes
 from compositor.layout.result import IssueLayout
+from compositor.layout.score import score_of
 from compositor.layout.setting import typesetter
 from compositor.load.layout import LayoutSpec
 from compositor.model.content import Issue
@@ -27,15 +28,24 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     filled to the foot like the others, not balanced short. With `refine`, holes left in
     the columns are then closed where setting paragraphs a line longer or shorter can
     (layout/linefit.py); fitting turns that off for its trial passes."""
-    first = lay_out_pass(issue, spec, optimal, photo_scale, min_pages, fill_last, {})
+    def lay_out(issue: Issue, loose: dict[int, int], spill: bool) -> IssueLayout:
+        return lay_out_pass(issue, spec, optimal, photo_scale, min_pages, fill_last, loose,
+                            spill)
+
+    first = lay_out(issue, {}, True)
+    spill = True
+    if first.spilled:
+        # Text held back for a thin last page can leave columns short elsewhere: the
+        # score decides between the two make-ups.
+        plain = lay_out(issue, {}, False)
+        if score_of(plain) <= score_of(first):
+            first, spill = plain, False
     if not refine or not first.holes:
         return first
     if any(a.filler for a in issue.articles):
-        first = place_fillers(first, lambda moved: lay_out_pass(
-            moved, spec, optimal, photo_scale, min_pages, fill_last, {}))
+        first = place_fillers(first, lambda moved: lay_out(moved, {}, spill))
         if not first.holes:
             return first
     issue = first.issue
-    return close_holes(first, lambda loose: lay_out_pass(issue, spec, optimal, photo_scale,
-                                                         min_pages, fill_last, loose),
+    return close_holes(first, lambda loose: lay_out(issue, loose, spill),
                        typesetter(spec, issue.language, optimal, issue.manifest))

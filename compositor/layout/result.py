@@ -38,3 +38,6 @@ class IssueLayout:
     # paragraph or photo element -> lines added (+) or taken away (-) to close holes
     refits: dict[int, int] = field(default_factory=dict)
     boxes_page: int = 0  # the page of boxes alone after the text (`page: own`); 0: none
+    # body lines the last page's text is short of a quarter of its columns (unfitted)
+    thin_lines: float = 0.0
+    spilled: bool = False  # text was held back from earlier pages for a thin last page

@@ -4,7 +4,9 @@ spend.
 
 Lower is better. Pages come first (a try that adds a page is never better), then how
 badly the empty runs in the columns show: an empty line inside the issue counts three
-times, because a short last page reads as the end and a hole on page 2 does not.
+times, because a short last page reads as the end and a hole on page 2 does not. A last
+page whose text fills under a quarter of its columns (a few lines spilled over above
+the boxes) counts each line it is short of that quarter.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
 TRY_PAGES = 400
 MIN_TRIES = 2
 INNER_HOLE_WEIGHT = 3
+# A line the last page's text falls short of a quarter of its columns (an unfitted issue
+# whose last page reads as spilled over) weighs as much as an empty line on that page.
+THIN_WEIGHT = 1
 
 
 def hole_score(holes: list[tuple[int, int, float]], pages: int) -> float:
@@ -29,8 +34,10 @@ def hole_score(holes: list[tuple[int, int, float]], pages: int) -> float:
 
 
 def score_of(layout: IssueLayout) -> tuple[int, float]:
-    """Pages first, then how badly the holes show: lower is better."""
-    return len(layout.pages), hole_score(layout.holes, len(layout.pages))
+    """Pages first, then how badly the holes show and how far the last page's text falls
+    short of a quarter of its columns (a line of each counts alike): lower is better."""
+    return len(layout.pages), round(hole_score(layout.holes, len(layout.pages))
+                                    + THIN_WEIGHT * layout.thin_lines, 1)
 
 
 def tries_for(pages: int, most: int) -> int:

@@ -1,0 +1,128 @@
+"""Whole-issue make-up, read back from the PDFs: the last page of an unfitted issue is not
+a spill-over, boxes keep their own height, and the contents box on a narrow page lists
+every article or says on which page the rest start."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from test_makeup import web_pdf, with_layout
+
+from compositor.build import load
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import makeup as bench  # noqa: E402
+
+
+def body_lines(pdf: Path, page: int, spec, top: float, bottom: float,
+               any_size: bool = False) -> dict[int, list[float]]:
+    """Baselines of body-size text (or of any text) between `top` and `bottom`, by column
+    of the grid the layout YAML sets."""
+    size = spec.styles["body"].size
+    left = spec.margin_inside if page % 2 == 1 else spec.margin_outside
+    with pdfplumber.open(pdf) as doc:
+        p = doc.pages[page - 1]
+        words = [w for w in p.extract_words(extra_attrs=["size"])
+                 if (any_size or abs(w["size"] - size) < 0.05) and top <= w["top"] < bottom]
+    out: dict[int, set[float]] = {}
+    for w in words:
+        col = int((w["x0"] - left + 1) // (spec.column_width + spec.gutter))
+        out.setdefault(col, set()).add(round(w["bottom"], 1))
+    return {k: sorted(c) for k, c in sorted(out.items())}
+
+
+def tinted_boxes(pdf: Path, page: int) -> list[dict]:
+    with pdfplumber.open(pdf) as doc:
+        p = doc.pages[page - 1]
+        return sorted((r for r in p.rects if r.get("fill") and r["width"] > 60
+                       and r["height"] > 30 and r["top"] > p.height / 2),
+                      key=lambda r: r["x0"])
+
+
+@pytest.fixture(scope="module")
+def letter_issue(tmp_path_factory):
+    """Long web-like articles on Letter, three columns, not fitted: the text runs a few
+    lines into its last page, which also carries the About and Contact boxes."""
+    out = tmp_path_factory.mktemp("letter")
+    manifest = bench.prepare(out, "web-Letter-3", "web", {"size": "Letter", "columns": 3},
+                             None)
+    return manifest, web_pdf(manifest)
+
+
+def test_last_page_is_not_a_spill_over(letter_issue):
+    manifest, pdf = letter_issue
+    spec = load(manifest).spec
+    body = spec.styles["body"]
+    with pdfplumber.open(pdf) as doc:
+        last = len(doc.pages)
+    boxes = tinted_boxes(pdf, last)
+    assert boxes, "the boxes are on the last page"
+    band_top = min(r["top"] for r in boxes)
+    cols = body_lines(pdf, last, spec, spec.margin_top, band_top)
+    lines = sum(len(c) for c in cols.values())
+    capacity = (spec.page_height - spec.margin_top - spec.margin_bottom) / body.leading
+    # Body text fills at least a quarter of the last page's columns.
+    assert lines >= 0.25 * capacity * spec.columns - spec.columns, (lines, capacity)
+    # The columns above the boxes end within one line of each other (any text counts:
+    # an article's closing "Read the full article" line too): the white above the boxes
+    # is one band.
+    ends = [c[-1] for c in body_lines(pdf, last, spec, spec.margin_top, band_top,
+                                      any_size=True).values() if c]
+    assert len(ends) == spec.columns
+    # (A closing line set smaller than the body sits up to 2 pt higher on its baseline.)
+    assert max(ends) - min(ends) <= body.leading + 2.0, ends
+
+
+def test_boxes_keep_their_own_height_on_the_foot_of_the_page(letter_issue):
+    manifest, pdf = letter_issue
+    with pdfplumber.open(pdf) as doc:
+        last = len(doc.pages)
+        p = doc.pages[last - 1]
+        boxes = tinted_boxes(pdf, last)
+        assert len(boxes) == 2
+        # Each box is as tall as its text: its tint is never stretched to a neighbour's
+        # height and left empty (at most about two lines of it under the text) ...
+        for box in boxes:
+            inside = [c for c in p.chars if box["x0"] <= c["x0"] <= box["x1"]
+                      and box["top"] <= c["top"] <= box["bottom"]]
+            assert inside
+            assert box["bottom"] - max(c["bottom"] for c in inside) < 30, box
+    assert abs(boxes[0]["height"] - boxes[1]["height"]) > 12, "contents differ in length"
+    # ... and both sit on the foot of the type area.
+    assert abs(boxes[0]["bottom"] - boxes[1]["bottom"]) < 0.5
+
+
+def test_contents_on_a_narrow_page_lists_every_article(tmp_path):
+    # Ten articles on A5 in three columns: the entries are set smaller so all are listed.
+    manifest = with_layout(tmp_path, "page: {size: A5, columns: 3}\n", articles=10,
+                           sentences=12)
+    pdf = web_pdf(manifest)
+    with pdfplumber.open(pdf) as doc:
+        first = doc.pages[0].extract_text()
+    assert "bookmark" not in first.lower()
+    assert [i for i in range(10) if f"Story {i}:" not in first] == []
+
+
+def test_contents_that_cannot_list_all_says_from_which_page(tmp_path):
+    # Forty-five articles beside a lead photo on A5 in two columns: even at the smallest
+    # entry size they do not all fit, and the last line says, on paper, on which page
+    # the first of the rest starts.
+    manifest = with_layout(tmp_path, "page: {size: A5, columns: 2}\n", articles=45,
+                           sentences=5)
+    pdf = web_pdf(manifest)
+    with pdfplumber.open(pdf) as doc:
+        texts = [p.extract_text().replace("\n", " ") for p in doc.pages]
+    assert "bookmark" not in texts[0].lower()
+    m = re.search(r"and (\d+) more from page (\d+)", texts[0])
+    assert m, texts[0]
+    rest = int(m.group(1))
+    first_left_out = 45 - rest
+    assert f"Story {first_left_out - 1}:" in texts[0]
+    assert f"Story {first_left_out}:" not in texts[0].split("Inside this issue")[-1]
+    opens = next(n for n, text in enumerate(texts, 1)
+                 if f"Story {first_left_out}: news from the river" in text)
+    assert int(m.group(2)) == opens
