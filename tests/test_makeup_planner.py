@@ -123,6 +123,7 @@ def test_contents_that_cannot_list_all_says_from_which_page(tmp_path):
     first_left_out = 45 - rest
     assert f"Story {first_left_out - 1}:" in texts[0]
     assert f"Story {first_left_out}:" not in texts[0].split("Inside this issue")[-1]
-    opens = next(n for n, text in enumerate(texts, 1)
-                 if f"Story {first_left_out}: news from the river" in text)
+    # The title may wrap: its first words are enough (on page 1 the contents box does
+    # not list it, so a title there is the article's own).
+    opens = next(n for n, text in enumerate(texts, 1) if f"Story {first_left_out}:" in text)
     assert int(m.group(2)) == opens

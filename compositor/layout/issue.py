@@ -144,13 +144,20 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
             chunks += cs
     chunks += continuations
     comp.number_elements_from((len(issue.articles) + 1) * ELEMENTS_PER_ARTICLE)
+    photo_cols = photo_span if photo else 0
+    c = spec.section("contents")
+    contents_at = c["position"]
+    first_col = int(c["column"]) - 1
     if band is not None:
         band = replace(band, meta={**band.meta, "band": True})
         plan.band_height = band.height
-    photo_cols = photo_span if photo else 0
+        plan.band_span = headline_span(band, spec, photo_cols)
+        if plan.band_span and contents_at == "bottom" and first_col == 0:
+            # The headline leaves the last columns free at the head of page 1: the
+            # contents box goes there, beside it, rather than leaving a block of white
+            # (a layout that places the box itself keeps its choice).
+            contents_at, first_col = "top", plan.band_span
     # The contents box takes part of one column on page 1, or (for a long issue) several.
-    c = spec.section("contents")
-    first_col = int(c["column"]) - 1
     if first_col < photo_cols:  # the spanning photo's columns are taken: move along
         first_col = photo_cols % spec.columns
     # A long contents box continues into the next columns, never back into one before
@@ -167,14 +174,14 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
         """Height of part k of the contents box: at the foot of a column, a little taller
         so the text above it holds whole lines and ends one line above it."""
         height = contents[k].height
-        if c["position"] == "bottom":
+        if contents_at == "bottom":
             above = photo.height if photo is not None and contents_cols[k] < photo_cols else 0.0
             height += past_whole_lines(plan.full_height(1) - above - height - gap, gap)
         return height
 
     def reserves(box_pages: dict[int, list[Box]]) -> dict[int, Reserve]:
         out: dict[int, Reserve] = {}
-        taken = [(contents_cols[k], contents_height(k) + gap, c["position"])
+        taken = [(contents_cols[k], contents_height(k) + gap, contents_at)
                  for k in range(len(contents))]
         taken += [(col, photo.height, "top") for col in range(photo_cols)]
         if taken:
@@ -233,7 +240,7 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
         plan.reserves = reserves({})
         first_photo = photo
         photo, score = page_one_photo(photo, chunks, plan, int(mk["photo_lines"]))
-        if score > 0 and len(contents) == 1 and c["position"] == "bottom" \
+        if score > 0 and len(contents) == 1 and contents_at == "bottom" \
                 and int(c["column"]) == 1:
             # Page 1 still has a short column: try the contents box at the foot of each
             # other column (under the photo too), keeping the usual place where it ties.
@@ -389,8 +396,8 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
     for k, part in enumerate(contents):
         col = contents_cols[k]
         x = plan.column_x(1, col)
-        if c["position"] == "top":
-            y = plan.columns_top(1) + (photo.height if col < photo_cols else 0.0)
+        if contents_at == "top":
+            y = plan.columns_top(1, col) + (photo.height if col < photo_cols else 0.0)
         else:
             part = stretch_box(part, contents_height(k))
             y = plan.content_box(1)[3] - plan.reserves.get(1, Reserve()).bottom - part.height
@@ -484,6 +491,16 @@ def page_fill(result: FlowResult, plan: PagePlan, page: int) -> float:
     room = sum(s.height for s in plan.slots(page, holes=False))
     used = sum(p.chunk.height for p in result.placed if p.page == page)
     return used / room if room > 0 else 1.0
+
+
+def headline_span(band: Chunk, spec: LayoutSpec, photo_cols: int) -> int:
+    """How many columns, from the first, the page-1 title band needs (its title and
+    byline as set, and the photo's columns under it); 0 when it needs them all."""
+    used = max((part.dx + min(part.line.natural, part.line.measure) for part in band.parts
+                if isinstance(part, TextPart)), default=spec.page_width)
+    pitch = spec.column_width + spec.gutter
+    needed = max(photo_cols, int((used - 1e-6) // pitch) + 1)
+    return needed if needed < spec.columns else 0
 
 
 def flowed_on(result: FlowResult, page: int) -> float:

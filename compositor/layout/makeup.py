@@ -338,7 +338,6 @@ def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int
         if page.number in skip:
             continue
         _, _, _, bottom = plan.content_box(page.number)
-        top = plan.columns_top(page.number)  # below the masthead and any title band
         spans: dict[int, list[tuple[float, float]]] = {c: [] for c in range(spec.columns)}
         xs = [plan.column_x(page.number, c) for c in range(spec.columns)]
         for p in page.placed:
@@ -355,7 +354,7 @@ def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int
                 if x1 > cx + 1 and x0 < cx + spec.column_width - 1:
                     spans[c].append(shown)
         for c, taken in spans.items():
-            y = top
+            y = plan.columns_top(page.number, c)
             for t, b in sorted(taken):
                 if t - y > lines * line + EPS:
                     out.append((page.number, c + 1, round((t - y) / line, 1)))

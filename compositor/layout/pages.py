@@ -35,6 +35,8 @@ class PagePlan:
     # an article that began under the lead photo may not go on beside it (page 1): it
     # starts in the column beside the photo instead, with its title
     titles_beside: bool = False
+    # columns the page-1 title band covers, from the first; 0: all of them
+    band_span: int = 0
 
     def content_box(self, page: int) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) of the type area, mirrored for left-hand pages."""
@@ -46,9 +48,12 @@ class PagePlan:
             top += self.masthead_height + self.gap
         return left_margin, top, s.page_width - right_margin, s.page_height - s.margin_bottom
 
-    def columns_top(self, page: int) -> float:
+    def columns_top(self, page: int, column: int = 0) -> float:
+        """Where a column's text may start: under the masthead and any title band over it
+        (the page-1 title band covers only `band_span` columns when it is that narrow)."""
         top = self.content_box(page)[1]
-        return top + (self.band_height if page == 1 else 0.0) + self.bands.get(page, 0.0)
+        banded = page == 1 and (self.band_span == 0 or column < self.band_span)
+        return top + (self.band_height if banded else 0.0) + self.bands.get(page, 0.0)
 
     def column_x(self, page: int, column: int) -> float:
         s = self.spec
@@ -60,12 +65,11 @@ class PagePlan:
         with `holes` False, whole columns as if no pull quote were cut out of them."""
         s = self.spec
         _, _, _, bottom = self.content_box(page)
-        top = self.columns_top(page)
         r = self.reserves.get(page, Reserve())
-        top += r.top
         bottom -= r.bottom
         out = []
         for c in range(s.columns):
+            top = self.columns_top(page, c) + r.top
             t, b = top, bottom
             for col, height, where in r.columns:
                 if col == c:
