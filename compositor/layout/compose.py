@@ -384,6 +384,8 @@ class Composer:
         drop = mode == "all" or (mode == "lead" and (index == 0 or article.new_page))
         drop = drop and not self.rtl  # no drop caps in right-to-left editions
         self.blocks(body, index, source, chunks, keep_first=True, drop_cap=drop)
+        if not spanning and opening_key(index) not in self.looseness:
+            keep_opening(chunks, int(self.spec.section("makeup").get("opening_lines", 5)))
         if spanning and chunks and not chunks[0].anchor:
             chunks[0] = dataclasses.replace(chunks[0], anchor=f"article-{index}")
         return band, chunks
@@ -898,3 +900,27 @@ def _shift(part, dy: float):
     if isinstance(part, LinkPart | ImagePart | RectPart | RulePart):
         return replace(part, dy=part.dy + dy)
     return part
+
+
+def opening_key(index: int) -> int:
+    """The make-up decision "article `index` may open at a column's foot with fewer lines
+    under its title", kept among the paragraph settings (negative: never an element)."""
+    return -1 - index
+
+
+def keep_opening(chunks: list[Chunk], lines: int) -> None:
+    """Keep a title with the first `lines` lines of text under it (fewer when the article
+    is shorter): an article never opens at a column's foot with just its title and a line
+    or two, which reads as a stray heading."""
+    head = next((k for k, c in enumerate(chunks) if c.kind == "head"), None)
+    if head is None:
+        return
+    seen = 0
+    for k in range(head + 1, len(chunks)):
+        if seen >= lines:
+            return
+        if chunks[k].kind == "body":
+            seen += 1
+        if not chunks[k].keep_before:
+            chunks[k] = dataclasses.replace(chunks[k], keep_before=True)
+

@@ -18,7 +18,7 @@ from compositor import progress
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.boxes import BoxBands, stretch_box
 from compositor.layout.chunks import Chunk, TextPart
-from compositor.layout.compose import Composer, PageRef
+from compositor.layout.compose import Composer, PageRef, opening_key
 from compositor.layout.floats import (
     FloatSpot,
     holes,
@@ -33,6 +33,7 @@ from compositor.layout.furniture import footer, masthead
 from compositor.layout.makeup import (
     column_holes,
     fill_thin_page,
+    foot_openings,
     hold_back,
     justify,
     page_one_photo,
@@ -70,7 +71,8 @@ def compose_article(comp: Composer, article, index: int, span: bool, photo_cols:
     numbered exactly as a freshly composed one."""
     base = (index + 1) * ELEMENTS_PER_ARTICLE
     varied = tuple(sorted((el, d) for el, d in comp.looseness.items()
-                          if base < el < base + ELEMENTS_PER_ARTICLE))
+                          if base < el < base + ELEMENTS_PER_ARTICLE
+                          or el == opening_key(index)))
     key = (id(article), index, span, photo_cols, comp.photo_scale, id(comp.spec),
            id(comp.ts), comp.column_height, varied)
     _USED.add(key)
@@ -325,11 +327,37 @@ def compose_issue(state: Pass) -> None:
 
 
 def plan_page_one(state: Pass) -> None:
-    """Phase 2: page 1. The lead photo a few lines taller or shorter (cropped, within 2:1
-    and 4:5) where that lets the columns of page 1 end at their foot; if one still stops
-    short, the contents box at the foot of another column."""
+    """Phase 2: page 1. Where the headline leaves columns free at its side, they start
+    at the head of the page with the contents box, unless the columns under the photo
+    then end shorter than with every column under the headline. For either, the lead
+    photo a few lines taller or shorter (cropped, within 2:1 and 4:5) where that lets the
+    columns of page 1 end at their foot; if one still stops short, the contents box at the
+    foot of another column."""
     if state.photo is None:
         return
+    beside = (state.plan.band_span, state.contents_at, state.contents_cols)
+    if not state.plan.band_span:
+        _page_one_photo(state)
+        return
+    first_photo = state.photo
+    score = _page_one_photo(state)
+    chosen = (score, state.photo, state.contents_at, state.contents_cols,
+              state.plan.titles_beside)
+    c = state.spec.section("contents")
+    first_col = state.photo_cols % state.spec.columns
+    state.plan.band_span, state.contents_at = 0, c["position"]
+    state.contents_cols = list(range(first_col, state.spec.columns))
+    state.photo = first_photo
+    across = _page_one_photo(state)
+    if across < score - 0.5 * state.gap:
+        return  # every column under the headline: the columns end better
+    state.plan.band_span = beside[0]
+    _, state.photo, state.contents_at, state.contents_cols, state.plan.titles_beside = chosen
+
+
+def _page_one_photo(state: Pass) -> float:
+    """The lead photo's height and the contents box's column for the page-1 layout as
+    set; how short the columns of page 1 end (points)."""
     plan, spec = state.plan, state.spec
     lines = int(spec.section("makeup")["photo_lines"])
     plan.reserves = state.reserves({})
@@ -337,7 +365,7 @@ def plan_page_one(state: Pass) -> None:
     state.photo, score = page_one_photo(first_photo, state.chunks, plan, lines)
     if not (score > 0 and len(state.contents) == 1 and state.contents_at == "bottom"
             and int(spec.section("contents")["column"]) == 1):
-        return
+        return score
     # Try the contents box at the foot of each other column (under the photo too),
     # keeping the usual place where it ties. A layout that names another column than the
     # first keeps its choice.
@@ -352,7 +380,8 @@ def plan_page_one(state: Pass) -> None:
         trial_photo, trial = page_one_photo(first_photo, state.chunks, plan, lines)
         if trial < chosen[0] - 0.5:
             chosen = (trial, [col], trial_photo, plan.titles_beside)
-    _, state.contents_cols, state.photo, plan.titles_beside = chosen
+    score, state.contents_cols, state.photo, plan.titles_beside = chosen
+    return score
 
 
 def flow_issue(state: Pass, spill: bool) -> Flowed:
@@ -531,6 +560,7 @@ def place_pages(state: Pass, flowed: Flowed) -> IssueLayout:
     skip = set() if state.fill_last else {last}
     mk = spec.section("makeup")
     found_holes = column_holes(out, plan, float(mk["hole_lines"]), skip | {flowed.boxes_page})
+    stranded = foot_openings(out, int(mk.get("opening_lines", 5)))
     for page_no, col, lines in found_holes:
         warnings.append((Location(issue.manifest), f"page {page_no}, column {col}: "
                                                    f"{lines:g} lines left empty"))
@@ -550,7 +580,7 @@ def place_pages(state: Pass, flowed: Flowed) -> IssueLayout:
                        printed_ppi(comp.images, out),
                        capacity, dict(comp.containers), found_holes,
                        boxes_page=flowed.boxes_page, thin_lines=round(thin, 1),
-                       spilled=flowed.spilled)
+                       spilled=flowed.spilled, foot_openings=stranded)
 
 
 def place_boxes(state: Pass, flowed: Flowed, out: list[PageLayout]) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from compositor.layout.chunks import ImagePart
+from compositor.layout.compose import opening_key
 from compositor.layout.score import score_of, tries_for
 from compositor.text.paragraph import SetParagraph, Typesetter
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 MAX_TRIES = 24
 MOST_TIGHTER = 3  # lines taken out above a hole so the next opening fits there
 POOL = 60  # paragraphs before a hole that are considered
+OPENING_HOLE = 3.0  # body lines of a hole an opening kept together may have left
 
 
 def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLayout],
@@ -138,4 +140,32 @@ def _moves(layout: IssueLayout, hole: tuple[int, int, float], state: dict[int, i
         # the composer takes the nearest setting it has.)
         moves.append({image.tag.element: int(lines + 0.5)})
         moves += [{image.tag.element: -k} for k in (1, 2)]
+    # The article that opens after the hole may open at its foot with fewer lines under
+    # its title (the score counts that against it): tried first for a hole as tall as a
+    # title and a few lines, which is what keeping them together leaves.
+    # Letting it open there and setting paragraphs looser go together: the opening moves
+    # up into the hole, and what it leaves at the foot of its old column is filled.
+    following = _opens_after(layout, page, column - 1)
+    if following is not None and opening_key(following) not in state:
+        relax = {opening_key(following): 1}
+        both = [{**relax, **m} for m in moves[:3] if all(d > 0 for d in m.values())]
+        at = 0 if lines >= OPENING_HOLE else len(moves)
+        moves[at:at] = [relax, *both]
     return moves
+
+
+def _opens_after(layout: IssueLayout, page: int, column: int) -> int | None:
+    """The article whose title heads the column after (`page`, `column`), if any."""
+    spots = [(page, column + 1), (page + 1, 0)]
+    for number, col in spots:
+        if number > len(layout.pages):
+            return None
+        heads = sorted((p.y, p.chunk.article) for p in layout.pages[number - 1].placed
+                       if p.column == col and p.chunk.kind == "head"
+                       and p.chunk.article is not None and not p.chunk.meta.get("band"))
+        placed = [p for p in layout.pages[number - 1].placed if p.column == col]
+        if heads and placed and min(p.y for p in placed) >= heads[0][0] - 0.5:
+            return heads[0][1]
+        if placed:
+            return None
+    return None

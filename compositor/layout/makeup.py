@@ -364,6 +364,40 @@ def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int
     return out
 
 
+def foot_openings(pages: list, lines: int) -> list[tuple[int, int, int]]:
+    """(page, column from 1, article) of every article that opens at a column's foot with
+    fewer than `lines` lines of text under its title before the column ends, while the
+    article goes on in the next column."""
+    out = []
+    for page in pages:
+        by_column: dict[int, list[Placed]] = {}
+        for p in page.placed:
+            if not p.chunk.meta.get("band"):
+                by_column.setdefault(p.column, []).append(p)
+        for column, placed in by_column.items():
+            placed.sort(key=lambda p: p.y)
+            for k, p in enumerate(placed):
+                if p.chunk.kind != "head" or p.chunk.article is None:
+                    continue
+                after = [q for q in placed[k + 1:] if q.chunk.article == p.chunk.article]
+                body = sum(1 for q in after if q.chunk.kind == "body")
+                ends_here = after and after[-1] is placed[-1]
+                if body < lines and ends_here and _goes_on(pages, page.number, column,
+                                                           p.chunk.article):
+                    out.append((page.number, column + 1, p.chunk.article))
+    return out
+
+
+def _goes_on(pages: list, number: int, column: int, article: int) -> bool:
+    """Whether `article` has text in a later column or on a later page."""
+    for page in pages[number - 1:number + 1]:
+        for p in page.placed:
+            if p.chunk.article == article and p.chunk.kind == "body" and \
+                    (page.number > number or p.column > column):
+                return True
+    return False
+
+
 _EXTENTS: dict[int, tuple[Chunk, tuple[float, float, float] | None]] = {}
 
 

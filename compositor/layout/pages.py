@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 
 from compositor.layout.chunks import Chunk
 from compositor.layout.flow import EPS, Placed, Slot, column_height, fill, place
 from compositor.load.layout import LayoutSpec
+
+BALANCE_COLUMNS = 4  # up to this many columns, every mix of caps is tried
 
 
 @dataclass(frozen=True)
@@ -307,6 +310,15 @@ def _balance(rest: list[Chunk], plan: PagePlan, result: FlowResult, last: int) -
         trial = run_flow(rest, plan, first_page=last, last_page=last, caps={last: caps})
         if trial.complete and not trial.forced and _spread(trial) < spread:
             best, spread = trial, _spread(trial)
+    if spread > plan.gap + EPS and cols <= BALANCE_COLUMNS:
+        # Keep rules (a title with its first lines, no widow) can leave a column two or
+        # more lines short of the others under equal caps: try each column a line
+        # shorter or longer.
+        for steps in itertools.product((-1, 0, 1), repeat=cols):
+            caps = tuple((h + d) * plan.gap for d in steps)
+            trial = run_flow(rest, plan, first_page=last, last_page=last, caps={last: caps})
+            if trial.complete and not trial.forced and _spread(trial) < spread - EPS:
+                best, spread = trial, _spread(trial)
     keep = [p for p in result.placed if p.page != last]
     placed = sorted(keep + best.placed, key=lambda p: p.page)  # stable: flow order kept
     return FlowResult(placed, result.pages, result.forced, result.page_start,

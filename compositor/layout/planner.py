@@ -32,20 +32,29 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         return lay_out_pass(issue, spec, optimal, photo_scale, min_pages, fill_last, loose,
                             spill)
 
-    first = lay_out(issue, {}, True)
-    spill = True
-    if first.spilled:
-        # Text held back for a thin last page can leave columns short elsewhere: the
-        # score decides between the two make-ups.
-        plain = lay_out(issue, {}, False)
-        if score_of(plain) <= score_of(first):
-            first, spill = plain, False
-    if not refine or not first.holes:
-        return first
-    if any(a.filler for a in issue.articles):
-        first = place_fillers(first, lambda moved: lay_out(moved, {}, spill))
-        if not first.holes:
+    def refined(first: IssueLayout, spill: bool) -> IssueLayout:
+        """Fillers pulled forward, then copyfitting, for the holes `first` has."""
+        if not refine or not first.holes:
             return first
-    issue = first.issue
-    return close_holes(first, lambda loose: lay_out(issue, loose, spill),
-                       typesetter(spec, issue.language, optimal, issue.manifest))
+        if any(a.filler for a in first.issue.articles):
+            first = place_fillers(first, lambda moved: lay_out(moved, {}, spill))
+            if not first.holes:
+                return first
+        issue = first.issue
+        return close_holes(first, lambda loose: lay_out(issue, loose, spill),
+                           typesetter(spec, issue.language, optimal, issue.manifest))
+
+    first = lay_out(issue, {}, True)
+    if not first.spilled:
+        return refined(first, True)
+    # Text held back for a thin last page can leave columns short elsewhere, or keep
+    # copyfitting from closing them: the score decides between the two make-ups, each
+    # as far as the search takes it.
+    plain = lay_out(issue, {}, False)
+    best = min((first, plain), key=score_of)
+    best = refined(best, best is first)
+    if best.holes:
+        other = refined(plain if best.spilled else first, not best.spilled)
+        if score_of(other) < score_of(best):
+            best = other
+    return best

@@ -41,3 +41,5 @@ class IssueLayout:
     # body lines the last page's text is short of a quarter of its columns (unfitted)
     thin_lines: float = 0.0
     spilled: bool = False  # text was held back from earlier pages for a thin last page
+    # (page, column, article) of articles opening at a column's foot with too few lines
+    foot_openings: list[tuple[int, int, int]] = field(default_factory=list)

@@ -6,7 +6,9 @@ Lower is better. Pages come first (a try that adds a page is never better), then
 badly the empty runs in the columns show: an empty line inside the issue counts three
 times, because a short last page reads as the end and a hole on page 2 does not. A last
 page whose text fills under a quarter of its columns (a few lines spilled over above
-the boxes) counts each line it is short of that quarter.
+the boxes) counts each line it is short of that quarter; an article that opens at a
+column's foot with fewer than `makeup.opening_lines` lines under its title counts as a
+two-line hole.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ INNER_HOLE_WEIGHT = 3
 # A line the last page's text falls short of a quarter of its columns (an unfitted issue
 # whose last page reads as spilled over) weighs as much as an empty line on that page.
 THIN_WEIGHT = 1
+# An article opening at a column's foot with its title and a line or two weighs as much as
+# a two-line hole inside the issue: the make-up lets one open there only to close a
+# larger hole.
+OPENING_WEIGHT = 6
 
 
 def hole_score(holes: list[tuple[int, int, float]], pages: int) -> float:
@@ -37,7 +43,8 @@ def score_of(layout: IssueLayout) -> tuple[int, float]:
     """Pages first, then how badly the holes show and how far the last page's text falls
     short of a quarter of its columns (a line of each counts alike): lower is better."""
     return len(layout.pages), round(hole_score(layout.holes, len(layout.pages))
-                                    + THIN_WEIGHT * layout.thin_lines, 1)
+                                    + THIN_WEIGHT * layout.thin_lines
+                                    + OPENING_WEIGHT * len(layout.foot_openings), 1)
 
 
 def tries_for(pages: int, most: int) -> int:
