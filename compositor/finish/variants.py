@@ -108,6 +108,19 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
     With two cores the web variant is made in a forked process while this one makes the
     print variant; the files are the same bytes as made one after the other, and the
     messages come out in the same order."""
+    from compositor import outputs as guard
+
+    # The same guard for every caller (build, watch, site, check): never over an input,
+    # a folder, a FIFO or a device, and SIGTERM leaves no temporary file behind.
+    named = {f"{v} PDF": p for v, p in outputs.items()}
+    publish.check_targets(named | {what: p for what, (p, _) in (also or {}).items()},
+                          inputs.read())
+    with guard.terminating_cleanly():
+        return _produce(layout, outputs, timings, checks, force, also)
+
+
+def _produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings, checks: str,
+             force: bool, also: dict[str, tuple[Path, bytes]] | None) -> dict[str, Path]:
     from compositor import progress
     from compositor.finish import parallel
 

@@ -6,9 +6,11 @@ PDFs, covers and a stylesheet in the publication's colours and fonts. Every link
 relative, so the folder works opened from disk and served from any address; --base-url
 adds the absolute addresses that feeds and sharing tags need.
 
-The site is written into a temporary folder and swapped in at the end: a failure leaves
-the previous site as it was, and the target must be new, empty, or a site written here
-before (never an issue folder or anything else).
+Every file is staged under a temporary name and all are published together
+(compositor/outputs.py): a failure leaves the previous site as it was. The target must be
+new, empty, or a site written here before (never an issue folder or anything else); a
+re-run replaces or removes only the files the last run wrote (the folder's ledger), so a
+.git, a CNAME and pages added by hand stay.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from compositor.errors import Location, UserError
+from compositor.outputs import LEDGER, Transaction
 from compositor.web.archive import ArchivedIssue, issue_day, read_contents, render_cover
 from compositor.web.theme import Theme, site_theme
 
@@ -72,20 +74,47 @@ def build_site(issues_dir: Path, out: Path, base_url: str | None, build: bool = 
 
 
 def _check_target(issues_dir: Path, out: Path) -> None:
-    src, dst = issues_dir.resolve(), out.resolve()
+    """-o must be a new folder, an empty one, or one this command wrote into before; never
+    the issues, an issue folder or a folder inside one, nor a symbolic link."""
     if not issues_dir.is_dir():
         raise UserError.at(Location(issues_dir), "not a folder of issues")
+    if out.is_symlink():
+        raise UserError.at(Location(out), f"-o is a symbolic link (to {os.readlink(out)}); "
+                                          "name the folder itself")
+    src, dst = issues_dir.resolve(), out.resolve()
     if dst == src or dst in src.parents:
         raise UserError.at(Location(out), "-o would replace the issues themselves; name a "
                                           "new folder for the site")
-    if (dst / "issue.yaml").exists():
-        raise UserError.at(Location(out), "-o names an issue folder; name a new folder for "
-                                          "the site")
+    inside = next((p for p in (dst, *dst.parents) if (p / "issue.yaml").exists()), None)
+    if inside is not None:
+        raise UserError.at(Location(out), f"-o is {'inside ' if inside != dst else ''}an issue "
+                                          f"folder ({inside}); name a new folder for the site "
+                                          "outside the issues")
     if out.exists() and not out.is_dir():
         raise UserError.at(Location(out), "-o must be a folder, and this is a file")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+    # Hidden entries (.git, .nojekyll) and a CNAME are a publishing setup, not content.
+    shown = [p for p in out.iterdir() if not p.name.startswith(".") and p.name != "CNAME"] \
+        if out.is_dir() else []
+    if shown and not (out / LEDGER).exists() and not (out / MARKER).exists():
         raise UserError.at(Location(out), "the folder is not empty and was not written by "
                                           "`compositor site`; name a new or empty folder")
+
+
+def _check_names(issues: list[ArchivedIssue]) -> None:
+    """Each issue has a page named after its folder: 'index' (or two issues of one name)
+    would take another page's place."""
+    seen: dict[str, Path] = {}
+    for a in issues:
+        folder = a.issue.manifest.parent
+        if a.name.lower() in ("index", "feed", "style"):
+            raise UserError.at(Location(a.issue.manifest),
+                               f"an issue folder named '{a.name}' would replace the archive's "
+                               f"own {a.name}.html; rename the folder")
+        if a.name.lower() in seen:
+            raise UserError.at(Location(a.issue.manifest),
+                               f"{folder} and {seen[a.name.lower()]} would have the same page "
+                               f"({a.name}.html); rename one of the folders")
+        seen[a.name.lower()] = folder
 
 
 def _manifests(issues_dir: Path) -> list[Path]:
@@ -163,33 +192,76 @@ def _build_web(loaded, pdf: Path) -> None:
 
 # -- writing ------------------------------------------------------------------------------
 
+def _legacy(key: str) -> bool:
+    """Files of a site written before the ledger: the names this command gives."""
+    parts = key.split("/")
+    if len(parts) == 1:
+        return key in (MARKER, "index.html", "feed.xml", "style.css") or key.endswith(".html")
+    return len(parts) == 2 and parts[0] in ("pdf", "covers", "fonts")
+
+
 def _write(out: Path, issues: list[ArchivedIssue], theme: Theme, base: str | None) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
-    try:
-        for sub in ("pdf", "covers", "fonts"):
-            (tmp / sub).mkdir()
-        theme.write_assets(tmp)
+    """Every file staged, then all published together: only files this command wrote
+    before are replaced or removed (the folder's ledger), everything else is kept."""
+    from compositor import inputs
+
+    _check_names(issues)
+    read = set(inputs.read()) | {str(a.pdf) for a in issues}
+    legacy = _legacy if (out / MARKER).is_file() else None
+    with Transaction("site", out, read, legacy=legacy) as tx, \
+            tempfile.TemporaryDirectory(prefix="compositor-site-") as scratch:
+        assets = Path(scratch)
+        (assets / "fonts").mkdir()
+        theme.write_assets(assets)
+        for path in sorted(assets.rglob("*")):
+            if path.is_file():
+                tx.copy(out / path.relative_to(assets), path)
         for a in issues:
-            shutil.copyfile(a.pdf, tmp / "pdf" / f"{a.name}.pdf")
-            (tmp / "covers" / f"{a.name}.jpg").write_bytes(render_cover(a.pdf, COVER_WIDTH))
-            _text(tmp / f"{a.name}.html", issue_page(a, theme, base))
-        _text(tmp / "index.html", index_page(issues, theme, base))
-        _text(tmp / "feed.xml", atom_feed(issues, theme, base))
-        _text(tmp / MARKER, "This folder is written by `compositor site` and replaced "
-                            "whole on each run.\n")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-        os.chmod(out, 0o755)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            tx.copy(out / "pdf" / f"{a.name}.pdf", a.pdf, "PDF")
+            tx.write(out / "covers" / f"{a.name}.jpg", _cover_bytes(a), "cover")
+            tx.write(out / f"{a.name}.html", issue_page(a, theme, base).encode(), "page")
+        tx.write(out / "index.html", index_page(issues, theme, base).encode(), "page")
+        tx.write(out / "feed.xml", atom_feed(issues, theme, base).encode(), "feed")
+        tx.write(out / MARKER, b"This folder is written by `compositor site`: each run "
+                               b"replaces the files it wrote (listed in " + LEDGER.encode()
+                 + b") and keeps everything else.\n")
+        written = {str(t) for t in tx.targets}
+        olds = tx.ledger.mine("site") if tx.ledger.found or not legacy else _legacy_files(out)
+        for old in olds:
+            if str(old) not in written:
+                tx.remove(old)
+        tx.commit()
+
+
+def _legacy_files(out: Path) -> list[Path]:
+    real = Path(os.path.realpath(out))
+    return [p for p in sorted(real.rglob("*"))
+            if p.is_file() and not p.is_symlink() and _legacy(p.relative_to(real).as_posix())]
+
+
+COVER_TALLEST = 8.0  # height / width of a page still shown as a cover
+
+
+def _cover_bytes(a: ArchivedIssue) -> bytes:
+    """The cover picture, refused before rendering when page 1 is so tall that the
+    picture would take gigabytes."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(a.pdf)
+        try:
+            w, h = doc[0].get_size()
+        finally:
+            doc.close()
+    except (pdfium.PdfiumError, IndexError) as exc:
+        raise UserError.at(Location(a.pdf), f"cannot read the first page for the cover "
+                                            f"({exc}); rebuild the issue") from None
+    if w <= 0 or h / w > COVER_TALLEST:
+        raise UserError.at(Location(a.pdf), f"page 1 is {w / 72 * 25.4:.0f} × "
+                                            f"{h / 72 * 25.4:.0f} mm, too tall to show as a "
+                                            f"cover (at most {COVER_TALLEST:g} times as tall "
+                                            "as wide); give the issue a normal page size")
+    return render_cover(a.pdf, COVER_WIDTH)
 
 
 def _text(path: Path, text: str) -> None:
