@@ -339,6 +339,10 @@ def _temporary(target: Path, pour: Callable[[int], None]) -> Path:
     name = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise refuse(target, f"cannot make the folder {target.parent} ({exc.strerror}); "
+                             "choose another place to write; no file was changed") from None
+    try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                     dir=target.parent)
         try:

@@ -124,6 +124,31 @@ def test_site_rerun_keeps_git_cname_added_pages_and_old_folder(issues, tmp_path,
     assert "index.html" in (out / LEDGER).read_text() and "CNAME" not in (out / LEDGER).read_text()
 
 
+def test_site_into_a_fresh_pages_repository(issues, tmp_path, capsys):
+    out = tmp_path / "site"
+    (out / ".git").mkdir(parents=True)
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (out / "CNAME").write_text("news.example.org\n")
+    before = listing(out / ".git", out / "CNAME")
+    code, _, err = run(capsys, "site", issues, "-o", out, "--no-build", "-q")
+    assert code == 0, err
+    assert (out / "index.html").is_file() and listing(out / ".git", out / "CNAME") == before
+
+
+def test_site_written_before_the_ledger_is_replaced_but_added_files_stay(issues, tmp_path,
+                                                                         capsys):
+    out = tmp_path / "site"
+    assert run(capsys, "site", issues, "-o", out, "--no-build", "-q")[0] == 0
+    (out / LEDGER).unlink()  # as an earlier version left it: the marker only
+    (out / "pdf" / "gone.pdf").write_bytes(b"an issue no longer in the archive")
+    (out / "CNAME").write_text("news.example.org\n")
+    code, _, err = run(capsys, "site", issues, "-o", out, "--no-build", "-q")
+    assert code == 0, err
+    # Only what it now writes is replaced: with no list, nothing else is known to be its.
+    assert (out / "pdf" / "gone.pdf").is_file() and (out / "CNAME").is_file()
+    assert "pdf/one.pdf" in (out / LEDGER).read_text()
+
+
 def test_site_does_not_replace_a_page_the_user_changed(issues, tmp_path, capsys):
     out = tmp_path / "site"
     assert run(capsys, "site", issues, "-o", out, "--no-build", "-q")[0] == 0

@@ -210,6 +210,10 @@ def _write(out: Path, issues: list[ArchivedIssue], theme: Theme, base: str | Non
     legacy = _legacy if (out / MARKER).is_file() else None
     with Transaction("site", out, read, legacy=legacy) as tx, \
             tempfile.TemporaryDirectory(prefix="compositor-site-") as scratch:
+        # What the last run wrote, listed before this run stages its own files beside it.
+        # A site written before the ledger existed loses nothing: its files of this run's
+        # names are replaced, and no other file is known to be ours, so none is removed.
+        olds = tx.ledger.mine("site")
         assets = Path(scratch)
         (assets / "fonts").mkdir()
         theme.write_assets(assets)
@@ -226,17 +230,10 @@ def _write(out: Path, issues: list[ArchivedIssue], theme: Theme, base: str | Non
                                b"replaces the files it wrote (listed in " + LEDGER.encode()
                  + b") and keeps everything else.\n")
         written = {str(t) for t in tx.targets}
-        olds = tx.ledger.mine("site") if tx.ledger.found or not legacy else _legacy_files(out)
         for old in olds:
             if str(old) not in written:
                 tx.remove(old)
         tx.commit()
-
-
-def _legacy_files(out: Path) -> list[Path]:
-    real = Path(os.path.realpath(out))
-    return [p for p in sorted(real.rglob("*"))
-            if p.is_file() and not p.is_symlink() and _legacy(p.relative_to(real).as_posix())]
 
 
 COVER_TALLEST = 8.0  # height / width of a page still shown as a cover
