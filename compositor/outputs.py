@@ -32,7 +32,6 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from compositor import publish
 from compositor.errors import Location, UserError
 
 LEDGER = ".compositor-written.json"
@@ -51,7 +50,36 @@ def refuse(path: Path, message: str) -> UserError:
 
 
 def _kind(mode: int) -> str:
-    return publish._kind(mode)
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_targets(targets: dict[str, Path], inputs: Iterable[str]) -> dict[str, Path]:
+    """The outputs of one build (or of watch's rebuild), all checked before anything is
+    written; each one's real path. ``targets`` maps what a file is ("print PDF",
+    "report") to the path the user named (or the default one): it may replace a regular
+    file there (through a symlink too), never an input, a folder, a pipe or a device, and
+    two outputs may not be one file. Every problem is reported at once."""
+    tx = Transaction("build", inputs=inputs, inputs_are="the issue's inputs")
+    problems = []
+    real: dict[str, Path] = {}
+    for what, path in targets.items():
+        try:
+            real[what] = tx.check(path, what, replace="any")
+        except UserError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        tx.targets[str(real[what])] = (Path(path), what)
+    if problems:
+        raise UserError(problems)
+    return real
 
 
 def check_parent(path: Path) -> None:
@@ -156,15 +184,16 @@ class Transaction:
     removes everything staged, and SIGTERM in the main thread unwinds as Ctrl-C does."""
 
     def __init__(self, command: str, home: Path | None = None, inputs: Iterable = (),
-                 legacy: Callable[[str], bool] | None = None):
+                 legacy: Callable[[str], bool] | None = None, inputs_are: str = "the inputs"):
         self.command = command
+        self.inputs_are = inputs_are
         self.ledger = Ledger(home, legacy) if home is not None else None
         self.read: set[str] = set()
         for p in inputs:
             self.read.add(os.path.abspath(p))
             self.read.add(os.path.realpath(p))
         self.staged: list[tuple[Path, Path]] = []  # temporary file, real target
-        self.targets: dict[str, Path] = {}  # real target -> path as named
+        self.targets: dict[str, tuple[Path, str]] = {}  # real target -> as named, what
         self.removals: list[Path] = []
         self.folders: list[Path] = []  # folders made for the files, removed on failure
         self.recorded: dict[str, str] = {}  # ledger key -> sha256 written
@@ -191,8 +220,8 @@ class Transaction:
         path = Path(path)
         real = os.path.realpath(path)
         if real in self.read or os.path.abspath(path) in self.read:
-            raise refuse(path, f"refusing to write the {what} here: this file is one of the "
-                               "inputs; choose another output")
+            raise refuse(path, f"refusing to write the {what} here: this file is one of "
+                               f"{self.inputs_are}; choose another output path")
         st = file_state(path)
         if st is not None and stat.S_ISLNK(st.st_mode):
             if replace != "any":
@@ -201,10 +230,12 @@ class Transaction:
                                    "it makes: remove the link or choose another output")
             try:
                 st = os.stat(path)
-            except OSError as exc:
+            except FileNotFoundError:
                 raise refuse(path, f"cannot write the {what} here: it is a symbolic link to "
-                                   f"a missing file ({exc.strerror}); remove the link or "
-                                   "choose another output") from None
+                                   "a missing file; remove the link or choose another "
+                                   "output") from None
+            except OSError as exc:  # a loop, a path through a file, no permission
+                raise refuse(path, f"cannot write the {what} here: {exc.strerror}") from None
         if st is not None and not stat.S_ISREG(st.st_mode):
             raise refuse(path, f"cannot write the {what} here: {path} is {_kind(st.st_mode)}; "
                                "only regular files are replaced")
@@ -217,8 +248,8 @@ class Transaction:
                                "choose another output folder")
         check_parent(Path(real))
         if real in self.targets:
-            raise refuse(path, f"{self.targets[real]} and {path} are the same file; choose "
-                               "different outputs")
+            raise refuse(path, f"the {what} and the {self.targets[real][1]} would be the same "
+                               "file; choose different paths")
         return Path(real)
 
     def owns(self, path: Path) -> bool:
@@ -254,12 +285,12 @@ class Transaction:
     def _stage(self, path: Path, what: str, replace: str, record: bool,
                pour: Callable[[int], None]) -> Path:
         target = self.check(path, what, replace)
-        for folder in publish.missing_folders([target]):
+        for folder in missing_folders([target]):
             if folder not in self.folders:
                 self.folders.append(folder)
         tmp = _temporary(target, pour)
         self.staged.append((tmp, target))
-        self.targets[str(target)] = Path(path)
+        self.targets[str(target)] = (Path(path), what)
         if record and self.ledger is not None and (key := self.ledger.key(target)):
             self.recorded[key] = digest(tmp) or ""
         return Path(path)
@@ -268,29 +299,13 @@ class Transaction:
     def commit(self) -> None:
         """Rename everything into place and remove what goes, or change nothing."""
         self._stage_ledger()
-        done: list[tuple[Path, Path | None]] = []  # placed or removed path, its backup
-        current = Path(".")
+        staged, self.staged = self.staged, []
         try:
-            for tmp, target in self.staged:
-                current = target
-                backup = publish._backup(target) if os.path.lexists(target) else None
-                os.replace(tmp, target)
-                done.append((target, backup))
-            for path in self.removals:
-                current = path
-                backup = publish._backup(path)
-                os.unlink(path)
-                done.append((path, backup))
-        except OSError as exc:
-            _roll_back(done)
+            commit(staged, self.removals)
+        except UserError:
             self.discard()
-            raise refuse(current, f"cannot write here: {exc.strerror}; no file was "
-                                  "changed") from None
-        for _, backup in done:
-            if backup is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(backup)
-        self.staged, self.folders = [], []
+            raise
+        self.folders = []
 
     def _stage_ledger(self) -> None:
         ledger = self.ledger
@@ -312,17 +327,94 @@ class Transaction:
         self.staged.append((tmp, ledger.path))
 
     def discard(self) -> None:
-        publish.discard(self.staged, self.folders)
+        discard(self.staged, self.folders)
         self.staged, self.folders = [], []
 
 
-def _roll_back(done: list[tuple[Path, Path | None]]) -> None:
-    for placed, backup in reversed(done):
+# -- staging and publishing files ---------------------------------------------------------
+
+def write_temporary(target: Path, data: bytes) -> Path:
+    """``data`` in a new file beside ``target``, ready for commit()."""
+    return _temporary(target, lambda fd: _write_all(fd, data))
+
+
+def commit(staged: list[tuple[Path, Path]], removals: Iterable[Path] = ()) -> None:
+    """Rename every (temporary, target) pair into place and remove ``removals``; on any
+    failure put back what was replaced or removed, take away what was created, and raise
+    a user error saying nothing changed. The temporary files are gone either way."""
+    done: list[tuple[Path, Path | None]] = []  # placed or removed path, its backup
+    current = Path(".")
+    try:
+        for tmp, target in staged:
+            current = target
+            backup = _backup(target) if os.path.lexists(target) else None
+            os.replace(tmp, target)
+            done.append((target, backup))
+        for path in removals:
+            current = path
+            backup = _backup(path)
+            os.unlink(path)
+            done.append((path, backup))
+    except OSError as exc:
+        for placed, backup in reversed(done):
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    os.replace(backup, placed)
+                else:
+                    os.unlink(placed)
+        raise refuse(current, f"cannot write here: {exc.strerror}; no file was "
+                              "changed") from None
+    finally:
+        for _, backup in done:
+            if backup is not None and os.path.lexists(backup):
+                with contextlib.suppress(OSError):
+                    os.unlink(backup)
+        discard(staged)
+
+
+def discard(staged: list[tuple[Path, Path]], folders: Iterable[Path] = ()) -> None:
+    """Remove temporary files left behind, and ``folders`` made for them if still empty."""
+    for tmp, _ in staged:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
         with contextlib.suppress(OSError):
-            if backup is not None:
-                os.replace(backup, placed)
-            else:
-                os.unlink(placed)
+            folder.rmdir()
+
+
+def missing_folders(targets: Iterable[Path]) -> list[Path]:
+    """Folders that writing ``targets`` would create (removed again if the run fails)."""
+    out: list[Path] = []
+    for target in targets:
+        for folder in (target.parent, *target.parent.parents):
+            if os.path.lexists(folder):
+                break
+            if folder not in out:
+                out.append(folder)
+    return out
+
+
+def _backup(target: Path) -> Path:
+    """A second name for the file about to be replaced, so it can be put back."""
+    import tempfile
+
+    name = Path(tempfile.mktemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    try:
+        os.link(target, name)
+    except OSError:  # file systems without hard links: keep a copy instead
+        import shutil
+        shutil.copy2(target, name)
+    return name
+
+
+def _mode_for(target: Path) -> int:
+    """Keep the permissions of the file being replaced; new files get the usual ones."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -349,7 +441,7 @@ def _temporary(target: Path, pour: Callable[[int], None]) -> Path:
             pour(fd)
         finally:
             os.close(fd)
-        os.chmod(name, publish._mode_for(target))
+        os.chmod(name, _mode_for(target))
     except OSError as exc:
         if name:
             with contextlib.suppress(OSError):
