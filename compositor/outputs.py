@@ -205,8 +205,7 @@ class Transaction:
 
     def __exit__(self, kind, value, tb) -> None:
         try:
-            if kind is not None:
-                self.discard()
+            self.discard()  # after a failure; after commit() nothing is left to remove
         finally:
             self._guard.close()
 
@@ -355,15 +354,17 @@ def commit(staged: list[tuple[Path, Path]], removals: Iterable[Path] = ()) -> No
             backup = _backup(path)
             os.unlink(path)
             done.append((path, backup))
-    except OSError as exc:
+    except BaseException as exc:  # a full disk, or SIGTERM between two renames
         for placed, backup in reversed(done):
             with contextlib.suppress(OSError):
                 if backup is not None:
                     os.replace(backup, placed)
                 else:
                     os.unlink(placed)
-        raise refuse(current, f"cannot write here: {exc.strerror}; no file was "
-                              "changed") from None
+        if isinstance(exc, OSError):
+            raise refuse(current, f"cannot write here: {exc.strerror}; no file was "
+                                  "changed") from None
+        raise
     finally:
         for _, backup in done:
             if backup is not None and os.path.lexists(backup):
