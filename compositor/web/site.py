@@ -44,10 +44,20 @@ def build_site(issues_dir: Path, out: Path, base_url: str | None, build: bool = 
     if not manifests:
         raise UserError.at(Location(issues_dir), "no issues here: expected folders that each "
                                                  "hold an issue.yaml")
+    _check_names(manifests)
+    from compositor.build import load
+
     issues, problems, skipped = [], [], []
-    for manifest in manifests:
+    loaded = {}
+    for manifest in manifests:  # every issue read before any is built or anything written
         try:
-            found = _archived(manifest, build, quiet)
+            loaded[manifest] = load(manifest)
+        except UserError as exc:
+            problems.extend(exc.diagnostics)
+    _check_inputs(out, [m.resolve().parent.name for m in loaded])
+    for manifest, issue in loaded.items():
+        try:
+            found = _archived(manifest, issue, build, quiet)
         except UserError as exc:
             problems.extend(exc.diagnostics)
             continue
@@ -100,21 +110,41 @@ def _check_target(issues_dir: Path, out: Path) -> None:
                                           "`compositor site`; name a new or empty folder")
 
 
-def _check_names(issues: list[ArchivedIssue]) -> None:
+def _check_names(manifests: list[Path]) -> None:
     """Each issue has a page named after its folder: 'index' (or two issues of one name)
     would take another page's place."""
     seen: dict[str, Path] = {}
-    for a in issues:
-        folder = a.issue.manifest.parent
-        if a.name.lower() in ("index", "feed", "style"):
-            raise UserError.at(Location(a.issue.manifest),
-                               f"an issue folder named '{a.name}' would replace the archive's "
-                               f"own {a.name}.html; rename the folder")
-        if a.name.lower() in seen:
-            raise UserError.at(Location(a.issue.manifest),
-                               f"{folder} and {seen[a.name.lower()]} would have the same page "
-                               f"({a.name}.html); rename one of the folders")
-        seen[a.name.lower()] = folder
+    for manifest in manifests:
+        folder = manifest.resolve().parent
+        name = folder.name
+        if name.lower() in ("index", "feed", "style"):
+            raise UserError.at(Location(manifest),
+                               f"an issue folder named '{name}' would replace the archive's "
+                               f"own {name}.html; rename the folder")
+        if name.lower() in seen:
+            raise UserError.at(Location(manifest),
+                               f"{folder} and {seen[name.lower()]} would have the same page "
+                               f"({name}.html); rename one of the folders")
+        seen[name.lower()] = folder
+
+
+def _check_inputs(out: Path, names: list[str]) -> None:
+    """No file an issue reads may be one the site writes or removes: checked before any
+    issue is built, so a refusal leaves every folder as it was."""
+    from compositor import inputs
+    from compositor.outputs import Ledger
+
+    planned = {out / n for n in ("index.html", "feed.xml", "style.css", MARKER, LEDGER)}
+    for name in names:
+        planned |= {out / f"{name}.html", out / "pdf" / f"{name}.pdf",
+                    out / "covers" / f"{name}.jpg"}
+    real = {os.path.realpath(p) for p in planned} | {str(p) for p in Ledger(out).mine("site")}
+    fonts = os.path.realpath(out / "fonts") + os.sep
+    for path in sorted(inputs.read()):
+        if path in real or path.startswith(fonts):
+            raise UserError.at(Location(Path(path)), "this file is read by an issue and is "
+                                                     f"one that `compositor site` writes in "
+                                                     f"{out}; move it out of the site folder")
 
 
 def _manifests(issues_dir: Path) -> list[Path]:
@@ -145,10 +175,9 @@ def _sources(loaded) -> list[Path]:
     return [p for p in paths if p and Path(p).is_file()]
 
 
-def _archived(manifest: Path, build: bool, quiet: bool) -> ArchivedIssue | str:
-    from compositor.build import default_output, load
+def _archived(manifest: Path, loaded, build: bool, quiet: bool) -> ArchivedIssue | str:
+    from compositor.build import default_output
 
-    loaded = load(manifest)
     issue = loaded.issue
     pdf = default_output(manifest, issue.name, "web")
     newest = max(p.stat().st_mtime for p in _sources(loaded))
@@ -205,7 +234,6 @@ def _write(out: Path, issues: list[ArchivedIssue], theme: Theme, base: str | Non
     before are replaced or removed (the folder's ledger), everything else is kept."""
     from compositor import inputs
 
-    _check_names(issues)
     read = set(inputs.read()) | {str(a.pdf) for a in issues}
     legacy = _legacy if (out / MARKER).is_file() else None
     with Transaction("site", out, read, legacy=legacy) as tx, \
