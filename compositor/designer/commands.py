@@ -21,8 +21,15 @@ def _manifest(path: Path) -> Path:
 
 
 def _out_dir(path: Path) -> Path:
-    if path.exists() and not path.is_dir():
-        raise UserError.at(Location(path), "-o must name a folder, and this is a file "
+    import os
+
+    from compositor.outputs import _kind
+
+    if os.path.lexists(path) and not path.is_dir():
+        what = "a file" if path.is_file() else _kind(os.lstat(path).st_mode)
+        if path.is_symlink() and not path.exists():
+            what = "a symbolic link to nothing"
+        raise UserError.at(Location(path), f"-o must name a folder, and this is {what} "
                                            "(nothing was written)")
     return path
 
