@@ -410,6 +410,23 @@ def test_import_where_a_folder_is_a_file(web, tmp_path, capsys, blocked):
             culprit=f"{blocked} is not a folder")
 
 
+@pytest.mark.parametrize("where", ["issue.yaml", "articles/midsummer-supper.md"])
+def test_import_beside_a_fifo_does_not_block(web, tmp_path, capsys, where):
+    issue = tmp_path / "issue"
+    (issue / "articles").mkdir(parents=True)
+    os.mkfifo(issue / where)
+    if where == "issue.yaml":
+        refused(capsys, [tmp_path], "import", web.url("feed.rss"), "--into", issue,
+                "--limit", "1", culprit="issue.yaml:1: cannot write the issue.yaml here")
+        return
+    before = listing(issue / "articles")
+    code, _, err = run(capsys, "import", web.url("feed.rss"), "--into", issue, "--limit", "1")
+    assert code == 0, err
+    assert listing(issue / "articles" / "midsummer-supper.md") == \
+        {k: v for k, v in before.items() if k.endswith("supper.md")}
+    assert (issue / "articles" / "midsummer-supper-2.md").is_file()
+
+
 def test_import_into_proc(web, tmp_path, capsys):
     code, _, err = run(capsys, "import", web.url("feed.rss"), "--into", "/proc", "--limit", "1")
     assert code == 1 and "cannot make the folder /proc/" in err, err

@@ -96,6 +96,9 @@ def run_import(sources: list[str], into: Path, options: ImportOptions) -> Outcom
         raise UserError.at(at_source(", ".join(sources)), "no post could be imported "
                                                            "(see the warnings above)")
     manifest = into / "issue.yaml"
+    from compositor.outputs import Transaction
+    # Checked before it is read: a pipe would block, a folder or device is no manifest.
+    Transaction("import").check(manifest, "issue.yaml", replace="any")
     existed = manifest.exists()
     text = _manifest_text(manifest, entries, channel, posts)
     if text is not None:
@@ -235,6 +238,8 @@ def _existing_articles(folder: Path) -> dict[str, Path]:
     """URL -> article file, for the articles already in the folder."""
     found: dict[str, Path] = {}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        if not path.is_file():  # a pipe would block the read; it is never written either
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
