@@ -463,7 +463,10 @@ def terminating_cleanly() -> Iterator[None]:
     temporary files are removed on the way out; once is enough (a second SIGTERM during
     the clean-up is ignored, so the clean-up finishes)."""
     global _depth
-    if threading.current_thread() is not threading.main_thread() or _depth:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only; its own guard (watch's) applies
+        return
+    if _depth:  # nested: the outer guard is in place
         _depth += 1
         try:
             yield

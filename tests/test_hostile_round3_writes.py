@@ -199,11 +199,13 @@ def test_an_issue_folder_named_index(issues, tmp_path, capsys):
             culprit="index/issue.yaml:1: an issue folder named 'index'")
 
 
-def test_a_very_tall_web_pdf_page(issues, tmp_path, capsys):
+@pytest.mark.parametrize("size, culprit", [((595, 14000), "210 × 4939 mm, too tall"),
+                                           ((14000, 10), "4939 × 4 mm, too wide")])
+def test_a_very_tall_or_wide_web_pdf_page(issues, tmp_path, capsys, size, culprit):
     pdf = issues / "one" / "build" / "one-web.pdf"
-    blank_pdf(pdf, [(595, 14000)])
+    blank_pdf(pdf, [size])
     refused(capsys, [tmp_path], "site", issues, "-o", tmp_path / "site", "--no-build",
-            culprit="one-web.pdf:1: page 1 is 210 × 4939 mm, too tall to show as a cover")
+            culprit=f"one-web.pdf:1: page 1 is {culprit} to show as a cover")
 
 
 def test_site_never_writes_over_an_input_in_its_folder(issues, tmp_path, capsys):

@@ -281,11 +281,13 @@ def _cover_bytes(a: ArchivedIssue) -> bytes:
     except (pdfium.PdfiumError, IndexError) as exc:
         raise UserError.at(Location(a.pdf), f"cannot read the first page for the cover "
                                             f"({exc}); rebuild the issue") from None
-    if w <= 0 or h / w > COVER_TALLEST:
+    if w <= 0 or h <= 0 or not 1 / COVER_TALLEST <= h / w <= COVER_TALLEST:
+        shape = "tall" if h > w else "wide"
         raise UserError.at(Location(a.pdf), f"page 1 is {w / 72 * 25.4:.0f} × "
-                                            f"{h / 72 * 25.4:.0f} mm, too tall to show as a "
-                                            f"cover (at most {COVER_TALLEST:g} times as tall "
-                                            "as wide); give the issue a normal page size")
+                                            f"{h / 72 * 25.4:.0f} mm, too {shape} to show as "
+                                            f"a cover (one side at most {COVER_TALLEST:g} "
+                                            "times the other); give the issue a normal page "
+                                            "size")
     return render_cover(a.pdf, COVER_WIDTH)
 
 
