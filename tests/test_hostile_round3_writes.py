@@ -345,6 +345,13 @@ def test_new_does_not_follow_a_dangling_symlink(tmp_path, capsys):
     assert not (outside / "stolen.yaml").exists()
 
 
+def test_new_into_a_dangling_symlink(tmp_path, capsys):
+    (tmp_path / "news").symlink_to(tmp_path / "elsewhere" / "news")
+    refused(capsys, [tmp_path], "new", tmp_path / "news",
+            culprit="is a symbolic link to")
+    assert not (tmp_path / "elsewhere").exists()
+
+
 def test_new_does_not_write_through_a_linked_folder(tmp_path, capsys):
     folder, outside = tmp_path / "news", tmp_path / "outside"
     folder.mkdir()

@@ -218,6 +218,11 @@ def _check_new(folder: Path, paths: list[Path]) -> None:
 
     if folder.exists() and not folder.is_dir():
         raise UserError.at(Location(folder), "exists and is not a folder")
+    if folder.is_symlink() and not folder.exists():
+        raise UserError.at(Location(folder), f"is a symbolic link to {os.readlink(folder)}, "
+                                             "which does not exist; `compositor new` makes "
+                                             "a folder only where nothing is: choose a new "
+                                             "folder (nothing was written)")
     home = os.path.realpath(folder)
     existing, outside = [], []
     for path in paths:
