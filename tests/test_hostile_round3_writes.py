@@ -222,12 +222,15 @@ def test_site_never_writes_over_an_input_in_its_folder(issues, tmp_path, capsys)
                     "`compositor site` writes")
 
 
-def test_site_on_a_full_disk(issues, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("again", [False, True])
+def test_site_on_a_full_disk(issues, tmp_path, capsys, monkeypatch, again):
     out = tmp_path / "site"
-    assert run(capsys, "site", issues, "-o", out, "--no-build", "-q")[0] == 0
+    if again:
+        assert run(capsys, "site", issues, "-o", out, "--no-build", "-q")[0] == 0
     no_space(monkeypatch)
-    refused(capsys, [out, issues], "site", issues, "-o", out, "--no-build", "-q",
+    refused(capsys, [tmp_path], "site", issues, "-o", out, "--no-build", "-q",
             culprit="No space left on device")
+    assert out.exists() == again  # a folder made for the site goes again
 
 
 # -- diff and preview --------------------------------------------------------------------------
