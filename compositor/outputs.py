@@ -312,6 +312,8 @@ class Transaction:
             return
         for path in self.removals:
             ledger.files.pop(ledger.key(path) or "", None)
+        for key in [k for k in ledger.files if not os.path.lexists(ledger.folder / k)]:
+            del ledger.files[key]  # deleted by hand since: nothing left to own
         for key, sha in self.recorded.items():
             ledger.files[key] = {"by": self.command, "sha256": sha}
         st = file_state(ledger.path)
