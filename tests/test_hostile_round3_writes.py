@@ -279,6 +279,17 @@ def test_a_huge_page_is_refused_before_rendering(tmp_path, capsys, command):
     assert "use --dpi" in err
 
 
+def test_preview_of_an_issue_with_a_huge_page_size(tmp_path, capsys):
+    manifest = write_issue(tmp_path / "poster", articles=1, sentences=5, boxes=False,
+                           photo=False)
+    (tmp_path / "poster" / "lay.yaml").write_text("page:\n  size: [1700mm, 1700mm]\n")
+    manifest.write_text(manifest.read_text().replace("language: en\n",
+                                                     "language: en\nlayout: lay.yaml\n"))
+    err = refused(capsys, [tmp_path], "preview", manifest,
+                  culprit="page 1 is 1700 × 1700 mm: at 110 dpi that is 54 million pixels")
+    assert "use --dpi 94 or less" in err
+
+
 def test_preview_sheet_beyond_the_budget(tmp_path, capsys):
     pdf = blank_pdf(tmp_path / "long.pdf", [(100, 100)] * 3000)
     refused(capsys, [tmp_path], "preview", pdf, "--sheet", "--pages", "1", "-o",
