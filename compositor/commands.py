@@ -8,7 +8,7 @@ import sys
 from compositor import inputs
 from compositor.build import Timings, default_output, lay_out, load
 from compositor.errors import Location, UserError, printable
-from compositor.publish import check_targets
+from compositor.outputs import check_targets
 
 EXIT_OK, EXIT_USER = 0, 1
 

@@ -21,8 +21,15 @@ def _manifest(path: Path) -> Path:
 
 
 def _out_dir(path: Path) -> Path:
-    if path.exists() and not path.is_dir():
-        raise UserError.at(Location(path), "-o must name a folder, and this is a file "
+    import os
+
+    from compositor.outputs import _kind
+
+    if os.path.lexists(path) and not path.is_dir():
+        what = "a file" if path.is_file() else _kind(os.lstat(path).st_mode)
+        if path.is_symlink() and not path.exists():
+            what = "a symbolic link to nothing"
+        raise UserError.at(Location(path), f"-o must name a folder, and this is {what} "
                                            "(nothing was written)")
     return path
 
@@ -70,17 +77,22 @@ def _issue_pdf(manifest: Path) -> tuple[bytes, str]:
 
 
 def preview_command(args: argparse.Namespace) -> int:
-    from compositor.designer.pages import contact_sheet, open_pdf, render_page
+    from compositor import inputs
+    from compositor.designer.pages import SheetBuilder, open_pdf, page_size, render_page
+    from compositor.outputs import Transaction, check_page_pixels
 
     source = _manifest(args.manifest)
     if source.suffix.lower() == ".pdf":
-        data, name = None, source.stem
+        name = source.stem
         doc = open_pdf(source)
         out = _out_dir(args.output or source.with_name(f"{source.stem}-preview"))
+        read: set = {source}
     else:
         out = _out_dir(args.output or source.resolve().parent / "build" / "preview")
+        inputs.note(source)
         data, name = _issue_pdf(source)
         doc = open_pdf(data)
+        read = set(inputs.read())
     count = len(doc)
     wanted = args.pages or list(range(1, count + 1))
     beyond = [n for n in wanted if n > count]
@@ -88,35 +100,38 @@ def preview_command(args: argparse.Namespace) -> int:
         raise UserError.at(Location(source), f"--pages asks for page {beyond[0]} but there "
                                              f"{'is' if count == 1 else 'are'} only {count} "
                                              f"page{'s' if count != 1 else ''}")
-    needed = set(range(1, count + 1)) if args.sheet else set(wanted)
-    images = {n: render_page(doc, n - 1, args.dpi) for n in sorted(needed)}
-    out.mkdir(parents=True, exist_ok=True)
+    needed = range(1, count + 1) if args.sheet else wanted
+    for n in needed:  # every page measured before any is drawn
+        check_page_pixels(source, n, page_size(doc, n - 1), args.dpi)
     digits = max(2, len(str(count)))
-    pattern = re.compile(rf"^{re.escape(name)}-page-\d+\.png$")
-    if not args.pages:  # a full set: pages left from a longer earlier version go
-        keep = {f"{name}-page-{n:0{digits}d}.png" for n in range(1, count + 1)}
-        for stale in out.iterdir():
-            if pattern.match(stale.name) and stale.name not in keep:
-                stale.unlink()
-    written = []
-    for n in wanted:
-        written.append(_save(images[n], out / f"{name}-page-{n:0{digits}d}.png"))
-    if args.sheet:
-        sheet = contact_sheet([images[n] for n in sorted(images)], sorted(images))
-        written.append(_save(sheet, out / f"{name}-sheet.png"))
+    files = {n: out / f"{name}-page-{n:0{digits}d}.png" for n in wanted}
+    sheet_path = out / f"{name}-sheet.png"
+    sheet = SheetBuilder(list(needed), page_size(doc, 0), source) if args.sheet else None
+    with Transaction("preview", out, read) as tx:
+        for path in [*files.values(), *([sheet_path] if sheet else [])]:
+            tx.check(path, "page image")  # a file of the user's stops the run here
+        if not args.pages:  # a full set: pages of a longer earlier version go, ours only
+            pattern = re.compile(rf"^{re.escape(name)}-page-\d+\.png$")
+            keep = {p.name for p in files.values()}
+            for stale in tx.ledger.mine("preview"):
+                if pattern.match(stale.name) and stale.name not in keep:
+                    tx.remove(stale)
+        for n in needed:  # one page in memory at a time (and the sheet's thumbnails)
+            image = render_page(doc, n - 1, args.dpi)
+            if n in files:
+                tx.save_png(files[n], image, "page image")
+            if sheet:
+                sheet.add(n, image)
+            del image
+        if sheet:
+            tx.save_png(sheet_path, sheet.image, "contact sheet")
+        tx.commit()
     pages = ", ".join(str(n) for n in wanted)
     print(f"wrote {len(wanted)} page image{'s' if len(wanted) != 1 else ''} "
           f"(page{'s' if len(wanted) != 1 else ''} {pages}, {args.dpi:g} dpi) to {out}")
     if args.sheet:
-        print(f"wrote {written[-1]} ({count} pages as spreads)")
+        print(f"wrote {sheet_path} ({count} pages as spreads)")
     return EXIT_OK
-
-
-def _save(image, path: Path) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    image.save(tmp, "PNG", optimize=True)
-    tmp.replace(path)
-    return path
 
 
 # -- new -------------------------------------------------------------------------------
@@ -188,20 +203,40 @@ def _value_at(values: dict, keys: tuple[str, ...]):
 
 def schema_command(args: argparse.Namespace) -> int:
     from compositor.designer.schema import SHIPPED
+    from compositor.outputs import Transaction
 
     text = (SHIPPED / f"{args.kind}.schema.json").read_text(encoding="utf-8")
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
-    if args.output.is_dir():
-        args.output = args.output / f"{args.kind}.schema.json"
-    if args.output.suffix.lower() in (".yaml", ".yml", ".md", ".pdf"):
-        raise UserError.at(Location(args.output), "refusing to write a schema over a "
-                                                  f"{args.output.suffix} file; name a .json file")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output}")
+    target = args.output
+    if target.is_dir():
+        target = target / f"{args.kind}.schema.json"
+    if target.suffix.lower() != ".json":
+        raise UserError.at(Location(target), "a schema is written to a .json file; name one "
+                                             "(nothing was written)")
+    # A schema file may replace only an earlier one (say, after an upgrade): never a
+    # package.json, a photo or anything else that happens to sit at that name.
+    replace = "any" if _is_schema(target) else "never"
+    with Transaction("schema") as tx:
+        tx.write(target, text.encode("utf-8"), "schema", replace=replace)
+        tx.commit()
+    print(f"wrote {target}")
     return EXIT_OK
+
+
+def _is_schema(path: Path) -> bool:
+    """Whether ``path`` is a regular file holding a JSON Schema that compositor wrote."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(path.stat().st_mode) or path.stat().st_size > 1 << 20:
+            return False
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(data, dict) and "$schema" in data
+            and str(data.get("title", "")).startswith("compositor "))
 
 
 # -- diff ------------------------------------------------------------------------------

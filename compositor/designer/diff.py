@@ -111,32 +111,41 @@ def side_by_side(old: Image.Image | None, new: Image.Image | None, diff: PageDif
     return sheet
 
 
-_STALE = re.compile(r"^page-\d{3,}\.png$")
+_PICTURE = re.compile(r"^page-\d{3,}\.png$")
 
 
 def write_diff(old_pdf: Path, new_pdf: Path, out_dir: Path, dpi: float = 100
                ) -> tuple[list[PageDiff], dict[int, Path]]:
-    """Compare two PDF files; write `page-NNN.png` for each page that differs."""
-    from compositor.designer.pages import open_pdf, render_page
+    """Compare two PDF files page by page (two pages in memory at a time, each within the
+    pixel budget); write `page-NNN.png` for each page that differs, replacing only the
+    pictures an earlier `diff` wrote here (compositor/outputs.py)."""
+    from compositor.designer.pages import open_pdf, page_size, render_page
+    from compositor.outputs import Transaction, check_page_pixels
 
     old_doc, new_doc = open_pdf(old_pdf), open_pdf(new_pdf)
-    old_images = [render_page(old_doc, i, dpi) for i in range(len(old_doc))]
-    new_images = [render_page(new_doc, i, dpi) for i in range(len(new_doc))]
-    diffs = compare(old_images, new_images)
+    count = max(len(old_doc), len(new_doc))
+    for path, doc in ((old_pdf, old_doc), (new_pdf, new_doc)):
+        for i in range(len(doc)):
+            check_page_pixels(path, i + 1, page_size(doc, i), dpi)
+    diffs: list[PageDiff] = []
     written: dict[int, Path] = {}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.iterdir():
-        if _STALE.match(stale.name):  # pictures of an earlier comparison in this folder
-            stale.unlink()
-    for d in diffs:
-        if d.status == "same":
-            continue
-        i = d.page - 1
-        picture = side_by_side(old_images[i] if i < len(old_images) else None,
-                               new_images[i] if i < len(new_images) else None, d)
-        path = out_dir / f"page-{d.page:03d}.png"
-        tmp = path.with_name(f".{path.name}.tmp")
-        picture.save(tmp, "PNG", optimize=True)
-        tmp.replace(path)
-        written[d.page] = path
+    with Transaction("diff", out_dir, (old_pdf, new_pdf)) as tx:
+        for n in range(1, count + 1):  # a file of the user's stops the run before any work
+            tx.check(out_dir / f"page-{n:03d}.png", "page picture")
+        for i in range(count):
+            old = render_page(old_doc, i, dpi) if i < len(old_doc) else None
+            new = render_page(new_doc, i, dpi) if i < len(new_doc) else None
+            d = compare([old] if old else [], [new] if new else [])[0]
+            d.page = i + 1
+            diffs.append(d)
+            if d.status != "same":
+                path = out_dir / f"page-{d.page:03d}.png"
+                tx.save_png(path, side_by_side(old, new, d), "page picture")
+                written[d.page] = path
+            del old, new
+        names = {p.name for p in written.values()}
+        for stale in tx.ledger.mine("diff"):  # pictures of an earlier comparison here
+            if _PICTURE.match(stale.name) and stale.name not in names:
+                tx.remove(stale)
+        tx.commit()
     return diffs, written

@@ -125,39 +125,81 @@ def spreads(count: int) -> list[tuple[int | None, int | None]]:
     return out
 
 
+SHEET_PIXELS = 60_000_000  # a contact sheet beyond this would not open in a viewer either
+SHEET_GAP, SHEET_PAD, SHEET_LABEL = 36, 28, 22
+
+
+class SheetBuilder:
+    """A contact sheet filled one page at a time, so that only the sheet and one page are
+    in memory however many pages there are. Pages are added in increasing order."""
+
+    def __init__(self, numbers: Sequence[int], first_size: tuple[float, float],
+                 where: Path, page_height: int = 360):
+        self.numbers = set(numbers)
+        self.page_height = page_height
+        count = max(self.numbers) if self.numbers else 0
+        rows = [(a, b) for a, b in spreads(count) if a in self.numbers or b in self.numbers]
+        per_row = 2  # spreads per row: a sheet that is wider than tall reads best on screen
+        self.grid = [rows[i:i + per_row] for i in range(0, len(rows), per_row)]
+        self.per_row = per_row
+        self.image: Image.Image | None = None
+        self.width = 0
+        guess = round(first_size[0] * page_height / max(1.0, first_size[1]))
+        w, h = self._size(max(1, guess))
+        if w * h > SHEET_PIXELS:
+            raise UserError.at(Location(where), f"a contact sheet of {len(self.numbers)} pages "
+                                                f"would be {w} × {h} pixels, more than "
+                                                f"{SHEET_PIXELS // 1_000_000} million; leave "
+                                                "out --sheet or choose fewer --pages")
+
+    def _size(self, width: int) -> tuple[int, int]:
+        rows = len(self.grid)
+        return (SHEET_PAD * 2 + self.per_row * 2 * width + (self.per_row - 1) * SHEET_GAP,
+                SHEET_PAD * 2 + rows * (self.page_height + SHEET_LABEL)
+                + (rows - 1) * SHEET_GAP)
+
+    def add(self, number: int, page: Image.Image) -> None:
+        if self.image is None:
+            self.width = round(page.width * self.page_height / page.height)
+            self.image = Image.new("RGB", self._size(self.width), (226, 228, 232))
+            self.font = _label_font(14)
+        draw = ImageDraw.Draw(self.image)
+        width, height = self.width, self.page_height
+        for r, row in enumerate(self.grid):
+            y = SHEET_PAD + r * (height + SHEET_LABEL + SHEET_GAP)
+            for s, (left, right) in enumerate(row):
+                x = SHEET_PAD + s * (2 * width + SHEET_GAP)
+                for offset, n in ((0, left), (width, right)):
+                    if n != number:
+                        continue
+                    thumb = page.resize((width, height), Image.LANCZOS)
+                    self.image.paste(thumb, (x + offset, y))
+                    draw.rectangle((x + offset, y, x + offset + width - 1, y + height - 1),
+                                   outline=(150, 150, 155))
+                    text = str(n)
+                    tw = draw.textlength(text, font=self.font)
+                    draw.text((x + offset + (width - tw) / 2, y + height + 4), text,
+                              fill=(60, 60, 66), font=self.font)
+
+
 def contact_sheet(images: Sequence[Image.Image], numbers: Iterable[int],
                   page_height: int = 360) -> Image.Image:
     """All pages as spreads on one image, numbered, on a light grey ground."""
     by_number = dict(zip(numbers, images, strict=True))
-    count = max(by_number) if by_number else 0
-    first = next(iter(by_number.values()))
-    width = round(first.width * page_height / first.height)
-    gap, pad, label = 36, 28, 22
-    rows = spreads(count)
-    rows = [(a, b) for a, b in rows if a in by_number or b in by_number]
-    per_row = 2  # spreads per row: a sheet that is wider than tall reads best on screen
-    grid = [rows[i:i + per_row] for i in range(0, len(rows), per_row)]
-    sheet_w = pad * 2 + per_row * 2 * width + (per_row - 1) * gap
-    sheet_h = pad * 2 + len(grid) * (page_height + label) + (len(grid) - 1) * gap
-    sheet = Image.new("RGB", (sheet_w, sheet_h), (226, 228, 232))
-    draw = ImageDraw.Draw(sheet)
-    font = _label_font(14)
-    for r, row in enumerate(grid):
-        y = pad + r * (page_height + label + gap)
-        for s, (left, right) in enumerate(row):
-            x = pad + s * (2 * width + gap)
-            for offset, number in ((0, left), (width, right)):
-                if number is None or number not in by_number:
-                    continue
-                thumb = by_number[number].resize((width, page_height), Image.LANCZOS)
-                sheet.paste(thumb, (x + offset, y))
-                draw.rectangle((x + offset, y, x + offset + width - 1, y + page_height - 1),
-                               outline=(150, 150, 155))
-                text = str(number)
-                tw = draw.textlength(text, font=font)
-                draw.text((x + offset + (width - tw) / 2, y + page_height + 4), text,
-                          fill=(60, 60, 66), font=font)
-    return sheet
+    first = by_number[min(by_number)]
+    sheet = SheetBuilder(sorted(by_number), first.size, Path("sheet"), page_height)
+    for n in sorted(by_number):
+        sheet.add(n, by_number[n])
+    return sheet.image
+
+
+def page_size(doc, index: int) -> tuple[float, float]:
+    """A page's width and height in points, without rendering it."""
+    page = doc[index]
+    try:
+        return page.get_size()
+    finally:
+        page.close()
 
 
 def _label_font(size: int):

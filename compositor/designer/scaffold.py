@@ -130,8 +130,10 @@ shared between members; the waiting list is kept by the secretary.
 """
 
 
-def _photo(path: Path) -> None:
+def _photo() -> bytes:
     """Raised beds under a morning sky, drawn so the template needs no photo of anyone's."""
+    import io
+
     from PIL import Image, ImageDraw, ImageFilter
 
     w, h = 1800, 1200
@@ -156,7 +158,9 @@ def _photo(path: Path) -> None:
                 d.ellipse([p - r, y0 + depth // 2 - r, p + r, y0 + depth // 2 + r],
                           fill=(70 + row * 12, 140 + row * 10, 60))
     im = im.filter(ImageFilter.GaussianBlur(1.2))
-    im.save(path, quality=88)
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=88)
+    return buf.getvalue()
 
 
 def scaffold(folder: Path, layout: str) -> list[Path]:
@@ -189,18 +193,53 @@ def scaffold(folder: Path, layout: str) -> list[Path]:
     }
     for kind in ("manifest", "publication", "layout"):
         files[folder / "schemas" / f"{kind}.schema.json"] = schema_text(kind)
-    existing = [p for p in files if p.exists()]
+    _check_new(folder, [*files, *(folder / "build" / f"{_name(folder)}-{v}.pdf"
+                                  for v in ("print", "web"))])
+    from compositor.outputs import Transaction
+
+    with Transaction("new") as tx:
+        for path, text in files.items():
+            data = _photo() if text is None else text.encode("utf-8")
+            tx.write(path, data, path.name, replace="never")
+        tx.commit()
+    return list(files)
+
+
+def _name(folder: Path) -> str:
+    """The issue's name, as the build names its PDFs: the folder's own name."""
+    return Path(os.path.realpath(folder)).name or "issue"
+
+
+def _check_new(folder: Path, paths: list[Path]) -> None:
+    """Nothing may be at any of ``paths`` (a dangling symbolic link counts: writing
+    through it would put the file wherever it points), and no folder on the way may lead
+    out of ``folder``. The first problem is reported with how many more there are."""
+    from compositor.outputs import check_parent, file_state
+
+    if folder.exists() and not folder.is_dir():
+        raise UserError.at(Location(folder), "exists and is not a folder")
+    if folder.is_symlink() and not folder.exists():
+        raise UserError.at(Location(folder), f"is a symbolic link to {os.readlink(folder)}, "
+                                             "which does not exist; `compositor new` makes "
+                                             "a folder only where nothing is: choose a new "
+                                             "folder (nothing was written)")
+    home = os.path.realpath(folder)
+    existing, outside = [], []
+    for path in paths:
+        if file_state(path) is not None:
+            existing.append(path)
+        elif not os.path.realpath(path.parent).startswith(home.rstrip(os.sep) + os.sep) \
+                and os.path.realpath(path.parent) != home:
+            outside.append(path)
+        else:
+            check_parent(path)
     if existing:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
         raise UserError([Diagnostic(Location(existing[0]),
                                     f"already exists{more}; `compositor new` never overwrites "
                                     "a file: choose a new folder (nothing was written)")])
-    written = []
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if text is None:
-            _photo(path)
-        else:
-            path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+    if outside:
+        raise UserError([Diagnostic(Location(outside[0]),
+                                    f"{outside[0].parent} leads out of {folder} (a symbolic "
+                                    "link); `compositor new` writes only inside the new "
+                                    "folder: choose a new folder (nothing was written)")])

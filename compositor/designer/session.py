@@ -252,17 +252,19 @@ class Session:
                 except UserError as exc:
                     problems[variant] = "; ".join(str(d) for d in exc.diagnostics)
                     self.log(problems[variant])
+                else:
+                    written.append(variant)
                 self.stale.discard(variant)
-                written.append(variant)
-            if not written:
+            if not written and not problems:
                 return
             if not self.stale:
                 save_caches()  # the next `build` or `watch` starts with these paragraphs
             downloads = self._downloads()
             for variant, problem in problems.items():
                 downloads[variant]["problem"] = problem
-            self.log(f"{' and '.join(written)} PDF written in "
-                     f"{time.perf_counter() - started:.2f} s")
+            if written:
+                self.log(f"{' and '.join(written)} PDF written in "
+                         f"{time.perf_counter() - started:.2f} s")
             self.publish(downloads=downloads)
 
     def _downloads(self) -> dict:

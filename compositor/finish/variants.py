@@ -9,7 +9,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compositor import inputs, publish
+from compositor import inputs
+from compositor import outputs as guard
 from compositor.build import Timings
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.layout.compose import style_of
@@ -104,11 +105,23 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
     own checks against what it drew; "full", the independent preflight; or "off"). Each
     file is written to a temporary name beside its target and renamed only once every
     file has passed; the files in `also` (the fit report) are published with them, all
-    together or not at all (compositor/publish.py).
+    together or not at all (compositor/outputs.py).
 
     With two cores the web variant is made in a forked process while this one makes the
     print variant; the files are the same bytes as made one after the other, and the
     messages come out in the same order."""
+
+    # The same guard for every caller (build, watch, site, check): never over an input,
+    # a folder, a FIFO or a device, and SIGTERM leaves no temporary file behind.
+    named = {f"{v} PDF": p for v, p in outputs.items()}
+    guard.check_targets(named | {what: p for what, (p, _) in (also or {}).items()},
+                          inputs.read())
+    with guard.terminating_cleanly():
+        return _produce(layout, outputs, timings, checks, force, also)
+
+
+def _produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings, checks: str,
+             force: bool, also: dict[str, tuple[Path, bytes]] | None) -> dict[str, Path]:
     from compositor import progress
     from compositor.finish import parallel
 
@@ -133,7 +146,7 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
     groups = [g for g in groups if g]
     made: list[_Made] = []
     extra: list[tuple[Path, Path]] = []
-    folders = publish.missing_folders([*outputs.values(), *(p for p, _ in (also or {}).values())])
+    folders = guard.missing_folders([*outputs.values(), *(p for p, _ in (also or {}).values())])
     worker = None
     names = " and ".join(v for v in outputs if not v.endswith("saddle"))
     progress.stage(("rendering " if checks == "off" else "rendering and checking ") + names)
@@ -156,13 +169,13 @@ def produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings,
             if m.error:
                 raise UserError(m.error)
         for path, data in (also or {}).values():
-            extra.append((publish.write_temporary(path, data), path))
-        publish.commit([pair for m in made for pair in m.staged.values()] + extra)
+            extra.append((guard.write_temporary(path, data), path))
+        guard.commit([pair for m in made for pair in m.staged.values()] + extra)
         folders = []
     finally:
         if worker is not None and (m := worker.abandon()) is not None:
             made.append(m)
-        publish.discard([pair for m in made for pair in m.staged.values()] + extra, folders)
+        guard.discard([pair for m in made for pair in m.staged.values()] + extra, folders)
     timings.mark("variants" + (" (in parallel)" if len(groups) > 1 and
                                parallel.can_fork() else ""))
     return {v: path for m in made for v, (_, path) in m.staged.items()}
@@ -224,7 +237,7 @@ def _make(layout: IssueLayout, outputs: dict[str, Path], checks: str, force: boo
 
 
 def _write_temporary(path: Path, data: bytes) -> Path:
-    return publish.write_temporary(path, data)
+    return guard.write_temporary(path, data)
 
 
 def _photos_hint(finding, layout: IssueLayout) -> str:

@@ -18,7 +18,6 @@ import io
 import os
 import re
 import sys
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,13 +96,14 @@ def run_import(sources: list[str], into: Path, options: ImportOptions) -> Outcom
         raise UserError.at(at_source(", ".join(sources)), "no post could be imported "
                                                            "(see the warnings above)")
     manifest = into / "issue.yaml"
+    from compositor.outputs import Transaction
+    # Checked before it is read: a pipe would block, a folder or device is no manifest.
+    Transaction("import").check(manifest, "issue.yaml", replace="any")
     existed = manifest.exists()
     text = _manifest_text(manifest, entries, channel, posts)
     if text is not None:
         writes[manifest] = text.encode("utf-8")
-    for path, data in writes.items():
-        if not (path.is_file() and path.read_bytes() == data):  # leave unchanged files be
-            _write_atomic(path, data)
+    _write_all(into, writes, sources)
     listed = len(dict.fromkeys(entries))
     state = ("created" if not existed else "updated") if manifest in writes else "unchanged"
     out.lines.append(f"{manifest}: {state}; {listed} imported article"
@@ -238,6 +238,8 @@ def _existing_articles(folder: Path) -> dict[str, Path]:
     """URL -> article file, for the articles already in the folder."""
     found: dict[str, Path] = {}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        if not path.is_file():  # a pipe would block the read; it is never written either
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -374,6 +376,13 @@ def _image(post: Post, into: Path, slug: str, options: ImportOptions,
                                        "warning"))
         return None
     target = into / "images" / f"{slug}{_IMAGE_FORMATS[kind]}"
+    if not _same_bytes(target, data):
+        free = _free_photo(into, slug, _IMAGE_FORMATS[kind])
+        if free != target:
+            out.warnings.append(Diagnostic(Location(target), "was not written by import and "
+                                           f"is kept; the post's photo is {free.name}",
+                                           "warning"))
+        target = free
     writes[target] = data
     return f"../images/{target.name}"
 
@@ -478,16 +487,40 @@ def _new_manifest(manifest: Path, entries: list[str], channel: Channel | None,
             + "articles:\n" + "".join(f"  - {e}\n" for e in dict.fromkeys(entries)))
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _write_all(into: Path, writes: dict[Path, bytes], sources: list[str]) -> None:
+    """All files or none (compositor/outputs.py). Photos replace only photos an import
+    wrote (the folder's ledger); articles and issue.yaml are the ones planned above (a
+    symlinked issue.yaml is updated through its link); no source file is written over."""
+    from compositor.outputs import Transaction
+
+    local = [s for s in sources if not is_url(s) and os.path.lexists(s)]
+    with Transaction("import", into, local) as tx:
+        for path, data in writes.items():
+            if _same_bytes(path, data):  # leave unchanged files be
+                continue
+            photo = path.parent.name == "images"
+            tx.write(path, data, "photo" if photo else path.name,
+                     replace="ours" if photo else "any", record=photo)
+        tx.commit()
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _free_photo(into: Path, slug: str, ext: str) -> Path:
+    """images/<slug><ext>, or <slug>-2<ext>, ... when a photo of the user's (one an
+    import did not write) already has that name: it is never written over."""
+    from compositor.outputs import Ledger, file_state
+
+    ledger = Ledger(into) if into.is_dir() else None
+    target, n = into / "images" / f"{slug}{ext}", 2
+    while file_state(target) is not None and not (ledger and ledger.owns(target, "import")):
+        target, n = into / "images" / f"{slug}-{n}{ext}", n + 1
+    return target
 
 
 def print_outcome(out: Outcome, quiet: bool) -> None:

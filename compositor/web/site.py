@@ -6,9 +6,11 @@ PDFs, covers and a stylesheet in the publication's colours and fonts. Every link
 relative, so the folder works opened from disk and served from any address; --base-url
 adds the absolute addresses that feeds and sharing tags need.
 
-The site is written into a temporary folder and swapped in at the end: a failure leaves
-the previous site as it was, and the target must be new, empty, or a site written here
-before (never an issue folder or anything else).
+Every file is staged under a temporary name and all are published together
+(compositor/outputs.py): a failure leaves the previous site as it was. The target must be
+new, empty, or a site written here before (never an issue folder or anything else); a
+re-run replaces or removes only the files the last run wrote (the folder's ledger), so a
+.git, a CNAME and pages added by hand stay.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from compositor.errors import Location, UserError
+from compositor.outputs import LEDGER, Transaction
 from compositor.web.archive import ArchivedIssue, issue_day, read_contents, render_cover
 from compositor.web.theme import Theme, site_theme
 
@@ -42,10 +44,20 @@ def build_site(issues_dir: Path, out: Path, base_url: str | None, build: bool = 
     if not manifests:
         raise UserError.at(Location(issues_dir), "no issues here: expected folders that each "
                                                  "hold an issue.yaml")
+    _check_names(manifests)
+    from compositor.build import load
+
     issues, problems, skipped = [], [], []
-    for manifest in manifests:
+    loaded = {}
+    for manifest in manifests:  # every issue read before any is built or anything written
         try:
-            found = _archived(manifest, build, quiet)
+            loaded[manifest] = load(manifest)
+        except UserError as exc:
+            problems.extend(exc.diagnostics)
+    _check_inputs(out, [m.resolve().parent.name for m in loaded])
+    for manifest, issue in loaded.items():
+        try:
+            found = _archived(manifest, issue, build, quiet)
         except UserError as exc:
             problems.extend(exc.diagnostics)
             continue
@@ -72,20 +84,67 @@ def build_site(issues_dir: Path, out: Path, base_url: str | None, build: bool = 
 
 
 def _check_target(issues_dir: Path, out: Path) -> None:
-    src, dst = issues_dir.resolve(), out.resolve()
+    """-o must be a new folder, an empty one, or one this command wrote into before; never
+    the issues, an issue folder or a folder inside one, nor a symbolic link."""
     if not issues_dir.is_dir():
         raise UserError.at(Location(issues_dir), "not a folder of issues")
+    if out.is_symlink():
+        raise UserError.at(Location(out), f"-o is a symbolic link (to {os.readlink(out)}); "
+                                          "name the folder itself")
+    src, dst = issues_dir.resolve(), out.resolve()
     if dst == src or dst in src.parents:
         raise UserError.at(Location(out), "-o would replace the issues themselves; name a "
                                           "new folder for the site")
-    if (dst / "issue.yaml").exists():
-        raise UserError.at(Location(out), "-o names an issue folder; name a new folder for "
-                                          "the site")
+    inside = next((p for p in (dst, *dst.parents) if (p / "issue.yaml").exists()), None)
+    if inside is not None:
+        raise UserError.at(Location(out), f"-o is {'inside ' if inside != dst else ''}an issue "
+                                          f"folder ({inside}); name a new folder for the site "
+                                          "outside the issues")
     if out.exists() and not out.is_dir():
         raise UserError.at(Location(out), "-o must be a folder, and this is a file")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+    # Hidden entries (.git, .nojekyll) and a CNAME are a publishing setup, not content.
+    shown = [p for p in out.iterdir() if not p.name.startswith(".") and p.name != "CNAME"] \
+        if out.is_dir() else []
+    if shown and not (out / LEDGER).exists() and not (out / MARKER).exists():
         raise UserError.at(Location(out), "the folder is not empty and was not written by "
                                           "`compositor site`; name a new or empty folder")
+
+
+def _check_names(manifests: list[Path]) -> None:
+    """Each issue has a page named after its folder: 'index' (or two issues of one name)
+    would take another page's place."""
+    seen: dict[str, Path] = {}
+    for manifest in manifests:
+        folder = manifest.resolve().parent
+        name = folder.name
+        if name.lower() in ("index", "feed", "style"):
+            raise UserError.at(Location(manifest),
+                               f"an issue folder named '{name}' would replace the archive's "
+                               f"own {name}.html; rename the folder")
+        if name.lower() in seen:
+            raise UserError.at(Location(manifest),
+                               f"{folder} and {seen[name.lower()]} would have the same page "
+                               f"({name}.html); rename one of the folders")
+        seen[name.lower()] = folder
+
+
+def _check_inputs(out: Path, names: list[str]) -> None:
+    """No file an issue reads may be one the site writes or removes: checked before any
+    issue is built, so a refusal leaves every folder as it was."""
+    from compositor import inputs
+    from compositor.outputs import Ledger
+
+    planned = {out / n for n in ("index.html", "feed.xml", "style.css", MARKER, LEDGER)}
+    for name in names:
+        planned |= {out / f"{name}.html", out / "pdf" / f"{name}.pdf",
+                    out / "covers" / f"{name}.jpg"}
+    real = {os.path.realpath(p) for p in planned} | {str(p) for p in Ledger(out).mine("site")}
+    fonts = os.path.realpath(out / "fonts") + os.sep
+    for path in sorted(inputs.read()):
+        if path in real or path.startswith(fonts):
+            raise UserError.at(Location(Path(path)), "this file is read by an issue and is "
+                                                     f"one that `compositor site` writes in "
+                                                     f"{out}; move it out of the site folder")
 
 
 def _manifests(issues_dir: Path) -> list[Path]:
@@ -116,10 +175,9 @@ def _sources(loaded) -> list[Path]:
     return [p for p in paths if p and Path(p).is_file()]
 
 
-def _archived(manifest: Path, build: bool, quiet: bool) -> ArchivedIssue | str:
-    from compositor.build import default_output, load
+def _archived(manifest: Path, loaded, build: bool, quiet: bool) -> ArchivedIssue | str:
+    from compositor.build import default_output
 
-    loaded = load(manifest)
     issue = loaded.issue
     pdf = default_output(manifest, issue.name, "web")
     newest = max(p.stat().st_mtime for p in _sources(loaded))
@@ -163,33 +221,74 @@ def _build_web(loaded, pdf: Path) -> None:
 
 # -- writing ------------------------------------------------------------------------------
 
+def _legacy(key: str) -> bool:
+    """Files of a site written before the ledger: the names this command gives."""
+    parts = key.split("/")
+    if len(parts) == 1:
+        return key in (MARKER, "index.html", "feed.xml", "style.css") or key.endswith(".html")
+    return len(parts) == 2 and parts[0] in ("pdf", "covers", "fonts")
+
+
 def _write(out: Path, issues: list[ArchivedIssue], theme: Theme, base: str | None) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
-    try:
-        for sub in ("pdf", "covers", "fonts"):
-            (tmp / sub).mkdir()
-        theme.write_assets(tmp)
+    """Every file staged, then all published together: only files this command wrote
+    before are replaced or removed (the folder's ledger), everything else is kept."""
+    from compositor import inputs
+
+    read = set(inputs.read()) | {str(a.pdf) for a in issues}
+    legacy = _legacy if (out / MARKER).is_file() else None
+    with Transaction("site", out, read, legacy=legacy) as tx, \
+            tempfile.TemporaryDirectory(prefix="compositor-site-") as scratch:
+        # What the last run wrote, listed before this run stages its own files beside it.
+        # A site written before the ledger existed loses nothing: its files of this run's
+        # names are replaced, and no other file is known to be ours, so none is removed.
+        olds = tx.ledger.mine("site")
+        assets = Path(scratch)
+        (assets / "fonts").mkdir()
+        theme.write_assets(assets)
+        for path in sorted(assets.rglob("*")):
+            if path.is_file():
+                tx.copy(out / path.relative_to(assets), path)
         for a in issues:
-            shutil.copyfile(a.pdf, tmp / "pdf" / f"{a.name}.pdf")
-            (tmp / "covers" / f"{a.name}.jpg").write_bytes(render_cover(a.pdf, COVER_WIDTH))
-            _text(tmp / f"{a.name}.html", issue_page(a, theme, base))
-        _text(tmp / "index.html", index_page(issues, theme, base))
-        _text(tmp / "feed.xml", atom_feed(issues, theme, base))
-        _text(tmp / MARKER, "This folder is written by `compositor site` and replaced "
-                            "whole on each run.\n")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-        os.chmod(out, 0o755)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            tx.copy(out / "pdf" / f"{a.name}.pdf", a.pdf, "PDF")
+            tx.write(out / "covers" / f"{a.name}.jpg", _cover_bytes(a), "cover")
+            tx.write(out / f"{a.name}.html", issue_page(a, theme, base).encode(), "page")
+        tx.write(out / "index.html", index_page(issues, theme, base).encode(), "page")
+        tx.write(out / "feed.xml", atom_feed(issues, theme, base).encode(), "feed")
+        tx.write(out / MARKER, b"This folder is written by `compositor site`: each run "
+                               b"replaces the files it wrote (listed in " + LEDGER.encode()
+                 + b") and keeps everything else.\n")
+        written = {str(t) for t in tx.targets}
+        for old in olds:
+            if str(old) not in written:
+                tx.remove(old)
+        tx.commit()
+
+
+COVER_TALLEST = 8.0  # height / width of a page still shown as a cover
+
+
+def _cover_bytes(a: ArchivedIssue) -> bytes:
+    """The cover picture, refused before rendering when page 1 is so tall that the
+    picture would take gigabytes."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(a.pdf)
+        try:
+            w, h = doc[0].get_size()
+        finally:
+            doc.close()
+    except (pdfium.PdfiumError, IndexError) as exc:
+        raise UserError.at(Location(a.pdf), f"cannot read the first page for the cover "
+                                            f"({exc}); rebuild the issue") from None
+    if w <= 0 or h <= 0 or not 1 / COVER_TALLEST <= h / w <= COVER_TALLEST:
+        shape = "tall" if h > w else "wide"
+        raise UserError.at(Location(a.pdf), f"page 1 is {w / 72 * 25.4:.0f} × "
+                                            f"{h / 72 * 25.4:.0f} mm, too {shape} to show as "
+                                            f"a cover (one side at most {COVER_TALLEST:g} "
+                                            "times the other); give the issue a normal page "
+                                            "size")
+    return render_cover(a.pdf, COVER_WIDTH)
 
 
 def _text(path: Path, text: str) -> None:
