@@ -296,7 +296,10 @@ def clean_fragment(html: str, title: str | None, base: str | None = None) -> str
     if not html.strip():
         return ""
     frag = lxml.html.fragment_fromstring(html, create_parent="div")
-    if base and base.startswith(("http://", "https://")):
+    for link in frag.iter("a"):
+        if not (link.get("href") or "").strip():  # (feedparser empties a javascript: link)
+            link.attrib.pop("href", None)  # not a link to the post itself once absolute
+    if web_address(base):
         frag.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
     _strip_furniture(frag)
     for el in frag.xpath(".//p|.//div|.//h2|.//h3|.//h4|.//span"):

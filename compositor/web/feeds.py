@@ -220,7 +220,7 @@ def read_wxr(data: bytes, origin: str) -> Channel:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
-        cut = "no element found" in str(exc) or "unclosed token" in str(exc)
+        cut = not _CLOSING.search(data.rstrip(b"\0 \t\r\n")[-4096:])
         raise SourceError("the WordPress export stops in the middle: it was cut short; "
                           "export it again" if cut else
                           f"not a readable WordPress export ({exc})", line) from None
@@ -268,7 +268,7 @@ def read_wxr(data: bytes, origin: str) -> Channel:
             image, caption, alt = _entry_image({}, html)
         notes: list[str] = []
         url = _post_link(item.findtext("link"), notes)
-        base = url or channel.link
+        base = url  # a relative picture is the post's own, or none at all
         channel.posts.append(Post(
             title=title, html=html, origin=f"{origin}, post {n} ('{title or '?'}')",
             url=url, byline=text_of(authors.get(login) or login),

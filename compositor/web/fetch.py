@@ -176,7 +176,12 @@ def _fetch(url: str, policy: NetPolicy, limit: int, accept: str, named: bool,
            deadline: _Deadline) -> Fetched:
     current = url
     for hop in range(MAX_REDIRECTS + 1):
-        conn, response = _request(current, policy, accept, named and hop == 0, deadline)
+        try:
+            conn, response = _request(current, policy, accept, named and hop == 0, deadline)
+        except FetchError as exc:
+            if hop == 0:
+                raise
+            raise FetchError(url, f"redirected to {current}, which {exc.reason}") from None
         try:
             if response.status in _REDIRECTS:
                 current = _redirect_target(url, current, response)

@@ -78,9 +78,10 @@ class _Converter(MarkdownConverter):
     def convert_code(self, el, text, parent_tags):
         if "_noformat" in parent_tags or not text.strip():
             return text
-        if "`" in text:
-            # Backticks inside (or a code span right beside another) could end the span
-            # early and let the rest be read as Markdown: such code is set as plain text.
+        if "`" in text or _after_code(el):
+            # Backticks inside, or a code span right after another (their backticks would
+            # run together), could end the span early and let the rest be read as
+            # Markdown: such code is set as plain text.
             return escape_text(_WHITESPACE.sub(" ", text))
         lead, core, tail = _split_space(text)
         return f"{lead}`{core}`{tail}"
@@ -128,6 +129,15 @@ class _Converter(MarkdownConverter):
         return text
 
     convert_td = convert_th = convert_thead = convert_tbody = convert_tfoot = convert_tr
+
+
+_CODE_TAGS = ["code", "kbd", "samp"]
+
+
+def _after_code(el) -> bool:
+    """Whether the text just before `el` in the document is another code element's."""
+    before = el.find_previous(string=True)
+    return before is not None and before.find_parent(_CODE_TAGS) is not None
 
 
 def _split_space(text: str) -> tuple[str, str, str]:

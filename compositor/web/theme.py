@@ -165,7 +165,9 @@ def site_href(url: str | None) -> str | None:
         return None
     if web_address(text):
         return text
-    relative = not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) and not text.startswith("//")
+    # Relative: no scheme, no "//host", and no ":" in the first segment (which a
+    # browser might yet read as a scheme).
+    relative = ":" not in re.split(r"[/?#]", text, maxsplit=1)[0] and not text.startswith("//")
     return text if relative and not re.search(r"[\s\x00-\x1f\x7f-\x9f\\]", text) else None
 
 
