@@ -155,8 +155,11 @@ def fetch(url: str, *, policy: NetPolicy, limit: int = PAGE_LIMIT,
     """GET `url`; raise FetchError on any failure (status, timeout, size, network, an
     address the policy refuses). `named`: the user gave this URL, so its own host may be
     anywhere and becomes trusted; its redirects are checked all the same."""
-    if web_address(url) is None:
+    if not is_url(url):
         raise FetchError(url, "only http:// and https:// addresses can be fetched")
+    if web_address(url) is None:
+        raise FetchError(url, "is not a usable web address (no spaces, control characters "
+                              "or user:password@ in it, and at most 2,000 characters)")
     deadline = _Deadline(timeout)
     try:
         return _fetch(url, policy, limit, accept, named, deadline)

@@ -43,8 +43,14 @@ def text_of(value: str | None) -> str | None:
     if value is None:
         return None
     value = re.sub(r"<[^>]+>", " ", str(value)) if "<" in str(value) else str(value)
-    value = " ".join(clean_text(html.unescape(value)).split())
+    value = _CONTROLS.sub(" ", clean_text(html.unescape(value)))
+    value = " ".join(value.split())
     return value or None
+
+
+# Control characters in a site's title or name are never meant (an escape sequence, a
+# bell): they would reach the PDF, the archive's XML and the terminal.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def parse_date(value: str | None) -> dt.date | None:
