@@ -287,6 +287,9 @@ def test_markdown_in_a_page_stays_text(hostile, tmp_path, capsys, home):
     text = " ".join("".join(r.text for r in b.runs) for b in blocks if hasattr(b, "runs"))
     assert HOSTILE_TEXT in text  # the reader sees exactly what the site wrote
     no_private_copy(issue, home)
+    # The issue checks clean: no picture of a local file is asked for.
+    assert main(["check", str(issue / "issue.yaml")]) == 0
+    assert "private.jpg" not in capsys.readouterr().err
 
 
 def test_markdown_in_a_feed_item_stays_text_and_real_links_stay_links(tmp_path, capsys):
@@ -452,6 +455,17 @@ def test_same_host_means_same_address_and_port(hostile, other_port, tmp_path, ca
     finally:
         if six:
             six.close()
+
+
+@pytest.mark.parametrize("spelling", ["2130706434", "0x7f000002", "127.2", "[::ffff:127.0.0.2]"])
+def test_other_spellings_of_an_intranet_address(hostile, intranet, tmp_path, capsys,
+                                                spelling):
+    """Numeric host names that resolve to 127.0.0.2 are checked after resolution."""
+    link = f"http://{spelling}:{intranet.port}/secret"
+    feed = teaser_feed(hostile, f"spelled-{spelling.strip('[]').replace(':', '-')}", link)
+    run = attempt(tmp_path, capsys, feed, "--into", str(tmp_path / "issue"), "-q")
+    assert run.code == 0 and intranet.hits == []
+    assert f"{link}: warning: is on a private network address" in run.err
 
 
 def test_allow_private_and_naming_the_intranet_directly(hostile, intranet, tmp_path,
