@@ -215,28 +215,27 @@ def _read_source(source: str, options: ImportOptions
 
 
 def _read_local(path: Path, where: Location) -> bytes:
-    """A source file's bytes, with the size limits of a fetched one. A FIFO, a device
-    (/dev/zero) or a socket is refused before it is opened: reading one could block
-    forever or never end."""
+    """A source file's bytes, with the size limit of a fetched one. A FIFO, a device
+    (/dev/zero) or a socket is refused: reading one could block forever or never end. It
+    is opened without waiting (a FIFO would block the open itself) and checked on the
+    open file, so it cannot be swapped for another between the check and the read."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError.at(where, "is not a regular file (a FIFO, a device or a "
-                                      "socket); save the feed or page to a file and import "
-                                      "that")
-        if info.st_size > WXR_LIMIT:
-            raise UserError.at(where, f"is too large ({_size(info.st_size)}; the limit is "
-                                      f"{_size(WXR_LIMIT)} for a WordPress export and "
-                                      f"{_size(PAGE_LIMIT)} for a page or a feed)")
-        with path.open("rb") as f:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise UserError.at(where, "is not a regular file (a FIFO, a device or a "
+                                          "socket); save the feed or page to a file and "
+                                          "import that")
+            if info.st_size > WXR_LIMIT:
+                raise UserError.at(where, f"is too large ({_size(info.st_size)}; the limit "
+                                          f"is {_size(WXR_LIMIT)} for a WordPress export and "
+                                          f"{_size(PAGE_LIMIT)} for a page or a feed)")
             data = f.read(WXR_LIMIT + 1)  # the file may grow while it is read
     except OSError as exc:
         raise UserError.at(where, f"cannot be read ({exc.strerror or exc})") from None
     if len(data) > WXR_LIMIT:
         raise UserError.at(where, f"is too large (more than {_size(WXR_LIMIT)})")
-    if sniff(data) != "wxr" and len(data) > PAGE_LIMIT:
-        raise UserError.at(where, f"is too large for a page or a feed ({_size(len(data))}; "
-                                  f"the limit is {_size(PAGE_LIMIT)})")
     return data
 
 
