@@ -190,15 +190,17 @@ WORDS = "<p>" + "The pond was dipped by twelve children and two herons. " * 6 + 
 
 # -- running --------------------------------------------------------------------------------
 
-def listing(folder: Path) -> dict[str, bytes | None]:
-    """Every file (with its bytes) and folder under `folder`."""
-    out: dict[str, bytes | None] = {}
+def listing(folder: Path) -> dict[str, object]:
+    """Every file and folder under `folder`: a file's bytes (size and modification time
+    for a big one, such as the 300 MB sparse page), a folder's mode."""
+    out: dict[str, object] = {}
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder).as_posix()
-        if p.is_symlink() or not (p.is_file() or p.is_dir()):
-            out[rel] = b"<special>"
+        info = p.lstat()
+        if p.is_file() and not p.is_symlink() and info.st_size <= 1024 * 1024:
+            out[rel] = (info.st_mode, p.read_bytes())
         else:
-            out[rel] = p.read_bytes() if p.is_file() else None
+            out[rel] = (info.st_mode, info.st_size, info.st_mtime_ns)
     return out
 
 
@@ -724,7 +726,8 @@ MARKDOWNISH = st.sampled_from([
     "![x](/etc/passwd)", "[x](http://10.0.0.1/)", "<http://a.example>", "&amp;", "&#60;",
     "```", "~~~", "    ", "\u00a0", "é", "\u202e", "***", "---", "==="])
 TEXT = st.lists(MARKDOWNISH, max_size=30).map("".join)
-WRAPS = st.sampled_from(["{}", "{}<br>", "<span>{}</span>", "<code>{}</code>",
+WRAPS = st.sampled_from(["{}", "{}<br>", "<b>{}</b>", "<em>{}</em>", "<i><b>{}</b></i>",
+                         "<span>{}</span>", "<code>{}</code>",
                          "<a href='https://garden.example.org/'>{}</a>",
                          "<a href='file:///etc/passwd'>{}</a>",
                          "<a href='javascript:alert(1)'>{}</a>", "<kbd>{}</kbd>"])
@@ -809,9 +812,15 @@ LINKS = st.sampled_from([
     "http://a.example/\"><script>"]) | st.text(max_size=20)
 
 
+# An issue's name is its folder's: anything but "/" and NUL.
+FOLDER_NAMES = st.sampled_from(["2024-06", "x y", "a&b", "<i>", "javascript:x", "%2e%2e",
+                                "é", "..", "-"]) | st.text(
+    st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)),
+    min_size=1, max_size=12).filter(lambda n: n not in (".", ".."))
+
+
 @FUZZ
-@given(ARCHIVE_TEXT, ARCHIVE_TEXT, LINKS, st.sampled_from(
-    ["2024-06", "x y", "a&b", "<i>", "javascript:x", "%2e%2e", "é"]))
+@given(ARCHIVE_TEXT, ARCHIVE_TEXT, LINKS, FOLDER_NAMES)
 def test_fuzz_archive_writer(title, tagline, website, name):
     """Any title, tagline, website and issue name: index and issue pages whose links are
     all http(s) or relative, and a feed.xml that parses."""

@@ -14,6 +14,7 @@ link. Links come only from real <a href> elements with an http(s) or mailto: add
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from markdownify import MarkdownConverter
 
@@ -62,6 +63,24 @@ class _Converter(MarkdownConverter):
         # Markdown could start a heading or a list on the next line.
         return escape_text(_WHITESPACE.sub(" ", text)) if text else ""
 
+    def _emphasis(self, el, text, parent_tags, marker):
+        # CommonMark reads `**` as emphasis only where it "flanks" the words: next to
+        # punctuation inside and a letter outside ("a**\#**"), it would print as two
+        # asterisks. Such a stretch is set without emphasis rather than with stray marks.
+        lead, core, tail = _split_space(text)
+        if "_noformat" in parent_tags or not core or not _flanks(el, core, lead, tail):
+            return text
+        return f"{lead}{marker}{core}{marker}{tail}"
+
+    def convert_b(self, el, text, parent_tags):
+        return self._emphasis(el, text, parent_tags, "**")
+
+    def convert_em(self, el, text, parent_tags):
+        return self._emphasis(el, text, parent_tags, "*")
+
+    convert_strong = convert_b
+    convert_i = convert_em
+
     def convert_img(self, el, text, parent_tags):
         return ""
 
@@ -83,7 +102,8 @@ class _Converter(MarkdownConverter):
             # run together), could end the span early and let the rest be read as
             # Markdown: such code is set as plain text.
             return escape_text(_WHITESPACE.sub(" ", text))
-        lead, core, tail = _split_space(text)
+        # One line: a line break inside could start a quote or a list on the next.
+        lead, core, tail = _split_space(_WHITESPACE.sub(" ", text))
         return f"{lead}`{core}`{tail}"
 
     convert_kbd = convert_samp = convert_code
@@ -131,13 +151,56 @@ class _Converter(MarkdownConverter):
     convert_td = convert_th = convert_thead = convert_tbody = convert_tfoot = convert_tr
 
 
-_CODE_TAGS = ["code", "kbd", "samp"]
+_CODE_TAGS = {"code", "kbd", "samp"}
+
+
+def _flanks(el, core: str, lead: str, tail: str) -> bool:
+    """Whether emphasis marks around `core` open and close where CommonMark says they
+    may: a mark next to punctuation inside needs space or punctuation outside."""
+    before = lead[-1:] or _edge(el.find_previous(string=True), -1)
+    inner = el.find_all(string=True)
+    after = tail[:1] or _edge((inner[-1] if inner else el).find_next(string=True), 0)
+    opens = core[0].isalnum() or _loose(before)
+    closes = core[-1].isalnum() or _loose(after)
+    return opens and closes and not _right_after(el, _EMPHASIS_TAGS)
+
+
+def _loose(c: str) -> bool:
+    """Space or punctuation as markdown-it classes them (Unicode Zs, P and S), or the
+    edge of the text: beside it, an emphasis mark may open or close."""
+    return not c or c in " \t\n\r\f\v" or unicodedata.category(c)[0] in "PS" \
+        or unicodedata.category(c) == "Zs"
+
+
+def _edge(node, index: int) -> str:
+    """The first or last character of a neighbouring text node ('' at the edge)."""
+    if node is None:
+        return ""
+    return str(node)[index] if str(node) else ""
+
+
+_EMPHASIS_TAGS = {"b", "strong", "i", "em"}
+_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table",
+               "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+               "figure", "figcaption", "main", "header", "footer", "body", "html", "hr"}
+
+
+def _block_of(node):
+    return next((p for p in node.parents if p.name in _BLOCK_TAGS), None)
+
+
+def _right_after(el, tags) -> bool:
+    """Whether the text just before `el`, in the same block, is inside another element
+    with one of `tags`: their marks (`` ` ``, `**`) would run together."""
+    before = el.find_previous(string=True)
+    if before is None or _block_of(before) is not _block_of(el):
+        return False
+    own = {id(p) for p in el.parents}
+    return any(p.name in tags and id(p) not in own for p in before.parents)
 
 
 def _after_code(el) -> bool:
-    """Whether the text just before `el` in the document is another code element's."""
-    before = el.find_previous(string=True)
-    return before is not None and before.find_parent(_CODE_TAGS) is not None
+    return _right_after(el, _CODE_TAGS)
 
 
 def _split_space(text: str) -> tuple[str, str, str]:
