@@ -217,25 +217,35 @@ def _request(url: str, policy: NetPolicy, accept: str, named: bool, deadline: _D
     secure = parts.scheme == "https"
     port = parts.port or (443 if secure else 80)
     sock = _connect(url, host, port, policy, named, deadline)
-    deadline.watch(sock)
-    if secure:
-        context = ssl.create_default_context()
-        sock = context.wrap_socket(sock, server_hostname=host)
+    try:
         deadline.watch(sock)
-    conn = http.client.HTTPConnection(host, port, timeout=deadline.left())
-    conn.sock = sock  # already connected, to the address that was checked
+        if secure:
+            context = ssl.create_default_context()
+            sock = context.wrap_socket(sock, server_hostname=host)
+            deadline.watch(sock)
+        conn = http.client.HTTPConnection(host, port, timeout=deadline.left())
+        conn.sock = sock  # already connected, to the address that was checked
+        conn.request("GET", _target(parts), headers={
+            "Host": _host_header(host, parts.port), "User-Agent": USER_AGENT,
+            "Accept": accept, "Accept-Encoding": "identity", "Connection": "close"})
+        return conn, conn.getresponse()
+    except BaseException:
+        sock.close()
+        raise
+
+
+def _target(parts) -> str:
+    """The request's path and query, ASCII (a non-ASCII path is percent-encoded)."""
     target = quote(parts.path or "/", safe=_PATH_SAFE)
-    if parts.query:
-        target += "?" + quote(parts.query, safe=_PATH_SAFE + "?")
+    return target + "?" + quote(parts.query, safe=_PATH_SAFE + "?") if parts.query \
+        else target
+
+
+def _host_header(host: str, port: int | None) -> str:
     shown = host.encode("idna").decode("ascii") if not host.isascii() else host
     if ":" in shown:
-        shown = f"[{shown}]"
-    if parts.port:
-        shown += f":{parts.port}"
-    conn.request("GET", target, headers={
-        "Host": shown, "User-Agent": USER_AGENT, "Accept": accept,
-        "Accept-Encoding": "identity", "Connection": "close"})
-    return conn, conn.getresponse()
+        shown = f"[{shown}]"  # an IPv6 address
+    return f"{shown}:{port}" if port else shown
 
 
 def _connect(url: str, host: str, port: int, policy: NetPolicy, named: bool,
