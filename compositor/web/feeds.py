@@ -123,15 +123,22 @@ def _check_complete(data: bytes, problem: xml.sax.SAXException, channel: Channel
     """A feed that is not well-formed XML: an error when it stops before its closing tag
     (cut off in downloading: its last posts would be imported half or not at all), else a
     note that it was read leniently, as feedparser does for sloppy but complete feeds."""
-    text = data.rstrip(b"\0 \t\r\n")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = _head_text(data[-_HEAD:] if len(data) > _HEAD else data).encode("utf-8")
     line = _line_of(problem)
-    if not _CLOSING.search(text[-4096:]):
+    if not _CLOSING.search(_tail_bytes(data)):
         raise SourceError("the feed stops in the middle (no closing </rss> or </feed>): it "
                           "was cut short; download it again", line or data.count(b"\n") + 1)
     channel.notes.append(f"is not well-formed XML (line {line}: {problem.getMessage()}); "
                          "read leniently: check the imported posts")
+
+
+def _tail_bytes(data: bytes) -> bytes:
+    """The document's last few KB as UTF-8, trailing space removed (a UTF-16 feed is
+    decoded by its byte order mark)."""
+    tail = data[-8192:]
+    codec = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}.get(data[:2])
+    if codec:
+        tail = tail[len(tail) % 2:].decode(codec, "replace").encode("utf-8")
+    return tail.rstrip(b"\0 \t\r\n")
 
 
 def _site_link(value: object, whose: str, notes: list[str]) -> str | None:
