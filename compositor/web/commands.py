@@ -30,7 +30,12 @@ def add_parsers(sub) -> None:
     i.add_argument("--force", action="store_true",
                    help="replace articles even when they were edited since their import")
     i.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS",
-                   help="network timeout per address (default 20)")
+                   help="time allowed for each address, from connecting to the last byte "
+                        "(default 20)")
+    i.add_argument("--allow-private", action="store_true",
+                   help="let feeds and pages make import fetch from this computer or the "
+                        "local network (loopback, private and link-local addresses); without "
+                        "it, only the hosts of the sources you name may be on such addresses")
     i.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     i.set_defaults(run=_run_import)
 
@@ -80,7 +85,7 @@ def _run_import(args: argparse.Namespace) -> int:
 
     out = run_import(args.sources, args.into, ImportOptions(
         sort=args.sort, since=args.since, limit=args.limit, force=args.force,
-        timeout=args.timeout))
+        timeout=args.timeout, allow_private=args.allow_private))
     print_outcome(out, args.quiet)
     return 0
 

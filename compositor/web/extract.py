@@ -8,6 +8,7 @@ leaking into a short article, and makes its choice of container easier.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from urllib.parse import urljoin
@@ -16,7 +17,7 @@ import lxml.html
 from lxml import etree
 from readability import Document
 
-from compositor.web.post import Post, parse_date, text_of
+from compositor.web.post import Post, parse_date, text_of, web_address
 
 # Elements that are never part of an article's text.
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "form", "button", "nav",
@@ -38,28 +39,23 @@ def parse_page(data: bytes, origin: str, base_url: str | None = None,
                charset: str | None = None) -> Post:
     """Parse one article page. `base_url` is where it was fetched from (None for a file),
     `charset` what the server said the bytes are in. ValueError when it is no page."""
-    if b"\0" in data[:2048]:
-        raise ValueError("not an HTML page, a feed or a WordPress export (binary data)")
-    if not charset and not re.search(rb"charset\s*=", data[:4096], re.I):
-        # No declared encoding: UTF-8 when the bytes are valid UTF-8 (libxml2 would
-        # assume Latin-1), else Windows-1252, what such pages usually are.
-        try:
-            data.decode("utf-8")
-            charset = "utf-8"
-        except UnicodeDecodeError:
-            charset = "cp1252"
+    text = decode_page(data, charset)
     try:
-        parser = lxml.html.HTMLParser(encoding=charset) if charset else None
-        doc = lxml.html.document_fromstring(data, parser=parser)
-    except (etree.ParserError, LookupError) as exc:
+        # Parsed from UTF-8 bytes with the encoding given: a <meta charset> that
+        # disagrees with what the bytes were decoded as is not obeyed twice.
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+        doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, LookupError, ValueError) as exc:
         raise ValueError(f"not a readable HTML page ({exc})") from None
     meta = _meta(doc)
     ld = _json_ld(doc)
-    canonical = _first(doc.xpath("//link[@rel='canonical']/@href"), meta.get("og:url"),
-                       ld.get("url"))
-    base = canonical or base_url
+    notes: list[str] = []
+    canonical = _canonical(doc, meta, ld, notes)
+    # Relative addresses (the photo's) are the page's own: resolved against where it was
+    # fetched, or for a saved page against its canonical web address.
+    base = web_address(base_url) or canonical
     if base_url:
-        canonical = urljoin(base_url, canonical) if canonical else base_url
+        canonical = canonical or web_address(base_url)
     title = text_of(_first(meta.get("og:title"), ld.get("headline"),
                            _text(doc.xpath("//article//h1")), _text(doc.xpath("//h1")),
                            _site_title(doc)))
@@ -81,12 +77,86 @@ def parse_page(data: bytes, origin: str, base_url: str | None = None,
     except Exception as exc:  # noqa: BLE001 - readability raises its own kinds on odd pages
         raise ValueError(f"no article text could be found in the page ({exc})") from None
     main = _tidy_main(main, title, image)
-    if image and base:
-        image = urljoin(base, image)
+    if image:
+        # Only a web address is the post's photo; a relative one is resolved against
+        # the post's web address (a saved page's own copy is found through `local`).
+        image = web_address(urljoin(base, image) if base else image)
     return Post(title=title or "", html=main, origin=origin, url=canonical, byline=byline,
                 date=date, image_url=image, caption=caption, alt=alt, base=base,
-                local_image=local,
+                local_image=local, notes=notes,
                 language=(language or "").replace("_", "-") or None)
+
+
+def _canonical(doc, meta: dict[str, str], ld: dict, notes: list[str]) -> str | None:
+    """The page's own web address from <link rel=canonical>, og:url or JSON-LD; one that
+    is not http(s) (file:///home/…) is ignored, so a page cannot make import treat local
+    files as its own."""
+    for found in (_first(doc.xpath("//link[@rel='canonical']/@href")), meta.get("og:url"),
+                  ld.get("url") if isinstance(ld.get("url"), str) else None):
+        if not found:
+            continue
+        if web_address(found):
+            return web_address(found)
+        notes.append(f"its canonical address {found[:200]!r} is not an http(s) address; "
+                     "ignored")
+    return None
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be"))
+
+
+def decode_page(data: bytes, charset: str | None = None) -> str:
+    """The page's text: by its byte order mark, else the server's charset, else its own
+    <meta charset>, else UTF-8 when the bytes are valid UTF-8, else Windows-1252 (what
+    undeclared pages usually are). ValueError for binary data."""
+    encoding = _encoding(data, charset)
+    try:
+        text = data.decode(encoding, "replace")
+    except LookupError:
+        text = data.decode("cp1252", "replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\0" in text[:4096]:
+        raise ValueError("not an HTML page, a feed or a WordPress export (binary data)")
+    return text
+
+
+def _encoding(data: bytes, charset: str | None) -> str:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    # UTF-16 without a mark: every other byte of the leading markup is zero.
+    if data[:2] == b"<\0" or (data[:1] == b"\0" and data[1:2] == b"<"):
+        return "utf-16-le" if data[:1] == b"<" else "utf-16-be"
+    if charset and _known(charset):
+        return _ascii_safe(charset)
+    m = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", data[:4096], re.I)
+    if m and _known(m[1].decode("ascii")):
+        return _ascii_safe(m[1].decode("ascii"))
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"
+
+
+def _known(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+        return True
+    except LookupError:
+        return False
+
+
+def _ascii_safe(name: str) -> str:
+    """A declared UTF-16/32 on bytes without a mark or zeros is a mislabel (HTML says to
+    read such a page as UTF-8); Latin-1 is read as Windows-1252, as browsers do."""
+    codec = codecs.lookup(name).name
+    if codec.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
 
 
 def _first(*values):
@@ -226,7 +296,10 @@ def clean_fragment(html: str, title: str | None, base: str | None = None) -> str
     if not html.strip():
         return ""
     frag = lxml.html.fragment_fromstring(html, create_parent="div")
-    if base and base.startswith(("http://", "https://")):
+    for link in frag.iter("a"):
+        if not (link.get("href") or "").strip():  # (feedparser empties a javascript: link)
+            link.attrib.pop("href", None)  # not a link to the post itself once absolute
+    if web_address(base):
         frag.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
     _strip_furniture(frag)
     for el in frag.xpath(".//p|.//div|.//h2|.//h3|.//h4|.//span"):

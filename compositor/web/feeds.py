@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.utils
 import re
 import xml.etree.ElementTree as ET
+import xml.sax
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import feedparser
 import lxml.html
 
-from compositor.web.post import Post, parse_date, text_of
+from compositor.web.post import Post, SourceError, parse_date, text_of, web_address
 
 _WXR_NS = re.compile(rb"xmlns:wp=[\"']http://wordpress\.org/export/")
 
@@ -22,32 +25,59 @@ class Channel:
 
     title: str | None = None
     tagline: str | None = None
-    link: str | None = None
+    link: str | None = None       # the site's http(s) address, None when it gave no usable one
     language: str | None = None
     posts: list[Post] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was read leniently or left out
+
+
+# What may come before the root element of an XML document: space, the declaration and
+# other processing instructions, comments, a doctype (with an internal subset).
+_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*", re.S | re.I)
+_ROOT = re.compile(r"<([A-Za-z_][\w:.-]*)([^>]*)>?")
+_HEAD = 1024 * 1024  # how much of a document is decoded to find its root element
+_XML_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"\xef\xbb\xbf", "utf-8"))
 
 
 def sniff(data: bytes) -> str:
-    """'wxr', 'feed' or 'html' from the first bytes of a document."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if _WXR_NS.search(data[:20000]):
+    """'wxr', 'feed' or 'html' from the root element of a document, found past however
+    long a prolog of comments and processing instructions comes before it."""
+    text = _head_text(data)
+    prolog = _PROLOG.match(text)
+    root = _ROOT.match(text, prolog.end() if prolog else 0)
+    name = root[1].lower() if root else ""
+    if name == "rss" and _WXR_NS.search(root[2].encode("utf-8", "replace")):
         return "wxr"
-    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) and re.search(
-            rb"<(rss|feed|rdf:rdf)[\s>]", head):
+    if name in ("rss", "feed", "rdf:rdf"):
         return "feed"
     return "html"
 
 
+def _head_text(data: bytes) -> str:
+    """The start of the document as text (UTF-16 feeds are read by their mark)."""
+    for bom, name in _XML_BOMS:
+        if data.startswith(bom):
+            return codecs.decode(data[len(bom):_HEAD], name, "replace")
+    if data[:2] == b"<\0":
+        return data[:_HEAD].decode("utf-16-le", "replace")
+    if data[:2] == b"\0<":
+        return data[:_HEAD].decode("utf-16-be", "replace")
+    return data[:_HEAD].decode("utf-8", "replace")
+
+
 def read_feed(data: bytes, origin: str, base_url: str | None = None) -> Channel:
-    parsed = feedparser.parse(data, response_headers={"content-location": base_url}
-                              if base_url else None, sanitize_html=True,
-                              resolve_relative_uris=True)
-    if parsed.bozo and not parsed.entries:
-        raise ValueError(f"not a readable RSS or Atom feed ({parsed.bozo_exception})")
+    # Relative addresses are resolved here against each post's own address, not by
+    # feedparser against the feed's.
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    problem = parsed.get("bozo_exception") if parsed.bozo else None
+    if problem is not None and not parsed.entries:
+        raise SourceError(f"not a readable RSS or Atom feed ({problem})", _line_of(problem))
     feed = parsed.feed
     channel = Channel(title=text_of(feed.get("title")), tagline=text_of(feed.get("subtitle")),
-                      link=feed.get("link"),
                       language=feed.get("language"))
+    channel.link = _site_link(feed.get("link"), "site's", channel.notes)
+    if isinstance(problem, xml.sax.SAXException):
+        _check_complete(data, problem, channel)
     for i, entry in enumerate(parsed.entries, 1):
         contents = entry.get("content") or []
         html = next((c.value for c in contents if "html" in (c.get("type") or "")), None)
@@ -59,14 +89,83 @@ def read_feed(data: bytes, origin: str, base_url: str | None = None) -> Channel:
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         date = _written_date(entry.get("published") or entry.get("updated")) or (
             dt.date(*stamp[:3]) if stamp else None)
-        image, caption, alt = _entry_image(entry, html)
         title = text_of(entry.get("title")) or ""
+        notes: list[str] = []
+        link = entry.get("link")
+        if isinstance(link, str) and web_address(base_url) and _PLAIN.fullmatch(link.strip()):
+            link = urljoin(base_url, link.strip())  # a relative link is the feed's site's
+        url = _post_link(link, notes)
+        base = url or web_address(base_url)
+        image, caption, alt = _entry_image(entry, html)
         channel.posts.append(Post(
             title=title, html=html, origin=f"{origin}, entry {i} ('{title or '?'}')",
-            url=entry.get("link"), byline=text_of(entry.get("author")), date=date,
-            image_url=image, caption=caption, alt=alt, base=entry.get("link") or base_url,
-            language=channel.language, summary_only=summary_only))
+            url=url, byline=text_of(entry.get("author")), date=date,
+            image_url=_image_address(image, base, notes), caption=caption, alt=alt,
+            base=base, language=channel.language, summary_only=summary_only, notes=notes))
     return channel
+
+
+# No space or control character (urljoin would silently drop a newline, not refuse it).
+_PLAIN = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]+")
+
+
+def _line_of(problem: object) -> int:
+    try:
+        return int(problem.getLineNumber())  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return 0
+
+
+_CLOSING = re.compile(rb"</(?:[\w.-]+:)?(rss|feed|RDF)\s*>\s*(?:<!--.*?-->\s*)*$", re.S)
+
+
+def _check_complete(data: bytes, problem: xml.sax.SAXException, channel: Channel) -> None:
+    """A feed that is not well-formed XML: an error when it stops before its closing tag
+    (cut off in downloading: its last posts would be imported half or not at all), else a
+    note that it was read leniently, as feedparser does for sloppy but complete feeds."""
+    line = _line_of(problem)
+    if not _CLOSING.search(_tail_bytes(data)):
+        raise SourceError("the feed stops in the middle (no closing </rss> or </feed>): it "
+                          "was cut short; download it again", line or data.count(b"\n") + 1)
+    channel.notes.append(f"is not well-formed XML (line {line}: {problem.getMessage()}); "
+                         "read leniently: check the imported posts")
+
+
+def _tail_bytes(data: bytes) -> bytes:
+    """The document's last few KB as UTF-8, trailing space removed (a UTF-16 feed is
+    decoded by its byte order mark)."""
+    tail = data[-8192:]
+    codec = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}.get(data[:2])
+    if codec:
+        tail = tail[len(tail) % 2:].decode(codec, "replace").encode("utf-8")
+    return tail.rstrip(b"\0 \t\r\n")
+
+
+def _site_link(value: object, whose: str, notes: list[str]) -> str | None:
+    link = web_address(value) if isinstance(value, str) else None
+    if value and link is None:
+        notes.append(f"the {whose} address {str(value)[:200]!r} is not an http(s) address; "
+                     "ignored")
+    return link
+
+
+def _post_link(value: object, notes: list[str]) -> str | None:
+    """The post's web address; a file: link (or one with a newline in it) is not used as
+    its address nor to find its photo or its full text."""
+    return _site_link(value, "post's", notes)
+
+
+def _image_address(image: str | None, base: str | None, notes: list[str]) -> str | None:
+    """The photo's http(s) address, a relative one resolved against the post's address."""
+    if not image:
+        return None
+    image = image.strip()
+    found = web_address(urljoin(base, image) if base and _PLAIN.fullmatch(image) else image)
+    if found is None:
+        notes.append(f"its photo {image[:200]!r} is not an http(s) address"
+                     + ("" if base else " and the post has no web address to resolve it "
+                                        "against") + "; left out")
+    return found
 
 
 def _written_date(text: str | None) -> dt.date | None:
@@ -127,7 +226,11 @@ def read_wxr(data: bytes, origin: str) -> Channel:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise ValueError(f"not a readable WordPress export ({exc})") from None
+        line = exc.position[0] if exc.position else 0
+        cut = not _CLOSING.search(data.rstrip(b"\0 \t\r\n")[-4096:])
+        raise SourceError("the WordPress export stops in the middle: it was cut short; "
+                          "export it again" if cut else
+                          f"not a readable WordPress export ({exc})", line) from None
     wp = next((ns for ns in re.findall(r'xmlns:wp="([^"]+)"', data[:20000].decode(
         "utf-8", "replace"))), "http://wordpress.org/export/1.2/")
     ns = dict(_NS, wp=wp)
@@ -137,8 +240,8 @@ def read_wxr(data: bytes, origin: str) -> Channel:
         raise ValueError("not a WordPress export: no <channel>")
     channel = Channel(title=text_of(channel_el.findtext("title")),
                       tagline=text_of(channel_el.findtext("description")),
-                      link=channel_el.findtext("link"),
                       language=channel_el.findtext("language"))
+    channel.link = _site_link(channel_el.findtext("link"), "site's", channel.notes)
     authors = {a.findtext("wp:author_login", namespaces=ns):
                a.findtext("wp:author_display_name", namespaces=ns)
                for a in channel_el.findall("wp:author", ns)}
@@ -170,11 +273,14 @@ def read_wxr(data: bytes, origin: str) -> Channel:
             image, caption, alt = attachments[thumb]
         elif "<img" in html:  # no featured image: the post's first picture
             image, caption, alt = _entry_image({}, html)
+        notes: list[str] = []
+        url = _post_link(item.findtext("link"), notes)
+        base = url  # a relative picture is the post's own, or none at all
         channel.posts.append(Post(
             title=title, html=html, origin=f"{origin}, post {n} ('{title or '?'}')",
-            url=item.findtext("link"), byline=text_of(authors.get(login) or login),
-            date=date, image_url=image, caption=caption, alt=alt, base=item.findtext("link"),
-            language=channel.language))
+            url=url, byline=text_of(authors.get(login) or login),
+            date=date, image_url=_image_address(image, base, notes), caption=caption,
+            alt=alt, base=base, language=channel.language, notes=notes))
     return channel
 
 

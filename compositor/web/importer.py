@@ -17,6 +17,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -29,14 +30,29 @@ from compositor.errors import Diagnostic, Location, UserError
 from compositor.load.dates import format_date
 from compositor.web.extract import clean_fragment, parse_page
 from compositor.web.feeds import Channel, read_feed, read_wxr, sniff
-from compositor.web.fetch import DEFAULT_TIMEOUT, IMAGE_LIMIT, Fetched, FetchError, fetch, is_url
+from compositor.web.fetch import (
+    DEFAULT_TIMEOUT,
+    IMAGE_LIMIT,
+    PAGE_LIMIT,
+    Fetched,
+    FetchError,
+    NetPolicy,
+    fetch,
+    is_url,
+)
 from compositor.web.markdown import html_to_markdown
-from compositor.web.post import Post
+from compositor.web.post import Post, SourceError, web_address
 
 _STAMP = re.compile(r"^# imported by compositor from (\S+); .*\(checksum ([0-9a-f]{16})\)\n",
                     re.M)
 _IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif",
                   "TIFF": ".tif"}
+# A picture smaller than this on either side is a tracking pixel, a spacer or an icon,
+# never a photo that prints: it is left out at import rather than refused by `build`.
+MIN_PHOTO_SIDE = 100
+# A WordPress export holds a whole site and may be large; anything else read from a file
+# has the limit of a fetched page or feed.
+WXR_LIMIT = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,11 @@ class ImportOptions:
     limit: int | None = None
     force: bool = False
     timeout: float = DEFAULT_TIMEOUT
+    allow_private: bool = False    # let feeds and pages make import reach the local network
+    net: NetPolicy = field(default_factory=NetPolicy)
+
+    def __post_init__(self) -> None:
+        self.net.allow_private = self.allow_private
 
 
 @dataclass
@@ -129,6 +150,9 @@ def _gather(sources: list[str], options: ImportOptions, out: Outcome
     for source in sources:
         data, base, charset, where = _read_source(source, options)
         kind = sniff(data)
+        if kind != "wxr" and len(data) > PAGE_LIMIT:
+            raise UserError.at(where, f"is too large for a page or a feed "
+                                      f"({_size(len(data))}; the limit is {_size(PAGE_LIMIT)})")
         try:
             if kind == "html":
                 post = parse_page(data, source, base, charset)
@@ -138,27 +162,43 @@ def _gather(sources: list[str], options: ImportOptions, out: Outcome
                                                    "the article gets no 'url'", "warning"))
                 if not is_url(source):
                     post.local_base = Path(source).resolve().parent.as_uri() + "/"
-                    post.base = post.base or post.local_base
                 posts.append(post)
                 continue
             found = read_wxr(data, source) if kind == "wxr" else read_feed(data, source, base)
         except ValueError as exc:
-            raise UserError.at(where, str(exc)) from None
+            raise UserError.at(_at_line(where, exc), str(exc)) from None
+        for note in found.notes:
+            out.warnings.append(Diagnostic(where, note, "warning"))
         if not found.posts:
             out.warnings.append(Diagnostic(where, "the feed has no entries", "warning"))
         channel = channel or found
         for post in found.posts:
-            if post.summary_only and post.url and is_url(post.url):
+            if post.summary_only and post.url:
                 _complete_from_page(post, options, out)
             posts.append(post)
     return channel, posts
+
+
+def _at_line(where: Location, exc: ValueError) -> Location:
+    """The place of a source's problem: file:line, or for an address 'URL, line N'."""
+    line = exc.line if isinstance(exc, SourceError) else 0
+    if not line:
+        return where
+    if isinstance(where, SourceLocation):
+        return at_source(f"{where.label}, line {line}")
+    return Location(where.path, line)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
 def _read_source(source: str, options: ImportOptions
                  ) -> tuple[bytes, str | None, str | None, Location]:
     if is_url(source):
         try:
-            got = fetch(source, timeout=options.timeout,
+            got = fetch(source, policy=options.net, timeout=options.timeout, named=True,
+                        limit=WXR_LIMIT,
                         accept="application/rss+xml, application/atom+xml, text/html;q=0.9, "
                                "*/*;q=0.5")
         except FetchError as exc:
@@ -171,16 +211,38 @@ def _read_source(source: str, options: ImportOptions
                                   "HTML page or an http(s):// address)")
     if path.is_dir():
         raise UserError.at(where, "is a folder; name the feed or page files in it")
+    return _read_local(path, where), None, None, where
+
+
+def _read_local(path: Path, where: Location) -> bytes:
+    """A source file's bytes, with the size limit of a fetched one. A FIFO, a device
+    (/dev/zero) or a socket is refused: reading one could block forever or never end. It
+    is opened without waiting (a FIFO would block the open itself) and checked on the
+    open file, so it cannot be swapped for another between the check and the read."""
     try:
-        return path.read_bytes(), None, None, where
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise UserError.at(where, "is not a regular file (a FIFO, a device or a "
+                                          "socket); save the feed or page to a file and "
+                                          "import that")
+            if info.st_size > WXR_LIMIT:
+                raise UserError.at(where, f"is too large ({_size(info.st_size)}; the limit "
+                                          f"is {_size(WXR_LIMIT)} for a WordPress export and "
+                                          f"{_size(PAGE_LIMIT)} for a page or a feed)")
+            data = f.read(WXR_LIMIT + 1)  # the file may grow while it is read
     except OSError as exc:
-        raise UserError.at(where, f"cannot be read ({exc.strerror})") from None
+        raise UserError.at(where, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > WXR_LIMIT:
+        raise UserError.at(where, f"is too large (more than {_size(WXR_LIMIT)})")
+    return data
 
 
 def _complete_from_page(post: Post, options: ImportOptions, out: Outcome) -> None:
     """A feed that carries only teasers: fetch the post's page for the full text."""
     try:
-        got = fetch(post.url, timeout=options.timeout, accept="text/html")
+        got = fetch(post.url, policy=options.net, timeout=options.timeout, accept="text/html")
     except FetchError as exc:
         out.warnings.append(Diagnostic(at_source(exc.url), f"{exc.reason}; the article keeps "
                                        "the feed's summary only", "warning"))
@@ -191,7 +253,7 @@ def _complete_from_page(post: Post, options: ImportOptions, out: Outcome) -> Non
         out.warnings.append(Diagnostic(at_source(post.url), f"{exc}; the article keeps the "
                                        "feed's summary only", "warning"))
         return
-    post.url = page.url or post.url  # the page's canonical address, not the feed's link
+    post.url = web_address(page.url) or post.url  # the page's canonical address
     if page.html.strip():
         post.html, post.summary_only, post.base = page.html, False, page.base
     post.title = post.title or page.title
@@ -274,6 +336,8 @@ def _plan_post(post: Post, into: Path, existing: dict[str, Path], taken: set[str
                options: ImportOptions, writes: dict[Path, bytes], entries: list[str],
                out: Outcome) -> None:
     where = at_source(post.url or post.origin)
+    for note in post.notes:
+        out.warnings.append(Diagnostic(at_source(post.origin), note, "warning"))
     if not post.title:
         out.warnings.append(Diagnostic(at_source(post.origin), "has no title; skipped",
                                        "warning"))
@@ -321,13 +385,16 @@ def _checksum(text: str) -> str:
 
 
 def article_text(post: Post, body: str, image: str | None) -> str:
+    # Addresses come from the website: only a valid http(s) one (no newline that could
+    # end the comment below or add a key) is written, and through the YAML dumper.
+    url = web_address(post.url)
     front: dict = {"title": post.title}
     if post.byline:
         front["byline"] = post.byline
     if post.date:
         front["date"] = post.date
-    if post.url:
-        front["url"] = post.url
+    if url:
+        front["url"] = url
     if image:
         front["image"] = image
         if post.caption:
@@ -337,7 +404,7 @@ def article_text(post: Post, body: str, image: str | None) -> str:
     front["excerpt"] = "auto"
     header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
     plain = f"---\n{header}---\n\n{body}"
-    stamp = (f"# imported by compositor from {post.url or 'a saved page'}; re-importing "
+    stamp = (f"# imported by compositor from {url or 'a saved page'}; re-importing "
              f"replaces this file unless it was edited (checksum {_checksum(plain)})\n")
     return f"---\n{stamp}{header}---\n\n{body}"
 
@@ -346,24 +413,19 @@ def _image(post: Post, into: Path, slug: str, options: ImportOptions,
            writes: dict[Path, bytes], out: Outcome) -> str | None:
     """Fetch or copy the lead photo into images/; its path relative to the article, or
     None (with a warning) when it cannot be had."""
-    if not post.image_url:
-        return None
-    source = urljoin(post.base, post.image_url) if post.base else post.image_url
-    base = post.base
+    source = web_address(post.image_url)  # feeds and pages give only http(s) photos
+    local = None
     if post.local_base and post.local_image and not is_url(post.local_image):
         # A saved page's own copy of the photo ("Save page, complete") is used first.
-        local = urljoin(post.local_base, post.local_image)
-        if Path(unquote(urlsplit(local).path)).is_file():
-            source, base = local, post.local_base
+        found = urljoin(post.local_base, post.local_image)
+        if found.startswith("file:") and Path(unquote(urlsplit(found).path)).is_file():
+            source, local = found, post.local_base
+    if not source:
+        return None
     where = at_source(post.url or post.origin)
     try:
-        data = _image_bytes(source, base, options)
-        from PIL import Image
-        with Image.open(io.BytesIO(data)) as im:
-            im.verify()
-            kind = im.format
-        if kind not in _IMAGE_FORMATS:
-            raise FetchError(source, f"not a photo compositor can print ({kind})")
+        data = _image_bytes(source, local, options)
+        kind, size = _picture_kind(source, data)
     except FetchError as exc:
         previous = sorted((into / "images").glob(f"{slug}.*"))
         keep = f" (the photo from the last import, {previous[0].name}, is kept)" \
@@ -373,6 +435,12 @@ def _image(post: Post, into: Path, slug: str, options: ImportOptions,
     except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for broken files
         out.warnings.append(Diagnostic(where, f"photo {source}: not a readable image "
                                        f"({type(exc).__name__}); the article has no image",
+                                       "warning"))
+        return None
+    if min(size) < MIN_PHOTO_SIDE:
+        out.warnings.append(Diagnostic(where, f"photo {source}: only {size[0]}×{size[1]} "
+                                       "pixels (a tracking pixel or an icon, too small to "
+                                       "print); left out, the article has no image",
                                        "warning"))
         return None
     target = into / "images" / f"{slug}{_IMAGE_FORMATS[kind]}"
@@ -387,21 +455,38 @@ def _image(post: Post, into: Path, slug: str, options: ImportOptions,
     return f"../images/{target.name}"
 
 
-def _image_bytes(source: str, base: str | None, options: ImportOptions) -> bytes:
+def _picture_kind(source: str, data: bytes) -> tuple[str, tuple[int, int]]:
+    """Pillow's name for the picture's format and its size in pixels."""
+    from PIL import Image
+    with Image.open(io.BytesIO(data)) as im:
+        im.verify()
+        kind, size = im.format, im.size
+    if kind not in _IMAGE_FORMATS:
+        raise FetchError(source, f"not a photo compositor can print ({kind})")
+    return kind, size
+
+
+def _image_bytes(source: str, local_base: str | None, options: ImportOptions) -> bytes:
     if is_url(source):
-        got: Fetched = fetch(source, limit=IMAGE_LIMIT, timeout=options.timeout,
-                             accept="image/*")
+        got: Fetched = fetch(source, policy=options.net, limit=IMAGE_LIMIT,
+                             timeout=options.timeout, accept="image/*")
         return got.body
-    # A local file only for a saved page, and only from the page's own folder: a feed or
-    # page must not be able to copy arbitrary files from this computer into the issue.
-    if not (base or "").startswith("file:"):
+    # A local file only for a saved page the user named, and only from the page's own
+    # folder: a feed or page must not be able to copy files from this computer.
+    if not (local_base or "").startswith("file:"):
         raise FetchError(source, "only http:// and https:// photos can be fetched")
-    folder = Path(unquote(urlsplit(base).path)).resolve()
+    folder = Path(unquote(urlsplit(local_base).path)).resolve()
     path = Path(unquote(urlsplit(source).path)).resolve()
     if not path.is_relative_to(folder):
         raise FetchError(source, "a saved page's photo must be in the page's folder")
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise FetchError(source, "is not a regular file")
+        if info.st_size > IMAGE_LIMIT:
+            raise FetchError(source, "too large")
+        with path.open("rb") as f:
+            data = f.read(IMAGE_LIMIT + 1)
     except OSError as exc:
         raise FetchError(source, f"cannot be read ({exc.strerror})") from None
     if len(data) > IMAGE_LIMIT:
@@ -478,8 +563,9 @@ def _new_manifest(manifest: Path, entries: list[str], channel: Channel | None,
     publication = {"name": name}
     if channel and channel.tagline:
         publication["tagline"] = channel.tagline
-    if channel and channel.link:
-        publication["website"] = channel.link
+    website = web_address(channel.link) if channel else None
+    if website:  # never javascript: or file: as the archive's footer link
+        publication["website"] = website
     head = yaml.safe_dump({"publication": publication, "date": date, "language": language},
                           sort_keys=False, allow_unicode=True, width=1000)
     return ("# Written by compositor import: check the publication, the date and the order\n"

@@ -4,18 +4,83 @@ The converter is told what compositor's Markdown can say: paragraphs, emphasis, 
 lists, `##`/`###` subheads, block quotes, code and rules. Everything else is reduced to
 its text (tables become one paragraph per row) or dropped (images, which come back as the
 article's lead photo, and anything interactive).
+
+The HTML comes from a website, so its text is data: every character Markdown would act
+on is escaped, and a page whose text reads `![x](/home/me/private.jpg)` or
+`[x](http://intranet/)` gets exactly that text, never a picture of a local file or a
+link. Links come only from real <a href> elements with an http(s) or mailto: address.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from markdownify import MarkdownConverter
 
-_SAFE_LINK = re.compile(r"^(https?|ftp|mailto):", re.I)
+from compositor.web.post import web_address
+
+# Anywhere in text: escapes, code, emphasis, link brackets, autolinks, strikethrough.
+_INLINE = re.compile(r"([\\`*_\[\]<>~])")
+# At the start of a line: headings, quotes, bullets, setext underlines and rules.
+_LEAD = re.compile(r"^(\s*)([#>+=-])")
+_LEAD_NUMBER = re.compile(r"^(\s*\d{1,9})([.)])")  # "1." and "1)" start ordered lists
+_TRAIL_HASH = re.compile(r"(\s)(#+\s*)$")  # a heading's closing #s would be dropped
+_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
+# Characters of an address that would end or break a Markdown link destination.
+_LINK_UNSAFE = re.compile(r"[()<>\\ \[\]]")
+
+
+def escape_text(text: str) -> str:
+    """Text as Markdown that reads back as exactly this text. Each text node is escaped
+    as if it started and ended a line, since markdownify may put it there (after a
+    <br>, as the first words of a block or of a heading)."""
+    text = _INLINE.sub(r"\\\1", text)
+    text = _LEAD.sub(r"\1\\\2", text)
+    text = _LEAD_NUMBER.sub(r"\1\\\2", text)
+    text = _TRAIL_HASH.sub(r"\1\\\2", text)
+    # A "!" ending the text would make a link that follows it an image.
+    return text[:-1] + "\\!" if text.endswith("!") else text
+
+
+def link_target(href: str | None) -> str | None:
+    """A link's address as a Markdown destination, or None when it may not be a link:
+    only http(s) (validated) and mailto:, with the characters that would end the
+    destination percent-encoded."""
+    href = (href or "").strip()
+    if href.lower().startswith("mailto:") and "\n" not in href and "\r" not in href:
+        target = href
+    else:  # a space in a real page's href is how browsers read it: as %20
+        target = web_address(href.replace(" ", "%20"))
+    if target is None or re.search(r"[\x00-\x1f\x7f]", target):
+        return None
+    return _LINK_UNSAFE.sub(lambda m: f"%{ord(m[0]):02X}", target)
 
 
 class _Converter(MarkdownConverter):
+    def escape(self, text, parent_tags):
+        # Outside <pre>, line breaks in the HTML source are spaces; one kept in the
+        # Markdown could start a heading or a list on the next line.
+        return escape_text(_WHITESPACE.sub(" ", text)) if text else ""
+
+    def _emphasis(self, el, text, parent_tags, marker):
+        # CommonMark reads `**` as emphasis only where it "flanks" the words: next to
+        # punctuation inside and a letter outside ("a**\#**"), it would print as two
+        # asterisks. Such a stretch is set without emphasis rather than with stray marks.
+        lead, core, tail = _split_space(text)
+        if "_noformat" in parent_tags or not core or not _flanks(el, core, lead, tail):
+            return text
+        return f"{lead}{marker}{core}{marker}{tail}"
+
+    def convert_b(self, el, text, parent_tags):
+        return self._emphasis(el, text, parent_tags, "**")
+
+    def convert_em(self, el, text, parent_tags):
+        return self._emphasis(el, text, parent_tags, "*")
+
+    convert_strong = convert_b
+    convert_i = convert_em
+
     def convert_img(self, el, text, parent_tags):
         return ""
 
@@ -23,10 +88,34 @@ class _Converter(MarkdownConverter):
         return ""  # figures are photos with captions; the lead photo goes to front matter
 
     def convert_a(self, el, text, parent_tags):
-        href = (el.get("href") or "").strip()
-        if not _SAFE_LINK.match(href) or not text.strip():
-            return text  # in-page anchors, javascript: and empty links keep only their text
-        return super().convert_a(el, text, parent_tags)
+        target = link_target(el.get("href"))
+        if target is None or not text.strip() or "_noformat" in parent_tags:
+            return text  # in-page anchors, javascript:, file: and empty links keep their text
+        lead, core, tail = _split_space(text)
+        return f"{lead}[{core}]({target}){tail}"
+
+    def convert_code(self, el, text, parent_tags):
+        if "_noformat" in parent_tags or not text.strip():
+            return text
+        if "`" in text or _after_code(el):
+            # Backticks inside, or a code span right after another (their backticks would
+            # run together), could end the span early and let the rest be read as
+            # Markdown: such code is set as plain text.
+            return escape_text(_WHITESPACE.sub(" ", text))
+        # One line: a line break inside could start a quote or a list on the next.
+        lead, core, tail = _split_space(_WHITESPACE.sub(" ", text))
+        return f"{lead}`{core}`{tail}"
+
+    convert_kbd = convert_samp = convert_code
+
+    def convert_pre(self, el, text, parent_tags):
+        # The fence is longer than any run of backticks inside, so a line of ``` in the
+        # code cannot close it and let the rest be read as Markdown.
+        if not text:
+            return ""
+        longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"\n\n{fence}\n{text.strip(chr(10))}\n{fence}\n\n"
 
     def _heading(self, level: int, text: str) -> str:
         text = " ".join(text.split())
@@ -54,7 +143,7 @@ class _Converter(MarkdownConverter):
             cells = [c for c in cells if c]
             if cells:
                 rows.append(" — ".join(cells))
-        return "\n\n" + "\n\n".join(_escape(r) for r in rows) + "\n\n"
+        return "\n\n" + "\n\n".join(escape_text(r) for r in rows) + "\n\n"
 
     def convert_tr(self, el, text, parent_tags):
         return text
@@ -62,8 +151,62 @@ class _Converter(MarkdownConverter):
     convert_td = convert_th = convert_thead = convert_tbody = convert_tfoot = convert_tr
 
 
-def _escape(text: str) -> str:
-    return re.sub(r"([*_`\[\]\\])", r"\\\1", text)
+_CODE_TAGS = {"code", "kbd", "samp"}
+
+
+def _flanks(el, core: str, lead: str, tail: str) -> bool:
+    """Whether emphasis marks around `core` open and close where CommonMark says they
+    may: a mark next to punctuation inside needs space or punctuation outside."""
+    before = lead[-1:] or _edge(el.find_previous(string=True), -1)
+    inner = el.find_all(string=True)
+    after = tail[:1] or _edge((inner[-1] if inner else el).find_next(string=True), 0)
+    opens = core[0].isalnum() or _loose(before)
+    closes = core[-1].isalnum() or _loose(after)
+    return opens and closes and not _right_after(el, _EMPHASIS_TAGS)
+
+
+def _loose(c: str) -> bool:
+    """Space or punctuation as markdown-it classes them (Unicode Zs, P and S), or the
+    edge of the text: beside it, an emphasis mark may open or close."""
+    return not c or c in " \t\n\r\f\v" or unicodedata.category(c)[0] in "PS" \
+        or unicodedata.category(c) == "Zs"
+
+
+def _edge(node, index: int) -> str:
+    """The first or last character of a neighbouring text node ('' at the edge)."""
+    if node is None:
+        return ""
+    return str(node)[index] if str(node) else ""
+
+
+_EMPHASIS_TAGS = {"b", "strong", "i", "em"}
+_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table",
+               "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+               "figure", "figcaption", "main", "header", "footer", "body", "html", "hr"}
+
+
+def _block_of(node):
+    return next((p for p in node.parents if p.name in _BLOCK_TAGS), None)
+
+
+def _right_after(el, tags) -> bool:
+    """Whether the text just before `el`, in the same block, is inside another element
+    with one of `tags`: their marks (`` ` ``, `**`) would run together."""
+    before = el.find_previous(string=True)
+    if before is None or _block_of(before) is not _block_of(el):
+        return False
+    own = {id(p) for p in el.parents}
+    return any(p.name in tags and id(p) not in own for p in before.parents)
+
+
+def _after_code(el) -> bool:
+    return _right_after(el, _CODE_TAGS)
+
+
+def _split_space(text: str) -> tuple[str, str, str]:
+    core = text.strip()
+    start = text.index(core[0]) if core else 0
+    return text[:start], core, text[start + len(core):]
 
 
 def html_to_markdown(html: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from compositor.model.markdown import clean_text
 
@@ -26,6 +27,15 @@ class Post:
     local_base: str | None = None   # file: URI of a saved page's folder
     language: str | None = None
     summary_only: bool = False     # the source held only a teaser, not the full text
+    notes: list[str] = field(default_factory=list)  # what was left out, for warnings
+
+
+class SourceError(ValueError):
+    """A source that cannot be read; `line` (1-based, 0 when unknown) is where."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line
 
 
 def text_of(value: str | None) -> str | None:
@@ -33,8 +43,14 @@ def text_of(value: str | None) -> str | None:
     if value is None:
         return None
     value = re.sub(r"<[^>]+>", " ", str(value)) if "<" in str(value) else str(value)
-    value = " ".join(clean_text(html.unescape(value)).split())
+    value = _CONTROLS.sub(" ", clean_text(html.unescape(value)))
+    value = " ".join(value.split())
     return value or None
+
+
+# Control characters in a site's title or name are never meant (an escape sequence, a
+# bell): they would reach the PDF, the archive's XML and the terminal.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -48,3 +64,31 @@ def parse_date(value: str | None) -> dt.date | None:
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return None
+
+
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\\<>\"`{}|^\u2028\u2029]")
+MAX_URL = 2000
+
+
+def web_address(value: str | None) -> str | None:
+    """`value` when it is a usable http(s) address, else None.
+
+    A remote document decides these strings. Whitespace or a control character inside
+    one (a newline in a WordPress <link>) would break out of a YAML comment or a Markdown
+    link, a backslash is read as a slash by browsers, and any other scheme (file:,
+    javascript:, data:) must never be fetched, copied or linked."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > MAX_URL or _NOT_IN_URL.search(value):
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.username is not None or parts.password is not None:
+        return None  # user:password@ in an address from a feed is a trick, not a login
+    return value

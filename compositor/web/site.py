@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -26,7 +27,7 @@ from urllib.parse import quote, urlsplit
 from compositor.errors import Location, UserError
 from compositor.outputs import LEDGER, Transaction
 from compositor.web.archive import ArchivedIssue, issue_day, read_contents, render_cover
-from compositor.web.theme import Theme, site_theme
+from compositor.web.theme import Theme, site_href, site_theme
 
 MARKER = ".compositor-site"
 COVER_WIDTH = 600  # pixels; shown at 300 CSS px, sharp on high-density screens
@@ -295,8 +296,13 @@ def _text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+# Characters XML 1.0 does not allow at all (a control character in a title would make
+# feed.xml ill-formed, and every reader refuse it); dropped from pages and the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(_NOT_XML.sub("", str(text)), quote=True)
 
 
 def _size(n: int) -> str:
@@ -346,9 +352,10 @@ def _masthead(theme: Theme, home: bool) -> str:
 
 def _footer(theme: Theme) -> str:
     site = ""
-    if theme.website:
-        shown = urlsplit(theme.website).netloc or theme.website
-        site = f' · <a href="{_e(theme.website)}">{_e(shown)}</a>'
+    website = site_href(theme.website)  # only http(s) or relative: never javascript:
+    if website:
+        shown = urlsplit(website).netloc or website
+        site = f' · <a href="{_e(website)}">{_e(shown)}</a>'
 
     who = f"{_e(theme.publisher)}" if theme.publisher else _e(theme.name)
     return f"""<footer class="site-footer">
@@ -454,7 +461,7 @@ def issue_page(a: ArchivedIssue, theme: Theme, base: str | None) -> str:
 
 
 def _xml(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return _e(text)
 
 
 def atom_feed(issues: list[ArchivedIssue], theme: Theme, base: str | None) -> str:

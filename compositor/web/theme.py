@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,6 +152,23 @@ def site_theme(issue: Issue) -> Theme:
     return Theme(name=pub.name, tagline=pub.tagline, publisher=pub.publisher,
                  website=pub.website, colors=colors, fonts=fonts,
                  aspect=spec.page_height / spec.page_width)
+
+
+def site_href(url: str | None) -> str | None:
+    """A link the archive may write: an http(s) address or a relative one. `website`
+    comes from issue.yaml, which import may have filled from a feed: javascript:, data:
+    or file: there would be a link on every page, so it is not written at all."""
+    from compositor.web.post import web_address
+
+    text = (url or "").strip()
+    if not text:
+        return None
+    if web_address(text):
+        return text
+    # Relative: no scheme, no "//host", and no ":" in the first segment (which a
+    # browser might yet read as a scheme).
+    relative = ":" not in re.split(r"[/?#]", text, maxsplit=1)[0] and not text.startswith("//")
+    return text if relative and not re.search(r"[\s\x00-\x1f\x7f-\x9f\\]", text) else None
 
 
 def _hex(rgb: tuple[float, float, float]) -> str:
