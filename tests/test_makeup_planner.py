@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import make_photo
 from test_makeup import web_pdf, with_layout
 
 from compositor.build import load
@@ -139,3 +140,38 @@ def test_contents_that_cannot_list_all_says_from_which_page(tmp_path):
     # not list it, so a title there is the article's own).
     opens = next(n for n, text in enumerate(texts, 1) if f"Story {first_left_out}:" in text)
     assert int(m.group(2)) == opens
+
+
+def placed_images(pdf: Path) -> list[tuple[int, dict]]:
+    with pdfplumber.open(pdf) as doc:
+        return [(n, im) for n, p in enumerate(doc.pages, 1) for im in p.images]
+
+
+@pytest.mark.parametrize("page", ["{size: A5, columns: 3}", "{size: A4, columns: 4}",
+                                  "{size: Letter, columns: 3}"])
+def test_photos_fill_their_columns_and_portraits_stay_portraits(tmp_path, page):
+    # A 3:4 portrait leads the issue, a landscape illustrates another article: each photo
+    # is as wide as its column or span, never a thumbnail centred in it, and the portrait
+    # is shown between 1:1 and 3:4 (height to width), never cropped into a strip.
+    manifest = with_layout(tmp_path, f"page: {page}\n", articles=6, sentences=30)
+    make_photo(tmp_path / "images" / "lead.jpg", size=(1200, 1600))
+    make_photo(tmp_path / "images" / "wide.jpg", size=(1800, 1200))
+    a3 = tmp_path / "articles" / "a3.md"
+    a3.write_text(a3.read_text(encoding="utf-8").replace(
+        "---\n", "---\nimage: ../images/wide.jpg\ncaption: Oars drying in the sun.\n", 1)
+        , encoding="utf-8")
+    pdf = web_pdf(manifest)
+    spec = load(manifest).spec
+    pitch = spec.column_width + spec.gutter
+    images = placed_images(pdf)
+    assert len(images) == 2
+    for _, im in images:
+        width = im["x1"] - im["x0"]
+        columns = round((width + spec.gutter) / pitch)
+        assert columns >= 1
+        # As wide as whole columns (to within a point), never narrower than one.
+        assert abs(width - (columns * pitch - spec.gutter)) < 1.0, (width, spec.column_width)
+    portrait = next(im for _, im in images if im["srcsize"][1] > im["srcsize"][0]
+                    or (im["bottom"] - im["top"]) > (im["x1"] - im["x0"]))
+    aspect = (portrait["bottom"] - portrait["top"]) / (portrait["x1"] - portrait["x0"])
+    assert 1.0 - 0.07 <= aspect <= 4 / 3 + 0.07, aspect

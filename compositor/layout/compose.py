@@ -268,19 +268,26 @@ class Composer:
 
     def figure(self, fig: Figure, article: int | None, width: float, source: str,
                max_share: float = 0.5, max_aspect: float | None = None) -> Chunk:
-        """A photo at column width (or less, if tall) with its caption. With `max_aspect`
-        (height / width) a taller photo is cropped to that shape, centred, instead."""
+        """A photo across the full `width` of its column or span, with its caption. Its
+        shape stays within its kind's limits (a landscape between 2:1 and 1:1, a portrait
+        between 1:1 and 3:4, cropped centred beyond them, or at most `max_aspect` height
+        to width); set smaller for fitting (`photo_scale`) or to stay under `max_share` of
+        a column it loses height, cropped, never width. Only a picture that cannot be that
+        short within its limits is set narrower, centred with its caption."""
         pw, ph = fig.pixel_size if fig.pixel_size != (0, 0) else (4, 3)
-        crop = None
-        if max_aspect and ph / pw > max_aspect:
-            keep = round(pw * max_aspect)
-            top = (ph - keep) // 2
-            crop, ph = (0, top, pw, top + keep), keep
-        w = width * self.photo_scale
-        h = w * ph / pw
+        low, high = aspect_limits(pw, ph)
+        if max_aspect:
+            high = max(low, min(high, max_aspect))
+        aspect = min(max(ph / pw, low), high) * self.photo_scale
         max_h = self.column_height * max_share
-        if h > max_h:
-            h, w = max_h, max_h * pw / ph
+        aspect = max(low, min(aspect, max_h / width))
+        w, h = width, width * aspect
+        if h > max_h:  # even at its shortest shape: narrower, centred
+            h, w = max_h, max_h / aspect
+        crop = _crop_to(pw, ph, aspect)
+        if crop is not None:
+            ph = crop[3] - crop[1]
+            pw = crop[2] - crop[0]
         self.images.append((fig.where, pw / (w / 72.0), fig.path))
         el = self.new_element()
         parts: list[Part] = [ImagePart(fig.path, (width - w) / 2, 0.0, w, h, fig.alt or "",
@@ -313,18 +320,16 @@ class Composer:
         return framed or dataclasses.replace(chunk, height=self.grid(y))
 
     def with_smaller(self, chunk: Chunk, most: int = 8) -> Chunk:
-        """The photo chunk carrying its smaller settings (a line less each, cropped then
-        scaled, within `fit.min_photo`) and its taller ones (a line more each, cropped, up
+        """The photo chunk carrying its smaller settings (a line less each, cropped within
+        its shape's limits) and its taller ones (a line more each, cropped, up
         to `makeup.photo_lines`), for the flow to use where the photo as set would leave
         its column short (layout/pages.py)."""
         image = next((p for p in chunk.parts if isinstance(p, ImagePart)), None)
         if image is None:
             return chunk
-        frame = image.dx * 2 + image.width
-        floor = frame * float(self.spec.section("fit")["min_photo"])
         smaller = []
         for d in range(1, most + 1):
-            v = reframe(chunk, image.height - d * self.L, self.L, floor)
+            v = reframe(chunk, image.height - d * self.L, self.L)
             if v is None:
                 break
             smaller.append(v)
@@ -366,7 +371,10 @@ class Composer:
         if article.new_page and index > 0:
             # Opens a page: a break in the flow; title and photo go above the columns.
             chunks.append(Chunk(0.0, (), kind="pagebreak", meta={"feature": index}))
-        if article.lead is not None and spanning and photo_span > 1:
+        # A portrait is not spread over columns (it would fill the page): it stands in
+        # its column at the column's width.
+        if article.lead is not None and spanning and photo_span > 1 and \
+                not is_portrait(article.lead):
             span_w = photo_span * self.width + (photo_span - 1) * self.spec.gutter
             fig = self.figure(article.lead, index, span_w, source, max_share=0.62,
                               max_aspect=2 / 3)
@@ -844,19 +852,19 @@ class PageRef:
 def reframe(chunk: Chunk, height: float, grid: float, min_width: float = 0.0
             ) -> Chunk | None:
     """The photo chunk with its picture `height` tall, parts below it moved up or down.
-    The frame keeps its width and the picture is cropped (centred) to the new shape, as
-    far as a 2:1 landscape or a 4:5 portrait frame; beyond that it is scaled down, centred
-    in the column, to no narrower than `min_width`. None when no frame within those limits
-    gives that height."""
+    The frame keeps its width and the picture is cropped (centred) to the new shape,
+    within the limits of its kind (a landscape from 2:1 to 1:1, a portrait from 1:1 to
+    3:4): a photo is never narrowed into the middle of its column. None when no shape
+    within those limits gives that height (`min_width` is kept for callers that ask for
+    a floor; the width never changes)."""
     k, image = next(((k, p) for k, p in enumerate(chunk.parts) if isinstance(p, ImagePart)),
                     (None, None))
     if image is None or height <= 0:
         return None
-    frame = image.dx * 2 + image.width  # the column (or span) the photo is centred in
-    width = min(image.width, height / 0.5)  # as wide as set, but no wider than 2:1
-    if height / width > 1.25:  # taller than 4:5
-        return None
-    if width < min_width - 0.01:
+    frame = image.dx * 2 + image.width  # the column (or span) the photo sits in
+    width = image.width
+    low, high = aspect_limits(*image.pixel_size)
+    if not low - ASPECT_SLACK <= height / width <= high + ASPECT_SLACK:
         return None
     pw, ph = image.pixel_size
     left, top, right, bottom = image.crop or (0, 0, pw, ph)
@@ -923,4 +931,35 @@ def keep_opening(chunks: list[Chunk], lines: int) -> None:
             seen += 1
         if not chunks[k].keep_before:
             chunks[k] = dataclasses.replace(chunks[k], keep_before=True)
+
+
+# A landscape (or square) photo may be shown from 2:1 to 1:1, a portrait from 1:1 to 3:4
+# (height to width): cropping a portrait into a landscape strip, or a landscape into a
+# portrait, loses what the photographer framed.
+LANDSCAPE = (0.5, 1.0)
+PORTRAIT = (1.0, 4 / 3)
+ASPECT_SLACK = 0.06  # a photo may be a little beyond, to end on the baseline grid
+
+
+def aspect_limits(pw: int, ph: int) -> tuple[float, float]:
+    """The lowest and highest height-to-width ratio a photo of these pixels is shown at."""
+    return PORTRAIT if ph > pw * 1.02 else LANDSCAPE
+
+
+def is_portrait(fig: Figure) -> bool:
+    pw, ph = fig.pixel_size if fig.pixel_size != (0, 0) else (4, 3)
+    return aspect_limits(pw, ph) is PORTRAIT
+
+
+def _crop_to(pw: int, ph: int, aspect: float) -> tuple[int, int, int, int] | None:
+    """The centred crop of a pw x ph picture to height/width `aspect` (None: as it is)."""
+    if abs(ph / pw - aspect) < 1e-3:
+        return None
+    if ph / pw > aspect:  # taller than wanted: crop top and bottom
+        keep = max(1, round(pw * aspect))
+        top = (ph - keep) // 2
+        return (0, top, pw, top + keep)
+    keep = max(1, round(ph / aspect))  # wider than wanted: crop the sides
+    left = (pw - keep) // 2
+    return (left, 0, left + keep, ph)
 
