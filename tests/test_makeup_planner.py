@@ -4,13 +4,14 @@ every article or says on which page the rest start."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import make_photo
+from conftest import build, make_photo
 from test_makeup import web_pdf, with_layout
 
 from compositor.build import load
@@ -175,3 +176,23 @@ def test_photos_fill_their_columns_and_portraits_stay_portraits(tmp_path, page):
                     or (im["bottom"] - im["top"]) > (im["x1"] - im["x0"]))
     aspect = (portrait["bottom"] - portrait["top"]) / (portrait["x1"] - portrait["x0"])
     assert 1.0 - 0.07 <= aspect <= 4 / 3 + 0.07, aspect
+
+
+def test_fit_report_gives_the_make_up_score_page_by_page(tmp_path):
+    # The Letter issue leaves holes and a short last page: the report says what each page
+    # adds to the make-up score, and the parts add up to it.
+    manifest = bench.prepare(tmp_path, "web-Letter-3", "web",
+                             {"size": "Letter", "columns": 3}, None)
+    report_file = tmp_path / "report.json"
+    assert build(manifest, "--variant", "web", "--no-preflight", "-o", str(tmp_path / "o.pdf"),
+                 "--report", str(report_file)) == 0
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    makeup = report["makeup"]
+    assert makeup["pages"], "this issue has something to score"
+    assert abs(sum(e["score"] for e in makeup["pages"]) - makeup["score"]) < 0.2
+    empty = {}
+    for h in report["holes"]:
+        empty[h["page"]] = round(empty.get(h["page"], 0) + h["lines"], 1)
+    assert {e["page"]: e["empty_lines"] for e in makeup["pages"] if e["empty_lines"]} == empty
+    last = max(e["page"] for e in makeup["pages"])
+    assert last <= report["pages"]

@@ -8,6 +8,7 @@ from collections import defaultdict
 from compositor.layout.chunks import ImagePart
 from compositor.layout.pageturn import turn_lines
 from compositor.layout.result import IssueLayout
+from compositor.layout.score import score_parts
 
 
 def fit_report(layout: IssueLayout) -> dict:
@@ -102,6 +103,7 @@ def fit_report(layout: IssueLayout) -> dict:
                "photos": sum(1 for el in refits if el in photos)}
     return {"pages": len(layout.pages), "articles": articles, "columns_full_percent": fullness,
             "holes": holes, "copyfit": copyfit, "counts": counts,
+            "makeup": score_parts(layout),
             "limits": {"max_word_space": max_space, "min_word_space": min_space}}
 
 
@@ -125,6 +127,19 @@ def format_report(report: dict) -> str:
     if report["holes"]:
         lines.append("holes (empty lines in a column): " + "; ".join(
             f"p{h['page']} col {h['column']}: {h['lines']:g}" for h in report["holes"]))
+    makeup = report.get("makeup")
+    if makeup and makeup["pages"]:
+        said = []
+        for e in makeup["pages"]:
+            bits = []
+            if e["empty_lines"]:
+                bits.append(f"{e['empty_lines']:g} empty lines")
+            if e["openings"]:
+                bits.append(f"{e['openings']} opening(s) at a column foot")
+            if e["thin_lines"]:
+                bits.append(f"text {e['thin_lines']:g} lines short of a quarter of the page")
+            said.append(f"p{e['page']} {', '.join(bits)} ({e['score']:g})")
+        lines.append(f"make-up score {makeup['score']:g} (0 is best): " + "; ".join(said))
     c = report["counts"]
     lines.append(f"lines {c['lines']}, hyphenated {c['hyphenated']}, stacked hyphens "
                  f"{c['stacked_hyphens']}, widows {c['widows']}, orphans {c['orphans']}, "
