@@ -301,9 +301,12 @@ def test_diff_of_many_pages_keeps_memory_flat(tmp_path):
     would take 1.7 GB; one pair is two megabytes."""
     old = blank_pdf(tmp_path / "old.pdf", [(72, 72)] * 800)
     new = blank_pdf(tmp_path / "new.pdf", [(72, 72)] * 800)
-    script = ("import resource, sys; from compositor.cli import main; "
+    # The peak of this process's own memory (VmHWM starts afresh at exec; ru_maxrss
+    # would carry over the test runner's peak).
+    script = ("import re; from compositor.cli import main; "
               f"code = main(['diff', {str(old)!r}, {str(new)!r}, '--dpi', '600']); "
-              "print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+              "peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()); "
+              "print(code, peak.group(1))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
     assert "Traceback" not in done.stderr, done.stderr

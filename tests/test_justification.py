@@ -107,9 +107,10 @@ def test_word_gaps_read_back_match_the_fit_report(sample):
     assert abs(loose - counts["loose"]) <= 1, (loose, counts)
     assert abs(tight - counts["tight"]) <= 1, (tight, counts)
     # Letter spacing and glyph scaling take slack off the word spaces, so gaps beyond
-    # 150 % are rare in 37-character columns (they were 55 of 439 lines with word and
-    # letter spacing alone).
-    assert loose <= 15
+    # 150 % are rare in 37-character columns (they were 55 of 439 lines, 12.5 %, with
+    # word and letter spacing alone; 15 of 420 read back before the make-up planner, 16
+    # now that the cut article keeps 484 words rather than 410).
+    assert loose <= 0.04 * len(ratios), (loose, len(ratios))
     # The typical line is set close to normal word spacing.
     assert abs(statistics.median(ratios)) < 0.15
 

@@ -426,15 +426,17 @@ def test_contents_entries_never_cut_a_word_on_narrow_columns(tmp_path):
     assert "Intergenerational" in words, sorted(words)
 
 
-def test_a_caption_lines_up_with_a_photo_narrower_than_its_columns(tmp_path):
-    # On A5 the lead photo is set narrower than the two columns it spans, centred: its
-    # caption starts at the photo's left edge, not at the margin.
+def test_a_caption_lines_up_with_its_photo_on_a5(tmp_path):
+    # On A5 the lead photo fills the two columns it spans (a photo is set shorter, never
+    # narrowed into the middle of its span) and its caption starts at the photo's edge.
     manifest = with_layout(tmp_path / "a5", "page: {size: A5, columns: 2}\n", articles=6)
+    spec = load(manifest).spec
     pdf = web_pdf(manifest)
     with pdfplumber.open(pdf) as doc:
         page = doc.pages[0]
         photo = page.images[0]
         caption = [c for c in page.chars if photo["bottom"] < c["top"] < photo["bottom"] + 12]
-    assert photo["x0"] > page.width * 0.1  # narrower than the columns, centred
+    span = 2 * spec.column_width + spec.gutter
+    assert abs((photo["x1"] - photo["x0"]) - span) < 1
     assert "".join(c["text"] for c in caption).startswith("The slipway at low tide")
     assert abs(min(c["x0"] for c in caption) - photo["x0"]) < 1

@@ -149,7 +149,9 @@ def test_output_folder_and_manifest_folder(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     code, err = run(capsys, "build", str(manifest), "-q", "-o", str(blocker / "x.pdf"))
-    assert code == 1 and "cannot write the web PDF" in err and "Traceback" not in err
+    # The message names the file in the way and what to do about it.
+    assert code == 1 and f"{blocker} is not a folder" in err and "Traceback" not in err
+    assert "choose another output" in err
 
 
 def test_layout_footer_field_typo(tmp_path, capsys):

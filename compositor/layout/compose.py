@@ -371,14 +371,15 @@ class Composer:
         if article.new_page and index > 0:
             # Opens a page: a break in the flow; title and photo go above the columns.
             chunks.append(Chunk(0.0, (), kind="pagebreak", meta={"feature": index}))
-        # A portrait is not spread over columns (it would fill the page): it stands in
-        # its column at the column's width.
-        if article.lead is not None and spanning and photo_span > 1 and \
-                not is_portrait(article.lead):
-            span_w = photo_span * self.width + (photo_span - 1) * self.spec.gutter
+        if article.lead is not None and spanning and photo_span > 1:
+            # A portrait is not spread over columns (it would fill the page): it heads
+            # the first column, at the column's width.
+            portrait = is_portrait(article.lead)
+            cols = 1 if portrait else photo_span
+            span_w = cols * self.width + (cols - 1) * self.spec.gutter
             fig = self.figure(article.lead, index, span_w, source, max_share=0.62,
-                              max_aspect=2 / 3)
-            self.spanned_photo = fig
+                              max_aspect=None if portrait else 2 / 3)
+            self.spanned_photo = dataclasses.replace(fig, meta={**fig.meta, "columns": cols})
         elif article.lead is not None:
             fig = self.figure(article.lead, index, self.width, source)
             chunks.append(self.with_smaller(Chunk(
@@ -864,7 +865,8 @@ def reframe(chunk: Chunk, height: float, grid: float, min_width: float = 0.0
     frame = image.dx * 2 + image.width  # the column (or span) the photo sits in
     width = image.width
     low, high = aspect_limits(*image.pixel_size)
-    if not low - ASPECT_SLACK <= height / width <= high + ASPECT_SLACK:
+    slack = 0.0 if high == PORTRAIT[1] else ASPECT_SLACK  # a portrait stays within 3:4-1:1
+    if not low - slack <= height / width <= high + slack:
         return None
     pw, ph = image.pixel_size
     left, top, right, bottom = image.crop or (0, 0, pw, ph)
@@ -938,7 +940,7 @@ def keep_opening(chunks: list[Chunk], lines: int) -> None:
 # portrait, loses what the photographer framed.
 LANDSCAPE = (0.5, 1.0)
 PORTRAIT = (1.0, 4 / 3)
-ASPECT_SLACK = 0.06  # a photo may be a little beyond, to end on the baseline grid
+ASPECT_SLACK = 0.06  # a landscape may be a little beyond, to end on the baseline grid
 
 
 def aspect_limits(pw: int, ph: int) -> tuple[float, float]:

@@ -125,7 +125,7 @@ class Pass:
 
     @property
     def photo_cols(self) -> int:
-        return self.photo_span if self.photo is not None else 0
+        return self.photo.meta.get("columns", self.photo_span) if self.photo is not None else 0
 
     @property
     def own_boxes(self) -> list[Box]:
@@ -158,7 +158,8 @@ class Pass:
             if fphoto is not None and page != 1:
                 r = out.get(page, Reserve())
                 out[page] = replace(r, columns=r.columns + tuple(
-                    (col, fphoto.height, "top") for col in range(self.photo_span)))
+                    (col, fphoto.height, "top")
+                    for col in range(fphoto.meta.get("columns", self.photo_span))))
         for page, boxes in box_pages.items():
             r = out.get(page, Reserve())
             depths = self.bands.depths(boxes)

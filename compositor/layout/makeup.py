@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import replace
 
@@ -272,14 +273,17 @@ def _opening(prev: Chunk, chunk: Chunk) -> int | None:
 
 def justify(placed: list[Placed], plan: PagePlan, pages: set[int], pause_space: float,
             paragraph_space: float, leave: int = 0) -> list[Placed]:
-    """Fill the columns of `pages` that stop short (by whole lines, so their last lines
-    still align with the next column's), spreading the space evenly over the pauses of
-    the text: at most `pause_space` body lines between articles, before a subhead or
-    around a photo, at most `paragraph_space` between two paragraphs, nothing inside a
-    paragraph. A column whose pauses can take all but `leave` of its short lines is
-    filled that far; one that cannot is left as it is (spreading part of a hole only
-    moves it)."""
-    if (pause_space <= 0 and paragraph_space <= 0) or not pages:
+    """Fill the columns of `pages` that stop short, by whole body lines added where the
+    text already pauses: between articles, before a subhead, around a photo or a
+    quotation (up to `pause_space` lines at each, rounded up), and between paragraphs
+    only when `paragraph_space` is a line or more. Whole lines keep every baseline of the
+    column on the page's grid, so it still lines up with its neighbours. The lines go to
+    pauses spread evenly down the column; a column whose pauses can take all but `leave`
+    of its short lines is filled that far, one that cannot is left as it is (spreading
+    part of a hole only moves it)."""
+    at_pause = math.ceil(pause_space - 1e-6) if pause_space > 0 else 0
+    at_paragraph = int(paragraph_space + 1e-6)
+    if (at_pause <= 0 and at_paragraph <= 0) or not pages:
         return placed
     line = plan.gap
     groups: dict[tuple[int, int], list[int]] = {}
@@ -299,27 +303,22 @@ def justify(placed: list[Placed], plan: PagePlan, pages: set[int], pause_space: 
         short = int((slot.bottom - bottom) / line + 1e-6)
         if short < 1:
             continue
-        pauses = [(n, (paragraph_space if r == 2 else pause_space) * line)
-                  for n in range(1, len(idx))
-                  if (r := _opening(placed[idx[n - 1]].chunk, placed[idx[n]].chunk)) is not None]
-        extra = [0.0] * len(idx)
-        room = int(sum(cap for _, cap in pauses) / line + 1e-6)
-        if short - room > leave:
+        room: list[int] = []  # one entry per line a pause may take
+        for n in range(1, len(idx)):
+            kind = _opening(placed[idx[n - 1]].chunk, placed[idx[n]].chunk)
+            if kind is not None:
+                room += [n] * (at_paragraph if kind == 2 else at_pause)
+        if short - len(room) > leave or not room:
             continue
-        left = min(short, room) * line
-        open_ = [(n, cap) for n, cap in pauses if cap > 0]
-        while left > 1e-6 and open_:  # even shares, each up to its limit
-            share = left / len(open_)
-            for n, cap in open_:
-                give = min(share, cap - extra[n])
-                extra[n] += give
-                left -= give
-            open_ = [(n, cap) for n, cap in open_ if extra[n] < cap - 1e-6]
-        if left > 1e-3:
-            continue
+        give = min(short, len(room))
+        # Evenly down the column: the k-th line goes to the pause at k/give of the way.
+        extra: dict[int, float] = {}
+        for k in range(give):
+            n = room[min(len(room) - 1, int((k + 0.5) * len(room) / give))]
+            extra[n] = extra.get(n, 0.0) + line
         shift = 0.0
         for n, k in enumerate(idx):
-            shift += extra[n]
+            shift += extra.get(n, 0.0)
             if shift:
                 out[k] = replace(placed[k], y=placed[k].y + shift)
     return out

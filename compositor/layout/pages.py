@@ -56,7 +56,11 @@ class PagePlan:
         (the page-1 title band covers only `band_span` columns when it is that narrow)."""
         top = self.content_box(page)[1]
         banded = page == 1 and (self.band_span == 0 or column < self.band_span)
-        return top + (self.band_height if banded else 0.0) + self.bands.get(page, 0.0)
+        # Beside the band a column starts higher by whole lines, so its baselines share
+        # the grid of the columns under the band.
+        band = self.band_height if banded or page != 1 else \
+            self.band_height - int(self.band_height / self.gap + 1e-6) * self.gap
+        return top + (band if page == 1 else 0.0) + self.bands.get(page, 0.0)
 
     def column_x(self, page: int, column: int) -> float:
         s = self.spec

@@ -57,26 +57,30 @@ def score_parts(layout: IssueLayout) -> dict:
     preview: a designer sees why a page looks as it does."""
     pages = len(layout.pages)
     by_page: dict[int, dict] = {}
+    holes = getattr(layout, "holes", ())
+    openings = getattr(layout, "foot_openings", ())
+    thin = getattr(layout, "thin_lines", 0.0)
 
     def entry(page: int) -> dict:
         return by_page.setdefault(page, {"page": page, "empty_lines": 0.0, "openings": 0,
                                          "thin_lines": 0.0, "score": 0.0})
 
-    for page, _, lines in layout.holes:
+    for page, _, lines in holes:
         e = entry(page)
         e["empty_lines"] = round(e["empty_lines"] + lines, 1)
         e["score"] += lines * (1 if page == pages else INNER_HOLE_WEIGHT)
-    for page, _, _ in layout.foot_openings:
+    for page, _, _ in openings:
         e = entry(page)
         e["openings"] += 1
         e["score"] += OPENING_WEIGHT
-    if layout.thin_lines:
-        e = entry(pages - (1 if layout.boxes_page else 0))
-        e["thin_lines"] = layout.thin_lines
-        e["score"] += THIN_WEIGHT * layout.thin_lines
+    if thin:
+        e = entry(pages - (1 if getattr(layout, "boxes_page", 0) else 0))
+        e["thin_lines"] = thin
+        e["score"] += THIN_WEIGHT * thin
     for e in by_page.values():
         e["score"] = round(e["score"], 1)
-    return {"score": score_of(layout)[1], "pages": [by_page[k] for k in sorted(by_page)],
+    return {"score": round(sum(e["score"] for e in by_page.values()), 1),
+            "pages": [by_page[k] for k in sorted(by_page)],
             "weights": {"empty_line_inside": INNER_HOLE_WEIGHT, "empty_line_last_page": 1,
                         "opening_at_column_foot": OPENING_WEIGHT,
                         "last_page_line_short_of_a_quarter": THIN_WEIGHT}}
