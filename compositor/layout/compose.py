@@ -393,7 +393,7 @@ class Composer:
         drop = mode == "all" or (mode == "lead" and (index == 0 or article.new_page))
         drop = drop and not self.rtl  # no drop caps in right-to-left editions
         self.blocks(body, index, source, chunks, keep_first=True, drop_cap=drop)
-        if not spanning and opening_key(index) not in self.looseness:
+        if not spanning and opening_key(index) in self.looseness:
             keep_opening(chunks, int(self.spec.section("makeup").get("opening_lines", 5)))
         if spanning and chunks and not chunks[0].anchor:
             chunks[0] = dataclasses.replace(chunks[0], anchor=f"article-{index}")
@@ -913,8 +913,8 @@ def _shift(part, dy: float):
 
 
 def opening_key(index: int) -> int:
-    """The make-up decision "article `index` may open at a column's foot with fewer lines
-    under its title", kept among the paragraph settings (negative: never an element)."""
+    """The make-up decision "article `index` keeps `makeup.opening_lines` lines under its
+    title", kept among the paragraph settings (negative: never an element)."""
     return -1 - index
 
 

@@ -118,6 +118,14 @@ class Pass:
     contents_at: str = "bottom"
     contents_cols: list[int] = field(default_factory=list)
     bands: BoxBands | None = None
+    pages_hint: int = 0  # the page count for the boxes an earlier pass found; 0: none
+    flow_pages: int = 0  # the page count for the boxes this pass found
+
+    @property
+    def plain_boxes(self) -> bool:
+        """Boxes go on the first or the last page only (a numbered page may say more
+        depending on the page count)."""
+        return all(b.page in ("first", "last", "own") for b in self.issue.boxes)
 
     @property
     def gap(self) -> float:
@@ -207,7 +215,7 @@ class Flowed:
 
 def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_scale: float,
                  min_pages: int, fill_last: bool, looseness: dict[int, int],
-                 spill: bool = True) -> IssueLayout:
+                 spill: bool = True, pages_hint: int = 0) -> IssueLayout:
     """One layout pass, in four phases: compose the articles, plan page 1, flow the text
     through the pages (with the make-up moves that take place within a pass), and place
     everything on its page with the furniture. With `spill`, a last page whose text would
@@ -219,7 +227,7 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
     plan = PagePlan(spec, masthead_h, 0.0, gap)
     comp = Composer(spec, ts, issue.language, plan.full_height(2), photo_scale=photo_scale,
                     looseness=looseness)
-    state = Pass(issue, spec, plan, comp, fill_last, min_pages)
+    state = Pass(issue, spec, plan, comp, fill_last, min_pages, pages_hint=pages_hint)
     state.warnings += setting_warnings(issue, spec, comp)
     compose_issue(state)
     plan_page_one(state)
@@ -408,19 +416,29 @@ def flow_issue(state: Pass, spill: bool) -> Flowed:
             plan.bands = {page: state.features[i][0].height
                           for i, page in state.feature_pages.items()}
             plan.holes = holes(found)
-            plan.reserves = state.reserves({})
             plan.caps = {}
-            result = run_flow(chunks, plan)
-            pages = max(result.pages, 1)
-            for _ in range(8):
-                plan.reserves = state.reserves(state.box_pages_for(pages))
+            result = pages = None
+            if state.pages_hint and state.plain_boxes:
+                # The page count an earlier pass of this issue found: when the text with
+                # the boxes reserved there still reaches that page, the flow without them
+                # would have found the same count, so it is not run.
+                plan.reserves = state.reserves(state.box_pages_for(state.pages_hint))
+                trial = run_flow(chunks, plan)
+                if trial.pages == state.pages_hint:
+                    result, pages = trial, state.pages_hint
+            if result is None:
+                plan.reserves = state.reserves({})
                 result = run_flow(chunks, plan)
-                # Consistent once the text ends on or before the page the boxes were
-                # reserved on (reserving space only ever pushes text on: this settles in a
-                # few passes).
-                if result.pages <= pages:
-                    break
-                pages = result.pages
+                pages = max(result.pages, 1)
+                for _ in range(8):
+                    plan.reserves = state.reserves(state.box_pages_for(pages))
+                    result = run_flow(chunks, plan)
+                    # Consistent once the text ends on or before the page the boxes were
+                    # reserved on (reserving space only ever pushes text on: this settles
+                    # in a few passes).
+                    if result.pages <= pages:
+                        break
+                    pages = result.pages
             on_box_page = state.box_pages_for(pages).get(pages, [])
             if result.pages < pages and on_box_page and all(b.page == "last"
                                                             for b in on_box_page):
@@ -446,6 +464,7 @@ def flow_issue(state: Pass, spill: bool) -> Flowed:
                 settled = True
                 break
             state.feature_pages, found = pages_found, spots_found
+        flow_pages = pages
         text_pages = max(pages, max((p for p in state.box_pages_for(pages)), default=1))
         # The page of boxes alone is the last one: with `pages: N` the text is fitted to the
         # pages before it, so it is page N.
@@ -462,6 +481,7 @@ def flow_issue(state: Pass, spill: bool) -> Flowed:
             break
         inline |= bad
     result, chunks = avoid_hyphen_at_turns(result, chunks, state.comp)
+    state.flow_pages = flow_pages
     return Flowed(result, chunks, found, pages, text_pages, boxes_page, spilled)
 
 
@@ -581,7 +601,8 @@ def place_pages(state: Pass, flowed: Flowed) -> IssueLayout:
                        printed_ppi(comp.images, out),
                        capacity, dict(comp.containers), found_holes,
                        boxes_page=flowed.boxes_page, thin_lines=round(thin, 1),
-                       spilled=flowed.spilled, foot_openings=stranded)
+                       spilled=flowed.spilled, foot_openings=stranded,
+                       flow_pages=state.flow_pages)
 
 
 def place_boxes(state: Pass, flowed: Flowed, out: list[PageLayout]) -> None:

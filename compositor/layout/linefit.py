@@ -30,23 +30,32 @@ if TYPE_CHECKING:
 MAX_TRIES = 24
 MOST_TIGHTER = 3  # lines taken out above a hole so the next opening fits there
 POOL = 60  # paragraphs before a hole that are considered
-OPENING_HOLE = 3.0  # body lines of a hole an opening kept together may have left
+OPENING_TRIES = 2  # tries for an article opening at a column's foot
+OPENING_BUDGET = 2  # of a search's tries, at most this many for openings at a foot
 
 
 def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLayout],
                 ts: Typesetter) -> IssueLayout:
-    """The layout with the fewest empty lines in holes that these changes reach, starting
-    from `first`; `lay_out` lays the issue out again with paragraph or photo element ->
+    """The layout with the best make-up score these changes reach (fewest empty lines in
+    holes, fewest articles opening at a column's foot with too few lines), starting from
+    `first`; `lay_out` lays the issue out again with paragraph or photo element ->
     lines added (+) or taken away (-)."""
     state: dict[int, int] = {}
     best, best_score = first, score_of(first)
     tried: set[tuple] = set()
-    tries = 0
+    tries = opening_tries = 0
     budget = tries_for(len(first.pages), MAX_TRIES)
-    while best.holes and tries < budget:
+    while (best.holes or best.foot_openings) and tries < budget:
         improved = False
-        for hole in sorted(best.holes):
-            for move in _moves(best, hole, state, ts):
+        targets = [(_moves, hole) for hole in sorted(best.holes)]
+        # Openings at a column's foot cost less than holes: a few tries in all.
+        targets += [(_opening_moves, opening) for opening in best.foot_openings]
+        for moves_for, target in targets:
+            for move in moves_for(best, target, state, ts):
+                if moves_for is _opening_moves:
+                    if opening_tries >= OPENING_BUDGET:
+                        break
+                    opening_tries += 1
                 trial_state = {**state, **move}
                 key = tuple(sorted(trial_state.items()))
                 if key in tried:
@@ -140,32 +149,21 @@ def _moves(layout: IssueLayout, hole: tuple[int, int, float], state: dict[int, i
         # the composer takes the nearest setting it has.)
         moves.append({image.tag.element: int(lines + 0.5)})
         moves += [{image.tag.element: -k} for k in (1, 2)]
-    # The article that opens after the hole may open at its foot with fewer lines under
-    # its title (the score counts that against it): tried first for a hole as tall as a
-    # title and a few lines, which is what keeping them together leaves.
-    # Letting it open there and setting paragraphs looser go together: the opening moves
-    # up into the hole, and what it leaves at the foot of its old column is filled.
-    following = _opens_after(layout, page, column - 1)
-    if following is not None and opening_key(following) not in state:
-        relax = {opening_key(following): 1}
-        both = [{**relax, **m} for m in moves[:3] if all(d > 0 for d in m.values())]
-        at = 0 if lines >= OPENING_HOLE else len(moves)
-        moves[at:at] = [relax, *both]
     return moves
 
 
-def _opens_after(layout: IssueLayout, page: int, column: int) -> int | None:
-    """The article whose title heads the column after (`page`, `column`), if any."""
-    spots = [(page, column + 1), (page + 1, 0)]
-    for number, col in spots:
-        if number > len(layout.pages):
-            return None
-        heads = sorted((p.y, p.chunk.article) for p in layout.pages[number - 1].placed
-                       if p.column == col and p.chunk.kind == "head"
-                       and p.chunk.article is not None and not p.chunk.meta.get("band"))
-        placed = [p for p in layout.pages[number - 1].placed if p.column == col]
-        if heads and placed and min(p.y for p in placed) >= heads[0][0] - 0.5:
-            return heads[0][1]
-        if placed:
-            return None
-    return None
+def _opening_moves(layout: IssueLayout, opening: tuple[int, int, int], state: dict[int, int],
+                   ts: Typesetter) -> list[dict[int, int]]:
+    """Changes worth a try for an article that opens at a column's foot with too few
+    lines: keep its title with its first lines (it moves to the next column), alone or
+    with paragraphs before it set looser so they fill what it leaves."""
+    page, column, article = opening
+    keep = {opening_key(article): 1}
+    if opening_key(article) in state:
+        return []
+    gap = layout.spec.styles["body"].leading
+    left = sum(p.chunk.height for p in layout.pages[page - 1].placed
+               if p.column == column - 1 and p.chunk.article == article) / gap
+    looser = [m for m in _moves(layout, (page, column, left), state, ts)
+              if all(d > 0 for d in m.values())]
+    return [keep, *({**keep, **m} for m in looser[:OPENING_TRIES - 1])]

@@ -28,17 +28,22 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     filled to the foot like the others, not balanced short. With `refine`, holes left in
     the columns are then closed where setting paragraphs a line longer or shorter can
     (layout/linefit.py); fitting turns that off for its trial passes."""
+    hint = [0]
+
     def lay_out(issue: Issue, loose: dict[int, int], spill: bool) -> IssueLayout:
-        return lay_out_pass(issue, spec, optimal, photo_scale, min_pages, fill_last, loose,
-                            spill)
+        # Later passes start from the page count the first found (an exact shortcut).
+        made = lay_out_pass(issue, spec, optimal, photo_scale, min_pages, fill_last, loose,
+                            spill, hint[0])
+        hint[0] = hint[0] or made.flow_pages
+        return made
 
     def refined(first: IssueLayout, spill: bool) -> IssueLayout:
         """Fillers pulled forward, then copyfitting, for the holes `first` has."""
-        if not refine or not first.holes:
+        if not refine or not (first.holes or first.foot_openings):
             return first
-        if any(a.filler for a in first.issue.articles):
+        if first.holes and any(a.filler for a in first.issue.articles):
             first = place_fillers(first, lambda moved: lay_out(moved, {}, spill))
-            if not first.holes:
+            if not (first.holes or first.foot_openings):
                 return first
         issue = first.issue
         return close_holes(first, lambda loose: lay_out(issue, loose, spill),
@@ -53,7 +58,7 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     plain = lay_out(issue, {}, False)
     best = min((first, plain), key=score_of)
     best = refined(best, best is first)
-    if best.holes:
+    if best.holes or best.foot_openings:
         other = refined(plain if best.spilled else first, not best.spilled)
         if score_of(other) < score_of(best):
             best = other

@@ -43,3 +43,4 @@ class IssueLayout:
     spilled: bool = False  # text was held back from earlier pages for a thin last page
     # (page, column, article) of articles opening at a column's foot with too few lines
     foot_openings: list[tuple[int, int, int]] = field(default_factory=list)
+    flow_pages: int = 0  # the page count the boxes were reserved for (a later pass's hint)
