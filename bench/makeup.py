@@ -239,7 +239,7 @@ def row(r: dict) -> str:
     """One build's figures on one line: see --help-columns."""
     s, c = r["summary"], r["counts"]
     portraits = ",".join(f"{a:.2f}" for a in s["portrait_aspects"]) or "-"
-    fitted_full = "" if not r["fitted"] else (" full" if s["max_gap"] <= 1.05 else " SHORT")
+    fitted_full = "" if not r["fitted"] else (" full" if s["last_short"] <= 1.0 else " SHORT")
     return (f"{r['name']:<21} {s['pages']:>3} {s['holes']:>5} {s['hole_max']:>4.1f} "
             f"{'THIN' if s['thin_last'] else 'ok  '}({s['last_share']:.2f})  "
             f"{s['end_spread']:>11.1f} {s['max_gap']:>4.1f} {s['white']:<9}{fitted_full:<6}"
@@ -255,7 +255,8 @@ lines; thin(share): the last page's columns hold text, photos or titles outside 
 over this share of their area (THIN under 0.25); last: spread: lines between where the
 last page's columns end above the boxes (or the foot), gap: the most white above the
 boxes in lines, white: none / one band / ragged, and for fitted issues full (every
-column within one line) or SHORT; photos: photos narrower than their span by the
+column within one line of full: past the line left above the boxes, or on the foot) or
+SHORT; photos: photos narrower than their span by the
 column grid without their caption aligned and text beside them; portr: displayed aspect
 (w/h) of each photo whose source is a portrait (3:4 = 0.75 to 1:1 wanted); foot: article
 openings at a column foot with fewer than 5 body lines under the title; base: pairs of
@@ -332,7 +333,7 @@ def main_(argv: list[str] | None = None) -> int:
           f"on pages but the last; {sum(bool(s['thin_last']) for s in sums)} thin last pages; "
           f"{sum(s['end_spread'] > 1.05 for s in sums)} last pages whose columns end over a "
           f"line apart; {sum(s['white'] == 'ragged' for s in sums)} with ragged white above "
-          f"the boxes; {sum(r['summary']['max_gap'] > 1.05 for r in fitted)} of "
+          f"the boxes; {sum(r['summary']['last_short'] > 1.0 for r in fitted)} of "
           f"{len(fitted)} fitted issues short on the last page; "
           f"{sum(s['narrow_photos'] for s in sums)} narrowed photos; "
           f"{sum(s['portraits_bad'] for s in sums)} portraits out of 3:4-1:1; "

@@ -460,7 +460,11 @@ def read_back(pdf_path: Path, spec: LayoutSpec, issue=None) -> dict:
                     tail = runs[-1] if runs and runs[-1][0] + runs[-1][1] >= floor - 0.5 else None
                     gap = tail[1] if tail else 0.0
                     inner = [h / L for y, h in runs if h > 2.5 * L and (y, h) != tail]
+                    # A full column ends about a line above the boxes (the space set
+                    # between them), or on the foot but for its last line's descent.
+                    allowance = 1.0 if floor < foot - 1 else 0.2
                     ends.append({"column": c + 1, "gap_lines": round(gap / L, 1),
+                                 "short_lines": round(max(0.0, gap / L - allowance), 1),
                                  "above_boxes": floor < foot - 1, "inner_runs": inner})
                 gaps = [e["gap_lines"] for e in ends]
                 spread = round(max(gaps) - min(gaps), 1)
@@ -475,6 +479,7 @@ def read_back(pdf_path: Path, spec: LayoutSpec, issue=None) -> dict:
                                                             default=foot) * mm),
                                     "columns": ends, "end_spread_lines": spread,
                                     "max_gap_lines": max(gaps), "white": white,
+                                    "max_short_lines": max(e["short_lines"] for e in ends),
                                     "white_mm": round(max(gaps) * L * mm)}
     return out
 
@@ -494,6 +499,7 @@ def summary(fig: dict) -> dict:
         "holes": len(holes_), "hole_max": max((h["lines"] for h in holes_), default=0.0),
         "thin_last": fig["thin_last_page"], "last_share": last.get("text_share"),
         "end_spread": last.get("end_spread_lines"), "max_gap": last.get("max_gap_lines"),
+        "last_short": last.get("max_short_lines"),
         "white": last.get("white"),
         "narrow_photos": len(bad_photos),
         "portrait_aspects": [p["aspect"] for p in portraits],
