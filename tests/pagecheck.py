@@ -298,9 +298,12 @@ def read_back(pdf_path: Path, spec: LayoutSpec, issue=None) -> dict:
                 out["bookmarks"].append(number)
             images = [(im["x0"] - ox, im["x1"] - ox, im["top"] - oy, im["bottom"] - oy)
                       for im in page.images]
-            rects = [(r["x0"] - ox, r["x1"] - ox, r["top"] - oy, r["bottom"] - oy)
-                     for r in page.rects if r.get("fill") and r["width"] > 20
-                     and r["height"] > 20 and r["top"] - oy > col_top - 2 * L]
+            # Every filled shape takes room (a QR code is drawn as small squares); the
+            # larger ones are the contents box and the boxes.
+            fills = [(r["x0"] - ox, r["x1"] - ox, r["top"] - oy, r["bottom"] - oy)
+                     for r in page.rects if r.get("fill") and r["width"] * r["height"] > 0]
+            rects = [r for r in fills if r[1] - r[0] > 20 and r[3] - r[2] > 20
+                     and r[2] > col_top - 2 * L]
 
             def inside(ch, rects=rects):
                 return any(x0 - 0.5 <= ch["x0"] and ch["x1"] <= x1 + 0.5 and t - 0.5 <= ch["top"]
@@ -327,7 +330,7 @@ def read_back(pdf_path: Path, spec: LayoutSpec, issue=None) -> dict:
                 first = column_of({"x0": t.x0, "x1": t.x0})
                 last = column_of({"x0": t.x1 - 1, "x1": t.x1 - 1})
                 items.append((cols[first][0], cols[last][1], t.top, t.bottom))
-            items += images + rects
+            items += images + fills
 
             # 1. Empty runs over 2.5 body lines (all pages; the last page's are kept apart).
             for c, (x0, x1, top) in enumerate(cols):
