@@ -146,7 +146,10 @@ def issue19_articles(folder: Path, seed: int = 19) -> list:
             para = prose.paragraph(rng.randint(2, 6))
             blocks.append(para)
             words += len(para.split())
-        front = {"title": prose.headline(), "byline": prose.person(),
+        title = prose.headline()
+        if n % 2:  # web headlines run long
+            title += f", and what comes next for {prose.noun_phrase(plural_ok=False)}"
+        front = {"title": title, "byline": prose.person(),
                  "date": f"2026-03-{n + 2:02d}",
                  "url": f"https://news.example.org/2026/03/story-{n}"}
         if n in ISSUE19_PHOTOS:
