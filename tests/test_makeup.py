@@ -464,7 +464,65 @@ I19_TARGETS = ["no_holes", "last_page_not_thin", "last_columns_end_together",
                "contents_list_every_article"]
 # (build, target): the figure measured on commit 3b774f0 (bench/RESULTS.md, "Page make-up:
 # before the planner").
-I19_KNOWN: dict[tuple[str, str], str] = {}
+I19_KNOWN: dict[tuple[str, str], str] = {
+    ("i19-Letter-3", "no_holes"):
+        "p1 col 3: 4.3 lines, p9 col 1: 7.4 lines",
+    ("i19-Letter-3", "photos_fill_their_span"):
+        "p3 photo 55.5 x 27.7 mm in a 59.3 mm span, caption not aligned",
+    ("i19-Letter-3", "portraits_stay_portraits"):
+        "750x1000 portrait shown 123.6 x 73.7 mm (w/h 1.68)",
+    ("i19-Letter-3", "no_openings_at_a_column_foot"):
+        "p3 col 2: 2 lines, p7 col 3: 2 lines, p8 col 1: 4 lines",
+    ("i19-Letter-3", "baselines_on_one_grid"):
+        "p2 cols 1/2 -3.1 pt, p2 cols 2/3 +3.1 pt",
+    ("i19-A4-2", "no_holes"):
+        "p2 col 2: 6.4 lines",
+    ("i19-A4-2", "last_columns_end_together"):
+        "columns end 11.9/6.9 lines above the boxes (ragged)",
+    ("i19-A4-2", "photos_fill_their_span"):
+        "p1 photo 119.1 x 59.6 mm in a 182 mm span, caption not aligned",
+    ("i19-A4-2", "portraits_stay_portraits"):
+        "750x1000 portrait shown 119.1 x 59.6 mm (w/h 2.00)",
+    ("i19-A4-2", "no_openings_at_a_column_foot"):
+        "p1 col 1: 4 lines, p6 col 2: 3 lines, p7 col 2: 2 lines",
+    ("i19-A4-2", "baselines_on_one_grid"):
+        "p4 cols 1/2 -5.3 pt",
+    ("i19-Tabloid-4", "portraits_stay_portraits"):
+        "750x1000 portrait shown 123.2 x 82.5 mm (w/h 1.49)",
+    ("i19-Tabloid-4", "no_openings_at_a_column_foot"):
+        "p1 col 4: 4 lines, p2 col 1: 3 lines",
+    ("i19-Tabloid-4", "baselines_on_one_grid"):
+        "p4 cols 2/3 -2.8 pt, p4 cols 3/4 +2.8 pt",
+    ("i19-A4-4", "no_holes"):
+        "p1 col 3: 4.1 lines, p1 col 4: 6.3 lines",
+    ("i19-A4-4", "last_columns_end_together"):
+        "columns end 28.9/29.9/29.9/30.9 lines above the boxes (ragged)",
+    ("i19-A4-4", "portraits_stay_portraits"):
+        "750x1000 portrait shown 88.5 x 56.2 mm (w/h 1.57)",
+    ("i19-A4-4", "no_openings_at_a_column_foot"):
+        "p10 col 4: 4 lines",
+    ("i19-A5-3", "no_holes"):
+        "p1 col 3: 6.3 lines",
+    ("i19-A5-3", "last_page_not_thin"):
+        "last page 2% text",
+    ("i19-A5-3", "last_columns_end_together"):
+        "columns end 22.9/25/25 lines above the boxes (ragged)",
+    ("i19-A5-3", "portraits_stay_portraits"):
+        "750x1000 portrait shown 78.3 x 51.9 mm (w/h 1.51)",
+    ("i19-A5-3", "no_openings_at_a_column_foot"):
+        "p6 col 2: 2 lines",
+    ("i19-A5-3", "contents_list_every_article"):
+        "contents list 2 of 10, 'see the bookmarks'",
+    ("i19-A4-3-fit10", "no_holes"):
+        "p1 col 3: 4.3 lines, p2 col 3: 12.4 lines",
+    ("i19-A4-3-fit10", "fitted_last_page_full"):
+        "last page columns short by 23.9/23.9/24.9 lines (all text fits)",
+    ("i19-A4-3-fit10", "portraits_stay_portraits"):
+        "750x1000 portrait shown 119.7 x 82.5 mm (w/h 1.45); "
+        "800x1000 portrait shown 57.3 x 45.4 mm (w/h 1.26)",
+    ("i19-A4-3-fit10", "no_openings_at_a_column_foot"):
+        "p3 col 2: 4 lines, p6 col 3: 2 lines",
+}
 
 
 @pytest.fixture(scope="module")
