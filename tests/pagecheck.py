@@ -312,8 +312,14 @@ def read_back(pdf_path: Path, spec: LayoutSpec, issue=None) -> dict:
             free = [c for c in chars if c["top"] >= col_top - L and c["bottom"] <= foot + 1
                     and not inside(c)]
             body = _group_lines([c for c in free if is_body(c)], column_of)
-            titles = _group_lines([c for c in free if is_title(c)], column_of)
-            bylines = _group_lines([c for c in free if is_byline(c)], column_of)
+            # Titles and bylines may run across columns: one line per baseline, in the
+            # column where it starts.
+            titles = _group_lines([c for c in free if is_title(c)], lambda ch: 0)
+            bylines = _group_lines([c for c in free if is_byline(c)], lambda ch: 0)
+            for ln in titles + bylines:
+                ln.column = _column_at(ln.x0 + 1, cols)
+            titles.sort(key=lambda ln: (ln.column, ln.baseline))
+            bylines.sort(key=lambda ln: (ln.column, ln.baseline))
 
             # Boxes: filled rects standing on the foot of the text area.
             boxes = [r for r in rects if abs(r[3] - foot) < 2.0 and r[3] - r[2] > 30]
@@ -363,6 +369,9 @@ def read_back(pdf_path: Path, spec: LayoutSpec, issue=None) -> dict:
             # the column (a photo or title between: not counted).
             spaces = []
             for by in bylines:
+                if any(o.column == by.column and 0 < o.baseline - by.baseline < 1.5 * L
+                       for o in bylines):
+                    continue  # a byline set on two lines: measured from its last
                 below = [ln for ln in body if ln.column == by.column and ln.baseline > by.baseline]
                 if not below:
                     continue
@@ -389,6 +398,8 @@ def read_back(pdf_path: Path, spec: LayoutSpec, issue=None) -> dict:
                     blocks.append([t])
             for blk in blocks:
                 c = blk[0].column
+                if max(t.x1 for t in blk) > cols[c][1] + 2:
+                    continue  # a title across columns heads the page, not a column's foot
                 later = [b2[0].top for b2 in blocks if b2[0].column == c
                          and b2[0].top > blk[-1].bottom]
                 if later:
