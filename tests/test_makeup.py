@@ -484,7 +484,7 @@ I19_KNOWN: dict[tuple[str, str], str] = {
     ("i19-A4-2", "portraits_stay_portraits"):
         "750x1000 portrait shown 119.1 x 59.6 mm (w/h 2.00)",
     ("i19-A4-2", "no_openings_at_a_column_foot"):
-        "p1 col 1: 4 lines, p6 col 2: 3 lines, p7 col 2: 2 lines",
+        "p6 col 2: 3 lines, p7 col 2: 2 lines",
     ("i19-A4-2", "baselines_on_one_grid"):
         "p4 cols 1/2 -5.3 pt",
     ("i19-Tabloid-4", "portraits_stay_portraits"):
