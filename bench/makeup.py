@@ -72,7 +72,7 @@ ISSUE19 = [c for c in CASES if c[1] == "issue19"]
 
 # Issue 19's articles: words per article, and which carry a photo of which shape
 # (width, height in pixels; 750 x 1000 is a 3:4 portrait).
-ISSUE19_WORDS = [1100, 420, 2500, 280, 650, 150, 800, 350, 500, 200]
+ISSUE19_WORDS = [1000, 380, 2380, 330, 600, 130, 780, 320, 470, 240]
 ISSUE19_PHOTOS = {0: (750, 1000), 2: (1600, 1000), 4: (800, 1000), 6: (1500, 1000)}
 
 
