@@ -8,11 +8,13 @@ Usage::
 Builds the sample issue, benchmark corpus issues and issues of long web-like articles in
 several page geometries (A4, A5, Letter, Legal, Tabloid; 1 to 5 columns; fitted with
 `pages: N` and unfitted; About and Contact boxes on the last page), reads every web PDF
-back with pdfplumber (tests/pagecheck.py) and prints, per build: pages, empty runs over
-2.5 body lines on pages other than the last (count and lines), pages under half full
-(the last excepted), whether the last page carries body text, runs over 2.5 lines on the
-last page, and the typography counts of the fit report. `--png` also writes page images
-(pdftoppm, 50 dpi) next to each PDF for looking at.
+back with pdfplumber (tests/pagecheck.py, `read_back`) and prints one row per build with
+each of issue 19's make-up targets (holes, thin last page, where the last page's columns
+end above the boxes, fitted last page full, photos against the column grid, portrait
+aspects, openings at a column foot, baseline grid, byline space, contents box; see the
+epilog of `--help`), then a total line. `--details` says where each figure is, `--json`
+writes every figure, `--png` also writes page images (pdftoppm, 50 dpi) next to each PDF.
+The `i19-*` builds are issue 19's geometries (`--only i19`).
 """
 
 from __future__ import annotations
