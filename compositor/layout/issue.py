@@ -439,8 +439,20 @@ def flow_issue(state: Pass, spill: bool) -> Flowed:
                     if result.pages <= pages:
                         break
                     pages = result.pages
+            short_issue = state.min_pages > pages and not state.own_boxes \
+                and state.plain_boxes
+            if short_issue:
+                # A fitted issue whose text ends before its last page (all of it fits):
+                # the boxes go on that page all the same, and no room is kept for them on
+                # the page where the text ends. The white is left in one band above them,
+                # and the build says how much.
+                pages = state.min_pages
+                plan.reserves = state.reserves(state.box_pages_for(pages))
+                result = run_flow(chunks, plan)
             on_box_page = state.box_pages_for(pages).get(pages, [])
-            if result.pages < pages and on_box_page and all(b.page == "last"
+            if short_issue:
+                pass
+            elif result.pages < pages and on_box_page and all(b.page == "last"
                                                             for b in on_box_page):
                 # The boxes did not fit under the text where it ends: rather than a page
                 # for the boxes alone, hold text back so the last page carries both.
