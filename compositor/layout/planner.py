@@ -11,6 +11,7 @@ score improves; each search spends a bounded number of passes.
 
 from __future__ import annotations
 
+from compositor.layout.chunks import ImagePart
 from compositor.layout.fillers import place_fillers
 from compositor.layout.issue import lay_out_pass
 from compositor.layout.linefit import close_holes
@@ -19,6 +20,10 @@ from compositor.layout.score import score_of
 from compositor.layout.setting import typesetter
 from compositor.load.layout import LayoutSpec
 from compositor.model.content import Issue
+
+# Lines a photo in a column may be set taller to carry text on to a thin last page
+# (each within `makeup.photo_lines` and its shape's limits).
+GROW_LINES = (2, 4)
 
 
 def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
@@ -37,29 +42,52 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         hint[0] = hint[0] or made.flow_pages
         return made
 
-    def refined(first: IssueLayout, spill: bool) -> IssueLayout:
-        """Fillers pulled forward, then copyfitting, for the holes `first` has."""
-        if not refine or not (first.holes or first.foot_openings):
-            return first
-        if first.holes and any(a.filler for a in first.issue.articles):
-            first = place_fillers(first, lambda moved: lay_out(moved, {}, spill))
-            if not (first.holes or first.foot_openings):
-                return first
-        issue = first.issue
-        return close_holes(first, lambda loose: lay_out(issue, loose, spill),
-                           typesetter(spec, issue.language, optimal, issue.manifest))
+    def refined(first: IssueLayout, spill: bool, base: dict[int, int]) -> IssueLayout:
+        """Fillers pulled forward, then copyfitting, for the holes `first` has (laid out
+        with the changes in `base`)."""
+        if refine and (first.holes or first.foot_openings):
+            if first.holes and any(a.filler for a in first.issue.articles):
+                first = place_fillers(first, lambda moved: lay_out(moved, base, spill))
+            if first.holes or first.foot_openings:
+                issue = first.issue
+                first = close_holes(first, lambda loose: lay_out(issue, {**base, **loose},
+                                                                 spill),
+                                    typesetter(spec, issue.language, optimal,
+                                               issue.manifest))
+        first.refits = {**base, **first.refits}
+        return first
 
+    # The make-ups to start the search from: the flow as it comes; for a thin last page,
+    # with text held back for it and without (holding back can leave columns short
+    # elsewhere), and with the photos a few lines taller, which carries text on.
     first = lay_out(issue, {}, True)
-    if not first.spilled:
-        return refined(first, True)
-    # Text held back for a thin last page can leave columns short elsewhere, or keep
-    # copyfitting from closing them: the score decides between the two make-ups, each
-    # as far as the search takes it.
-    plain = lay_out(issue, {}, False)
-    best = min((first, plain), key=score_of)
-    best = refined(best, best is first)
-    if best.holes or best.foot_openings:
-        other = refined(plain if best.spilled else first, not best.spilled)
+    options: list[tuple[IssueLayout, bool, dict[int, int]]] = [(first, True, {})]
+    if first.spilled:
+        options.append((lay_out(issue, {}, False), False, {}))
+    if refine:
+        for layout, spill, _ in list(options):
+            photos = photo_elements(layout) if layout.thin_lines > 0 else []
+            for lines in GROW_LINES if photos else ():
+                loose = {el: lines for el in photos}
+                options.append((lay_out(issue, loose, spill), spill, loose))
+    options.sort(key=lambda o: score_of(o[0]))  # stable: the flow as it comes on a tie
+    best = refined(*options[0])
+    if (best.holes or best.foot_openings) and len(options) > 1:
+        # The runner-up may take the search further.
+        other = refined(*options[1])
         if score_of(other) < score_of(best):
             best = other
     return best
+
+
+def photo_elements(layout: IssueLayout) -> list[int]:
+    """The photos set in the columns (not across them), by structure element."""
+    out = []
+    for page in layout.pages:
+        for p in page.placed:
+            if p.chunk.kind != "figure":
+                continue
+            image = next((x for x in p.chunk.parts if isinstance(x, ImagePart)), None)
+            if image is not None and image.tag is not None:
+                out.append(image.tag.element)
+    return list(dict.fromkeys(out))
