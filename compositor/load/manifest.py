@@ -11,6 +11,7 @@ from compositor.errors import Location, Report, UserError
 from compositor.inputs import real_path
 from compositor.load.articles import load_article, load_box, parse_box_page
 from compositor.load.images import check_image
+from compositor.load.rules import MANIFEST_TEXT_LIMITS
 from compositor.load.schema import Checker, describe
 from compositor.load.yamlfile import Mapping, Sequence, load_yaml_file
 from compositor.model.content import Issue, Publication
@@ -65,6 +66,8 @@ def load_issue(manifest: Path) -> tuple[Issue, Report]:
     elif raw_number is not None:
         numbers = (check.text(top, "number") or "",)
     pages = check.integer(top, "pages", 1, 512)
+    for key, limit in MANIFEST_TEXT_LIMITS.items():
+        _check_length(top, key, limit, check)
 
     articles = []
     raw_articles = top.get("articles")
@@ -117,6 +120,17 @@ def load_issue(manifest: Path) -> tuple[Issue, Report]:
                   layout_where=check.at(top, "layout"), articles=tuple(articles),
                   boxes=tuple(boxes), volume=volume, numbers=numbers, pages=pages)
     return issue, report
+
+
+def _check_length(top: Mapping, key: str, limit: int, check: Checker) -> None:
+    """Text the masthead prints on one line (the date, the volume and number) within
+    `limit` characters, one list item at a time."""
+    value = top.get(key)
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and len(item.strip()) > limit:
+            check.report.error(check.at(top, key),
+                               f"'{key}' is {len(item.strip()):,} characters long; the "
+                               f"masthead prints at most {limit}: shorten it")
 
 
 def _entry(entry: Any, where: Location, keys: set[str], what: str, check: Checker
