@@ -297,6 +297,28 @@ def parse_color(value: Any) -> Color | None:
     return None
 
 
+def _colour_problem(name: str, value: Any) -> str:
+    """Why a colour was refused and what to write instead."""
+    ink = value.get("spot") if isinstance(value, dict) and set(value) == {"spot", "cmyk"} \
+        else None
+    if isinstance(ink, str) and parse_color(value["cmyk"]) is not None:
+        if "/" in ink:
+            # The ink's name becomes a PDF name, where '/' starts the next name: the
+            # printer's RIP would see an ink called only by the part before it.
+            return (f"colour '{name}': the spot ink name '{ink}' contains '/', which cannot "
+                    "be part of an ink's name in a PDF (it starts a new name there); write "
+                    f"it as the printer's ink list spells it without '/', e.g. "
+                    f"'{ink.replace('/', '-')}'")
+        if len(ink.strip().encode("utf-8")) > 40:
+            return (f"colour '{name}': the spot ink name '{ink}' is longer than 40 bytes; ink "
+                    "names are short, such as PANTONE 185 C: shorten it")
+        return (f"colour '{name}': the spot ink name {describe(ink)} must be a visible word "
+                "such as PANTONE 185 C (no control characters, not blank)")
+    return (f"colour '{name}' must be '#rrggbb', a CMYK list in percent like [100, 60, 0, 20], "
+            f"or a spot colour {{spot: PANTONE 185 C, cmyk: [0, 91, 76, 0]}}, "
+            f"not {describe(value)}")
+
+
 def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSpec:
     def where(*keys: str) -> Location:
         node: Any = raw
@@ -354,11 +376,7 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
     for name, value in m["colors"].items():
         color = parse_color(value)
         if color is None:
-            report.error(where("colors", name),
-                         f"colour '{name}' must be '#rrggbb', a CMYK list in percent like "
-                         f"[100, 60, 0, 20], or a spot colour {{spot: PANTONE 185 C, cmyk: "
-                         f"[0, 91, 76, 0]}} (an ink name of up to 40 bytes, without '/'), "
-                         f"not {describe(value)}")
+            report.error(where("colors", name), _colour_problem(name, value))
             color = Color(cmyk=(0, 0, 0, 1))
         colors[name] = color
 
