@@ -1,15 +1,30 @@
-"""The preview server: the standard library's threaded HTTP server, bound to 127.0.0.1
-only. It serves one page, the page images from memory, the current PDFs, and a stream of
-server-sent events that pushes each new build to the page. Nothing here needs more than
-http.server: one designer, one browser, a handful of requests per build."""
+"""The preview server, bound to 127.0.0.1 only. It serves one page, the page images from
+memory, the current PDFs, and a stream of server-sent events that pushes each new build to
+the page.
+
+It stays responsive whatever connects to it: a connection waits in one selector loop,
+costing no thread, until it has sent something; only then does one of a fixed pool of
+worker threads read and answer its request, with a timeout on every read and write, and
+a kept-alive connection goes back to wait in the loop. Connections that send nothing are
+closed after a while, the oldest first when too many wait; event streams (each holding a
+worker while the page is open) are capped so that they never take the whole pool; a
+client that goes away is not worth a line in the terminal."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import json
+import queue
+import selectors
+import socket
+import socketserver
+import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,31 +34,166 @@ from compositor.errors import Location, UserError
 HOST = "127.0.0.1"
 PAGE = Path(__file__).with_name("preview.html")
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream
+MAX_STREAMS = 8  # open preview pages (event streams) at a time
+WORKERS = MAX_STREAMS + 8  # so that streams never leave requests unanswered
+IO_TIMEOUT = 10.0  # seconds a read or write of a request in progress may stall
+IDLE_TIMEOUT = 30.0  # seconds a connection may wait without sending a request
+MAX_WAITING = 512  # connections waiting for a request; beyond it the oldest is closed
+# What a client that goes away or stalls causes: not a bug, and not worth a line.
+DROPPED = (ConnectionError, TimeoutError, socket.timeout)
 
 
-class PreviewServer(ThreadingHTTPServer):
-    daemon_threads = True  # an open event stream never holds up Ctrl-C
+class PreviewServer(socketserver.TCPServer):
     allow_reuse_address = True
+    request_queue_size = 128  # a burst of connections waits in the kernel, not refused
 
     def __init__(self, session: Session, port: int):
         self.session = session
         self.html = PAGE.read_bytes()
-        super().__init__((HOST, port), _Handler)
+        self.streams = threading.BoundedSemaphore(MAX_STREAMS)
+        self._work: queue.SimpleQueue[socket.socket | None] = queue.SimpleQueue()
+        self._returned: queue.SimpleQueue[socket.socket] = queue.SimpleQueue()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._wake_r, self._wake_w = socket.socketpair()
+        for sock in (self._wake_r, self._wake_w):
+            sock.setblocking(False)  # a full wake-up pipe already says "wake up"
+        try:
+            super().__init__((HOST, port), _Handler)
+        except OSError:
+            self._wake_r.close()
+            self._wake_w.close()
+            raise
+        self.socket.setblocking(False)  # a client gone before accept() never blocks the loop
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.server_address[1]}/"
 
     def start(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.2},
-                                  name="preview-server", daemon=True)
+        for k in range(WORKERS):
+            worker = threading.Thread(target=self._worker, name=f"preview-worker-{k}",
+                                      daemon=True)
+            worker.start()
+            self._threads.append(worker)
+        thread = threading.Thread(target=self._loop, name="preview-server", daemon=True)
         thread.start()
+        self._threads.append(thread)
         return thread
 
     def stop(self) -> None:
-        self.session.close()
-        self.shutdown()
+        self.session.close()  # wakes the event streams
+        self._stopping.set()
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"x")
+        for _ in range(WORKERS):
+            self._work.put(None)
+        deadline = time.monotonic() + 2.0  # the threads are daemons: never wait longer
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
         self.server_close()
+        for sock in (self._wake_r, self._wake_w):
+            sock.close()
+
+    # -- the waiting room: one thread, a selector over idle connections ------------------
+    def _loop(self) -> None:
+        waiting: collections.OrderedDict[socket.socket, float] = collections.OrderedDict()
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.socket, selectors.EVENT_READ, "listen")
+            sel.register(self._wake_r, selectors.EVENT_READ, "wake")
+            while not self._stopping.is_set():
+                for key, _ in sel.select(1.0):
+                    if key.data == "listen":
+                        self._accept(sel, waiting)
+                    elif key.data == "wake":
+                        with contextlib.suppress(OSError):
+                            self._wake_r.recv(4096)
+                    else:  # a request (or the end of the connection) has arrived
+                        sel.unregister(key.fileobj)
+                        waiting.pop(key.fileobj, None)
+                        self._work.put(key.fileobj)
+                self._take_back(sel, waiting)
+                self._expire(sel, waiting, time.monotonic() - IDLE_TIMEOUT)
+            for conn in waiting:
+                self._close(conn)
+
+    def _accept(self, sel: selectors.BaseSelector, waiting: dict) -> None:
+        try:
+            conn, _ = self.socket.accept()
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            if exc.errno in (errno.EMFILE, errno.ENFILE) and waiting:
+                # Out of file descriptors: the longest-waiting connection makes room.
+                oldest = next(iter(waiting))
+                sel.unregister(oldest)
+                del waiting[oldest]
+                self._close(oldest)
+            return
+        self._wait(conn, sel, waiting)
+
+    def _wait(self, conn: socket.socket, sel: selectors.BaseSelector, waiting: dict) -> None:
+        if len(waiting) >= MAX_WAITING:
+            oldest = next(iter(waiting))
+            sel.unregister(oldest)
+            del waiting[oldest]
+            self._close(oldest)
+        try:
+            sel.register(conn, selectors.EVENT_READ, "conn")
+        except (ValueError, OSError):  # closed meanwhile
+            self._close(conn)
+            return
+        waiting[conn] = time.monotonic()
+
+    def _take_back(self, sel: selectors.BaseSelector, waiting: dict) -> None:
+        """Kept-alive connections a worker has finished with wait for their next request."""
+        while True:
+            try:
+                conn = self._returned.get_nowait()
+            except queue.Empty:
+                return
+            self._wait(conn, sel, waiting)
+
+    def _expire(self, sel: selectors.BaseSelector, waiting: dict, before: float) -> None:
+        while waiting:
+            conn, since = next(iter(waiting.items()))
+            if since > before:
+                return
+            sel.unregister(conn)
+            del waiting[conn]
+            self._close(conn)
+
+    def _close(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            conn.close()
+
+    # -- the workers ------------------------------------------------------------------
+    def _worker(self) -> None:
+        while True:
+            conn = self._work.get()
+            if conn is None:
+                return
+            keep = False
+            try:
+                handler = _Handler(conn, conn.getpeername(), self)
+                keep = not handler.close_connection
+            except DROPPED:
+                pass  # the browser went away or stalled
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTCONN, errno.EBADF, errno.EPIPE):
+                    self._report_bug()
+            except Exception:  # noqa: BLE001 - a bug in one answer must not stop serving
+                self._report_bug()
+            if keep and not self._stopping.is_set():
+                self._returned.put(conn)
+                with contextlib.suppress(OSError):
+                    self._wake_w.send(b"x")
+            else:
+                self._close(conn)
+
+    def _report_bug(self) -> None:
+        print("preview server: internal error (a bug in compositor):", file=sys.stderr)
+        traceback.print_exc(limit=6)
 
 
 def serve(session: Session, port: int, tries: int = 1) -> PreviewServer:
@@ -63,6 +213,15 @@ def serve(session: Session, port: int, tries: int = 1) -> PreviewServer:
 class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
+    timeout = IO_TIMEOUT  # every read and write of the connection
+    # Unbuffered reads: nothing past this request is read ahead, so a kept-alive
+    # connection can go back to the waiting room with its next request still unread.
+    rbufsize = 0
+
+    def handle(self) -> None:
+        """One request; a kept-alive connection is then handed back (see _worker)."""
+        self.close_connection = True
+        self.handle_one_request()
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass  # the terminal is for build messages
@@ -109,6 +268,16 @@ class _Handler(BaseHTTPRequestHandler):
                    extra={"Content-Disposition": f'attachment; filename="{path.name}"'})
 
     def _events(self) -> None:
+        if not self.server.streams.acquire(blocking=False):
+            return self._send(503, f"too many preview pages are open (at most {MAX_STREAMS}); "
+                                   "close some and reload\n".encode(), "text/plain",
+                              extra={"Retry-After": "10"})
+        try:
+            self._stream()
+        finally:
+            self.server.streams.release()
+
+    def _stream(self) -> None:
         session = self.server.session
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
