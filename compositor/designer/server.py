@@ -2,19 +2,20 @@
 memory, the current PDFs, and a stream of server-sent events that pushes each new build to
 the page.
 
-It stays responsive whatever connects to it: a connection waits in one selector loop,
-costing no thread, until it has sent something; only then does one of a fixed pool of
-worker threads read and answer its request, with a timeout on every read and write, and
-a kept-alive connection goes back to wait in the loop. Connections that send nothing are
-closed after a while, the oldest first when too many wait; event streams (each holding a
-worker while the page is open) are capped so that they never take the whole pool; a
-client that goes away is not worth a line in the terminal."""
+It stays responsive whatever connects to it. A connection waits in one selector loop,
+costing no thread, until the head of a request (its line and headers) has arrived whole;
+only then does one of a fixed pool of worker threads answer it, with a timeout on every
+write, and a kept-alive connection goes back to wait in the loop. A connection that sends
+nothing, or sends a request a byte at a time, is closed after a while, the oldest first
+when too many wait; event streams (each holding a worker while its page is open) are
+capped so that they never take the whole pool; a client that goes away is not worth a
+line in the terminal."""
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import errno
+import io
 import json
 import queue
 import selectors
@@ -24,6 +25,7 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,11 +38,22 @@ PAGE = Path(__file__).with_name("preview.html")
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream
 MAX_STREAMS = 8  # open preview pages (event streams) at a time
 WORKERS = MAX_STREAMS + 8  # so that streams never leave requests unanswered
-IO_TIMEOUT = 10.0  # seconds a read or write of a request in progress may stall
-IDLE_TIMEOUT = 30.0  # seconds a connection may wait without sending a request
+IO_TIMEOUT = 10.0  # seconds an answer's write may stall
+IDLE_TIMEOUT = 30.0  # seconds a connection may wait for its next request
+HEAD_TIMEOUT = 10.0  # seconds from a request's first byte to the end of its headers
+MAX_HEAD = 64 * 1024  # bytes of request line and headers
 MAX_WAITING = 512  # connections waiting for a request; beyond it the oldest is closed
 # What a client that goes away or stalls causes: not a bug, and not worth a line.
 DROPPED = (ConnectionError, TimeoutError, socket.timeout)
+
+
+@dataclass
+class _Waiting:
+    """A connection in the waiting room and what it has sent of its next request."""
+
+    since: float  # when it began to wait
+    data: bytearray = field(default_factory=bytearray)
+    started: float | None = None  # when the first byte of the request came
 
 
 class PreviewServer(socketserver.TCPServer):
@@ -51,8 +64,9 @@ class PreviewServer(socketserver.TCPServer):
         self.session = session
         self.html = PAGE.read_bytes()
         self.streams = threading.BoundedSemaphore(MAX_STREAMS)
-        self._work: queue.SimpleQueue[socket.socket | None] = queue.SimpleQueue()
-        self._returned: queue.SimpleQueue[socket.socket] = queue.SimpleQueue()
+        self._work: queue.SimpleQueue[tuple[socket.socket, bytes, bytes] | None] = \
+            queue.SimpleQueue()
+        self._returned: queue.SimpleQueue[tuple[socket.socket, bytes]] = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._wake_r, self._wake_w = socket.socketpair()
@@ -84,8 +98,7 @@ class PreviewServer(socketserver.TCPServer):
     def stop(self) -> None:
         self.session.close()  # wakes the event streams
         self._stopping.set()
-        with contextlib.suppress(OSError):
-            self._wake_w.send(b"x")
+        self._wake()
         for _ in range(WORKERS):
             self._work.put(None)
         deadline = time.monotonic() + 2.0  # the threads are daemons: never wait longer
@@ -95,105 +108,141 @@ class PreviewServer(socketserver.TCPServer):
         for sock in (self._wake_r, self._wake_w):
             sock.close()
 
-    # -- the waiting room: one thread, a selector over idle connections ------------------
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"x")
+
+    # -- the waiting room: one thread, a selector over connections between requests -------
     def _loop(self) -> None:
-        waiting: collections.OrderedDict[socket.socket, float] = collections.OrderedDict()
+        waiting: dict[socket.socket, _Waiting] = {}  # in the order they began to wait
         with selectors.DefaultSelector() as sel:
             sel.register(self.socket, selectors.EVENT_READ, "listen")
             sel.register(self._wake_r, selectors.EVENT_READ, "wake")
             while not self._stopping.is_set():
-                for key, _ in sel.select(1.0):
+                for key, _ in sel.select(0.5):
                     if key.data == "listen":
                         self._accept(sel, waiting)
                     elif key.data == "wake":
                         with contextlib.suppress(OSError):
                             self._wake_r.recv(4096)
-                    else:  # a request (or the end of the connection) has arrived
-                        sel.unregister(key.fileobj)
-                        waiting.pop(key.fileobj, None)
-                        self._work.put(key.fileobj)
+                    else:
+                        self._receive(key.fileobj, sel, waiting)
                 self._take_back(sel, waiting)
-                self._expire(sel, waiting, time.monotonic() - IDLE_TIMEOUT)
+                self._expire(sel, waiting, time.monotonic())
             for conn in waiting:
-                self._close(conn)
+                _close(conn)
 
     def _accept(self, sel: selectors.BaseSelector, waiting: dict) -> None:
-        try:
-            conn, _ = self.socket.accept()
-        except BlockingIOError:
-            return
-        except OSError as exc:
-            if exc.errno in (errno.EMFILE, errno.ENFILE) and waiting:
-                # Out of file descriptors: the longest-waiting connection makes room.
-                oldest = next(iter(waiting))
-                sel.unregister(oldest)
-                del waiting[oldest]
-                self._close(oldest)
-            return
-        self._wait(conn, sel, waiting)
+        for _ in range(64):  # a burst at a time, so the others are not kept waiting
+            try:
+                conn, _ = self.socket.accept()
+            except BlockingIOError:
+                return
+            except OSError as exc:
+                if exc.errno in (errno.EMFILE, errno.ENFILE) and waiting:
+                    # Out of file descriptors: the longest-waiting connection makes room.
+                    self._drop(next(iter(waiting)), sel, waiting)
+                return
+            conn.setblocking(False)
+            self._wait(conn, b"", sel, waiting)
 
-    def _wait(self, conn: socket.socket, sel: selectors.BaseSelector, waiting: dict) -> None:
+    def _wait(self, conn: socket.socket, data: bytes, sel: selectors.BaseSelector,
+              waiting: dict) -> None:
         if len(waiting) >= MAX_WAITING:
-            oldest = next(iter(waiting))
-            sel.unregister(oldest)
-            del waiting[oldest]
-            self._close(oldest)
+            self._drop(next(iter(waiting)), sel, waiting)
         try:
             sel.register(conn, selectors.EVENT_READ, "conn")
         except (ValueError, OSError):  # closed meanwhile
-            self._close(conn)
+            _close(conn)
             return
-        waiting[conn] = time.monotonic()
+        now = time.monotonic()
+        waiting[conn] = _Waiting(now, bytearray(data), now if data else None)
+        if b"\r\n\r\n" in data:  # a pipelined request already here
+            self._dispatch(conn, sel, waiting)
+
+    def _receive(self, conn: socket.socket, sel: selectors.BaseSelector, waiting: dict) -> None:
+        entry = waiting[conn]
+        try:
+            data = conn.recv(8192)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:  # the client closed the connection (or reset it)
+            self._drop(conn, sel, waiting)
+            return
+        entry.data += data
+        entry.started = entry.started or time.monotonic()
+        if b"\r\n\r\n" in entry.data:
+            self._dispatch(conn, sel, waiting)
+        elif len(entry.data) > MAX_HEAD:
+            self._drop(conn, sel, waiting)
+
+    def _dispatch(self, conn: socket.socket, sel: selectors.BaseSelector, waiting: dict) -> None:
+        """A whole request head has arrived: a worker answers it."""
+        entry = waiting.pop(conn)
+        sel.unregister(conn)
+        end = entry.data.index(b"\r\n\r\n") + 4
+        self._work.put((conn, bytes(entry.data[:end]), bytes(entry.data[end:])))
+
+    def _drop(self, conn: socket.socket, sel: selectors.BaseSelector, waiting: dict) -> None:
+        with contextlib.suppress(KeyError, ValueError):
+            sel.unregister(conn)
+        waiting.pop(conn, None)
+        _close(conn)
 
     def _take_back(self, sel: selectors.BaseSelector, waiting: dict) -> None:
         """Kept-alive connections a worker has finished with wait for their next request."""
         while True:
             try:
-                conn = self._returned.get_nowait()
+                conn, rest = self._returned.get_nowait()
             except queue.Empty:
                 return
-            self._wait(conn, sel, waiting)
+            self._wait(conn, rest, sel, waiting)
 
-    def _expire(self, sel: selectors.BaseSelector, waiting: dict, before: float) -> None:
-        while waiting:
-            conn, since = next(iter(waiting.items()))
-            if since > before:
-                return
-            sel.unregister(conn)
-            del waiting[conn]
-            self._close(conn)
-
-    def _close(self, conn: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            conn.close()
+    def _expire(self, sel: selectors.BaseSelector, waiting: dict, now: float) -> None:
+        late = [conn for conn, entry in waiting.items()
+                if now - entry.since > IDLE_TIMEOUT
+                or (entry.started is not None and now - entry.started > HEAD_TIMEOUT)]
+        for conn in late:
+            self._drop(conn, sel, waiting)
 
     # -- the workers ------------------------------------------------------------------
     def _worker(self) -> None:
         while True:
-            conn = self._work.get()
-            if conn is None:
+            job = self._work.get()
+            if job is None:
                 return
+            conn, head, rest = job
             keep = False
             try:
-                handler = _Handler(conn, conn.getpeername(), self)
+                conn.settimeout(IO_TIMEOUT)
+                handler = _Handler(conn, head, self)
                 keep = not handler.close_connection
             except DROPPED:
                 pass  # the browser went away or stalled
             except OSError as exc:
                 if exc.errno not in (errno.ENOTCONN, errno.EBADF, errno.EPIPE):
-                    self._report_bug()
+                    _report_bug()
             except Exception:  # noqa: BLE001 - a bug in one answer must not stop serving
-                self._report_bug()
+                _report_bug()
             if keep and not self._stopping.is_set():
-                self._returned.put(conn)
                 with contextlib.suppress(OSError):
-                    self._wake_w.send(b"x")
-            else:
-                self._close(conn)
+                    conn.setblocking(False)
+                    self._returned.put((conn, rest))
+                    self._wake()
+                    continue
+            _close(conn)
 
-    def _report_bug(self) -> None:
-        print("preview server: internal error (a bug in compositor):", file=sys.stderr)
-        traceback.print_exc(limit=6)
+
+def _close(conn: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        conn.close()
+
+
+def _report_bug() -> None:
+    print("preview server: internal error (a bug in compositor):", file=sys.stderr)
+    traceback.print_exc(limit=6)
 
 
 def serve(session: Session, port: int, tries: int = 1) -> PreviewServer:
@@ -211,17 +260,26 @@ def serve(session: Session, port: int, tries: int = 1) -> PreviewServer:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    """Answers one request whose head the waiting room has read (see PreviewServer)."""
+
     server: PreviewServer
     protocol_version = "HTTP/1.1"
-    timeout = IO_TIMEOUT  # every read and write of the connection
-    # Unbuffered reads: nothing past this request is read ahead, so a kept-alive
-    # connection can go back to the waiting room with its next request still unread.
-    rbufsize = 0
+
+    def __init__(self, conn: socket.socket, head: bytes, server: PreviewServer):
+        self.head = head
+        super().__init__(conn, conn.getpeername(), server)
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self.rfile = io.BytesIO(self.head)  # the request line and headers, read already
 
     def handle(self) -> None:
         """One request; a kept-alive connection is then handed back (see _worker)."""
         self.close_connection = True
         self.handle_one_request()
+        if self.command not in ("GET", "HEAD"):
+            self.close_connection = True  # a body we did not read would pose as a request
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass  # the terminal is for build messages
