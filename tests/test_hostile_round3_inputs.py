@@ -151,6 +151,14 @@ def test_long_toc_title_is_refused_not_grown_over_the_masthead(issue, capsys):
     assert "shorten it" in err
 
 
+def test_long_byline_is_blamed_not_the_title(issue, capsys):
+    set_front(issue, f"title: Short\nbyline: {WORDS_480}")
+    code, err = build(issue, capsys)
+    assert code == 1 and "a1.md:3: 'byline' is 3,729 characters long; it takes at most 200" \
+        in err, err
+    assert "title" not in err  # it was "a1.md:1: the title is taller than a column"
+
+
 def test_long_title_without_toc_title_asks_for_one(issue, capsys):
     title = " ".join(f"w{k}" for k in range(80))  # fits a column, not the contents box
     set_front(issue, f"title: {title}")
@@ -167,6 +175,9 @@ def test_long_title_without_toc_title_asks_for_one(issue, capsys):
                         "at most 80"),
     ("volume", "x" * 41, "issue.yaml:6: 'volume' is 41 characters long"),
     ("number", "[19, " + "9" * 30 + "a]", "issue.yaml:7: 'number' is 31 characters long"),
+    # the footer's message used to blame the built-in layout's footer templates
+    ("  website", "https://example.org/" + "a" * 3000,
+     "issue.yaml:5: 'website' is 3,020 characters long; the footer prints at most 100"),
 ])
 def test_long_masthead_text_is_refused_in_the_manifest(issue, capsys, key, value, needle):
     manifest = issue / "issue.yaml"

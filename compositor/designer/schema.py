@@ -28,6 +28,7 @@ from compositor.load.rules import (
     LAYOUT_RULES,
     LEADING_TIMES_SIZE,
     MANIFEST_TEXT_LIMITS,
+    PUBLICATION_TEXT_LIMITS,
     STYLE_SIZE,
     Rule,
 )
@@ -107,7 +108,7 @@ def publication_schema() -> dict:
     assert set(_PUBLICATION_DESCRIPTIONS) == PUBLICATION_KEYS
     return {"$schema": DRAFT, "title": "compositor publication",
             "type": "object", "additionalProperties": False, "required": ["name"],
-            "properties": {k: {**(NONBLANK if k == "name" else TEXT), "description": v}
+            "properties": {k: {**_text(PUBLICATION_TEXT_LIMITS.get(k)), "description": v}
                            if k != "name" else {"anyOf": [NONBLANK, {"type": "number"}],
                                                 "description": v}
                            for k, v in _PUBLICATION_DESCRIPTIONS.items()}}

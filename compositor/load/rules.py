@@ -159,5 +159,7 @@ LENGTH_KEYS = frozenset(key for (_, key), rule in LAYOUT_RULES.items() if rule.k
 # column: past this it would grow over the masthead. The masthead's date and volume
 # line, likewise.
 CONTENTS_ENTRY_CHARS = 200
-ARTICLE_TEXT_LIMITS = {"toc_title": CONTENTS_ENTRY_CHARS}
+ARTICLE_TEXT_LIMITS = {"toc_title": CONTENTS_ENTRY_CHARS, "byline": 200}
 MANIFEST_TEXT_LIMITS = {"date": 80, "volume": 40, "number": 20}
+# The website is printed in every page's footer; the publisher may be.
+PUBLICATION_TEXT_LIMITS = {"website": 100, "publisher": 120}
