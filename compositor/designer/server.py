@@ -18,6 +18,7 @@ import errno
 import io
 import json
 import queue
+import select
 import selectors
 import socket
 import socketserver
@@ -36,6 +37,7 @@ from compositor.errors import Location, UserError
 HOST = "127.0.0.1"
 PAGE = Path(__file__).with_name("preview.html")
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream
+STREAM_CHECK = 1.0  # seconds between checks that an event stream's page is still open
 MAX_STREAMS = 8  # open preview pages (event streams) at a time
 WORKERS = MAX_STREAMS + 8  # so that streams never leave requests unanswered
 IO_TIMEOUT = 10.0  # seconds an answer's write may stall
@@ -343,20 +345,36 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
-        seen = -1
+        seen, quiet_since = -1, time.monotonic()
         try:
-            while not session.closed:
-                state, seen = session.wait_newer(seen, KEEPALIVE)
+            while not session.closed and not self._client_gone():
+                # Short waits: a page that was closed or reloaded frees its place among
+                # the MAX_STREAMS within a second, not at the next keep-alive.
+                state, seen = session.wait_newer(seen, STREAM_CHECK)
                 if state is None:
-                    if session.closed:
-                        break
+                    if session.closed or time.monotonic() - quiet_since < KEEPALIVE:
+                        continue
                     self.wfile.write(b": idle\n\n")
                 else:
                     body = json.dumps(state, separators=(",", ":"))
                     self.wfile.write(f"event: state\nid: {seen}\ndata: {body}\n\n".encode())
+                quiet_since = time.monotonic()
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+        except DROPPED:
             pass  # the browser went away
+
+    def _client_gone(self) -> bool:
+        """Has the browser closed its end? (It never sends anything on an event stream, so
+        a readable socket means the end of it.)"""
+        ready, _, _ = select.select([self.connection], [], [], 0)
+        if not ready:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
 
     def _send(self, status: int, body: bytes, kind: str, cache: bool = True,
               immutable: bool = False, extra: dict | None = None) -> None:
