@@ -115,6 +115,13 @@ def set_front(folder: Path, front: str, body: str = "Body words. " * 30) -> None
     (f"contents:\n  title: {WORDS_480}\n", "lay.yaml:2: 'contents.title' is 3,729 characters "
                                            "long; it takes at most 80"),
     (f"strings:\n  volume: {WORDS_480}\n", "lay.yaml:2: 'strings.volume' is 3,729 characters"),
+    # exit 70 (TypeError), and an empty condition made the printer's PDF fail its checks
+    ("print:\n  profile: 0\n", "lay.yaml:2: 'print.profile' must be a file name, not the "
+                                "number 0"),
+    ("print:\n  profile: FOGRA39.icc\n", "lay.yaml:2: 'print.profile': ICC profile "
+                                         "'FOGRA39.icc' not found next to the layout"),
+    ("print:\n  output_condition: ''\n", "lay.yaml:2: 'print.output_condition' is empty; "
+                                          "it needs a value (the default is 'FOGRA39')"),
     # a line taller than a column was blamed on the first article
     ("styles:\n  body: {font: serif, weight: regular, size: 9.4, leading: 5000, "
      "color: text}\n", "lay.yaml:2: style 'body': leading must be a number of points from "

@@ -333,6 +333,7 @@ KNOWN_LAYOUT = {
     **{(s, k, r): NAMES_COLOURS for s, k in (("masthead", "background"),
                                             ("masthead", "rule"), ("boxes", "background"))
        for r in ("'nonsense'", "-1", "12")},
+    ("print", "profile", "'nonsense'"): "the ICC profile is looked up on the disk by the loader",
 }
 
 

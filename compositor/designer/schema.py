@@ -209,7 +209,10 @@ def _leaf(section: str, key: str, rule: Rule) -> dict:
         return out
     if rule.kind in ("number", "integer"):
         return {"type": rule.kind} | bounds
-    out: dict[str, Any] = {"type": ["string", "integer"]}
+    out: dict[str, Any] = {"type": "string"} if rule.kind == "file" else \
+        {"type": ["string", "integer"]}
+    if rule.nonblank:
+        out["pattern"] = r"\S"
     if rule.max_chars is not None:
         out["maxLength"] = rule.max_chars
     if rule.kind == "template" and rule.fields:

@@ -239,6 +239,11 @@ def _check_rule(name: str, value: Any, rule: Rule, where: Location, report: Repo
             near = suggest(value, rule.choices) if isinstance(value, str) else ""
             report.error(where, f"'{name}' must be one of {', '.join(rule.choices)}, not "
                                 f"{describe(value)}{near}")
+    elif rule.kind == "file" and not isinstance(value, str):
+        report.error(where, f"'{name}' must be a file name, not {describe(value)}")
+    elif rule.nonblank and isinstance(value, str) and not value.strip():
+        report.error(where, f"'{name}' is empty; it needs a value (the default is "
+                            f"{_default_value(name)!r})")
     elif rule.kind in ("text", "template", "file", "colour_name"):
         if isinstance(value, bool) or not isinstance(value, str | int):
             # yes/no/on/off are booleans to YAML: a word meant as text needs quotes
@@ -247,6 +252,11 @@ def _check_rule(name: str, value: Any, rule: Rule, where: Location, report: Repo
         elif rule.max_chars is not None and len(str(value)) > rule.max_chars:
             report.error(where, f"'{name}' is {len(str(value)):,} characters long; it takes at "
                                 f"most {rule.max_chars} (shorten it)")
+
+
+def _default_value(name: str) -> Any:
+    section, key = name.split(".", 1)
+    return _builtin_default()[section][key]
 
 
 def _check_kind(name: str, key: str, value: Any, expected: Any, where: Location,
@@ -449,6 +459,16 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
                                                   f"(the page has {columns} columns), not {col}")
     body = styles.get("body")
     _check_ranges(m, where, report, em=body.size if body else 10.0)
+    profile = m["print"]["profile"]
+    shipped = PACKAGE / "icc"
+    if isinstance(profile, str) and profile.strip() and not any(
+            p.is_file() for p in (path.parent / profile, shipped / profile)):
+        # Checked here, where the line is known; the print variant looks in the same places.
+        names = sorted(p.name for p in shipped.glob("*.icc"))
+        report.error(where("print", "profile"),
+                     f"'print.profile': ICC profile '{profile}' not found next to the layout "
+                     f"or among the shipped profiles{suggest(profile, names)} (shipped: "
+                     f"{', '.join(names)})")
     indent = parse_length(m["text"]["paragraph_indent"], em=body.size if body else 10.0)
     if indent is not None and LAYOUT_RULES["text", "paragraph_indent"].within(indent) and \
             col_w > 0 and indent > col_w / 3:

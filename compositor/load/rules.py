@@ -26,9 +26,9 @@ class Rule:
     """One layout key.
 
     kind: length (points, or a number with mm/cm/in/pt/em), number, integer, bool, choice,
-    text, template (text with {fields}), colour_name (a name from `colors` or none), file,
-    page_size. low/high bound lengths (in points) and numbers; choices list a choice's
-    words; max_chars bounds text; fields are a template's fields.
+    text, template (text with {fields}), colour_name (a name from `colors` or none), file
+    (a file name: text only), page_size. low/high bound lengths (in points) and numbers;
+    choices list a choice's words; max_chars bounds text; fields are a template's fields.
     """
 
     kind: str
@@ -37,6 +37,7 @@ class Rule:
     choices: tuple[str, ...] = ()
     max_chars: int | None = None
     fields: frozenset[str] = frozenset()
+    nonblank: bool = False  # text that must say something (it names a file or a condition)
 
     def bounds_text(self, length: bool) -> str:
         """'between 0 and 48 pt (17 mm)' as the messages and descriptions say it."""
@@ -131,8 +132,8 @@ LAYOUT_RULES: dict[tuple[str, str], Rule] = {
     **{("strings", key): Rule("template", max_chars=80, fields=fields)
        for key, fields in STRING_FIELDS.items()},
     ("print", "standard"): _choice(*PDFX_STANDARDS),
-    ("print", "profile"): Rule("file"),
-    ("print", "output_condition"): Rule("text", max_chars=200),
+    ("print", "profile"): Rule("file", nonblank=True),
+    ("print", "output_condition"): Rule("text", max_chars=200, nonblank=True),
     ("print", "bleed"): _length(0, 36),
     ("print", "crop_marks"): BOOL,
     ("print", "mark_offset"): _length(0, 72),
