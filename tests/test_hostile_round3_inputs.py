@@ -198,6 +198,16 @@ def test_long_masthead_text_is_refused_in_the_manifest(issue, capsys, key, value
 
 # -- files -------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("name", ["x" * 300, "x" * 300 + ".yaml", "x" * 5000])
+def test_layout_name_too_long_for_a_file(issue, capsys, name):
+    manifest = issue / "issue.yaml"  # exit 70 (OSError: File name too long)
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "language: en\n", f"language: en\nlayout: {name}\n"), encoding="utf-8")
+    code, err = build(issue, capsys)
+    assert code == 1 and "issue.yaml:10: " in err and "layout" in err and "xxxxxxxx" in err
+
+
+
 @pytest.mark.parametrize("size", [(1, 100_000), (100_000, 1), (30_001, 2)])
 def test_image_with_an_impossible_side_is_refused(issue, capsys, size):
     from PIL import Image

@@ -134,15 +134,18 @@ def _builtin_default() -> Mapping:
 
 
 def _resolve(ref: str, named_at: Location) -> Path:
+    if len(ref.encode("utf-8")) > 1024:  # beyond any file name the system allows
+        raise UserError.at(named_at, f"the layout '{ref[:40]}…' is {len(ref):,} characters "
+                                     "long; give a built-in layout's name or a YAML path")
     if "/" not in ref and not ref.endswith((".yaml", ".yml")):
         builtin = BUILTIN / f"{ref}.yaml"
-        if builtin.exists():
+        if _is_file(builtin):
             return builtin
         names = sorted(p.stem for p in BUILTIN.glob("*.yaml"))
         raise UserError.at(named_at, f"no built-in layout '{ref}'{suggest(ref, names)}; "
                                      f"built-in layouts: {', '.join(names)}, or give a YAML path")
     path = real_path(named_at.path.parent / ref)
-    if not path.is_file():
+    if not _is_file(path):
         try:
             path.stat()
         except FileNotFoundError:
@@ -151,6 +154,13 @@ def _resolve(ref: str, named_at: Location) -> Path:
             raise UserError.at(named_at, f"cannot read layout {path}: {exc.strerror}") from None
         raise UserError.at(named_at, f"layout file not found: {path}")
     return path
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, say: then it is no file
+        return False
 
 
 def _load_chain(path: Path, named_at: Location, report: Report, depth: int) -> Mapping:
