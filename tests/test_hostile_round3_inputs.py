@@ -103,6 +103,10 @@ def set_front(folder: Path, front: str, body: str = "Body words. " * 30) -> None
     ("article:\n  qr_code: 2m\n", "lay.yaml:2: 'article.qr_code' must be a length"),
     ("article:\n  qr_code: 500mm\n", "lay.yaml:2: 'article.qr_code' must be between 0 and "
                                      "288 pt (102 mm), not 500mm"),
+    # exit 70 (OverflowError: int too large to convert to float)
+    ("page:\n  margin_top: " + "9" * 400 + "\n",
+     "lay.yaml:2: the number 999999999999999999999999999999… is too large; no setting takes "
+     "more than 9,007,199,254,740,992"),
     # whole numbers
     ("page:\n  columns: 2.5\n", "lay.yaml:2: 'page.columns' must be a whole number, not 2.5"),
     ("article:\n  jump_first: 1.5\n", "lay.yaml:2: 'article.jump_first' must be a whole "

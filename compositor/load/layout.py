@@ -242,7 +242,7 @@ def _check_rule(name: str, value: Any, rule: Rule, where: Location, report: Repo
     elif rule.kind in ("number", "integer"):
         if isinstance(value, bool) or not isinstance(value, int | float):
             report.error(where, f"'{name}' must be a number, not {describe(value)}")
-        elif rule.kind == "integer" and not float(value).is_integer():
+        elif rule.kind == "integer" and isinstance(value, float) and not value.is_integer():
             report.error(where, f"'{name}' must be a whole number, not {value}")
     elif rule.kind == "choice":
         if not isinstance(value, str) or value not in rule.choices:
