@@ -333,12 +333,7 @@ KNOWN_LAYOUT = {
     **{(s, k, r): NAMES_COLOURS for s, k in (("masthead", "background"),
                                             ("masthead", "rule"), ("boxes", "background"))
        for r in ("'nonsense'", "-1", "12")},
-    **{(s, k, "True"): "the layout loader takes Python's bool (an int) as text"
-       for s, k in (("article", "drop_cap"), ("contents", "title"), ("footer", "left"),
-                    ("footer", "center"), ("footer", "right"), ("print", "standard"),
-                    ("print", "profile"), ("print", "output_condition"),
-                    ("strings", "volume"), ("strings", "number"), ("strings", "numbers"),
-                    ("strings", "full_article"))},
+    ("print", "profile", "'nonsense'"): "the ICC profile is looked up on the disk by the loader",
 }
 
 

@@ -14,20 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from compositor.load.articles import ARTICLE_KEYS, BOX_KEYS, BOX_PAGE_WORDS
-from compositor.load.layout import (
-    BUILTIN,
-    FOOTER_FIELDS,
-    LENGTH_KEYS,
-    NUMBER_RANGES,
-    PAGE_SIZES,
-    WEIGHTS,
-)
+from compositor.load.layout import BUILTIN, PAGE_SIZES, WEIGHTS
 from compositor.load.manifest import (
     _LANG,
     ARTICLE_ENTRY_KEYS,
     BOX_ENTRY_KEYS,
     MANIFEST_KEYS,
     PUBLICATION_KEYS,
+)
+from compositor.load.rules import (
+    ARTICLE_TEXT_LIMITS,
+    CONTENTS_ENTRY_CHARS,
+    LAYOUT_RULES,
+    LEADING_TIMES_SIZE,
+    MANIFEST_TEXT_LIMITS,
+    PUBLICATION_TEXT_LIMITS,
+    STYLE_SIZE,
+    Rule,
 )
 from compositor.model.markdown import SAFE_SCHEMES
 
@@ -39,6 +42,11 @@ TEXT = {"type": ["string", "number"]}  # the loader prints numbers as written
 NONBLANK = {"type": "string", "pattern": r"\S"}
 
 
+def _text(limit: int | None) -> dict[str, Any]:
+    """Text (or a number, printed as written) of at most `limit` characters."""
+    return TEXT if limit is None else {**TEXT, "maxLength": limit}
+
+
 def _anycase(word: str) -> str:
     """A regex matching `word` in any letter case (JSON Schema regexes have no flags)."""
     return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
@@ -48,7 +56,8 @@ def _article_properties() -> dict[str, Any]:
     schemes = "|".join(_anycase(s) for s in SAFE_SCHEMES)
     kinds: dict[str, Any] = {
         "title": {"anyOf": [NONBLANK, {"type": "number"}]},
-        "toc_title": TEXT, "byline": TEXT, "caption": TEXT, "alt": TEXT,
+        **{k: _text(ARTICLE_TEXT_LIMITS.get(k)) for k in ("toc_title", "byline", "caption",
+                                                           "alt")},
         "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
         "url": {"type": "string", "pattern": rf"^\s*({schemes})"},
         "image": {"type": "string"},
@@ -68,10 +77,13 @@ BOX_PAGE = {"anyOf": [{"enum": list(BOX_PAGE_WORDS)}, {"type": "integer", "minim
 
 
 def article_schema() -> dict:
+    # Without a toc_title the title is the contents box's entry, and held to its length.
+    short_title = {"if": {"not": {"required": ["toc_title"]}},
+                   "then": {"properties": {"title": {"maxLength": CONTENTS_ENTRY_CHARS}}}}
     return {"$schema": DRAFT, "title": "compositor article front matter",
             "description": "The YAML between the two '---' lines at the top of an article.",
             "type": "object", "additionalProperties": False, "required": ["title"],
-            "properties": _article_properties()}
+            "properties": _article_properties(), **short_title}
 
 
 def box_schema() -> dict:
@@ -96,7 +108,7 @@ def publication_schema() -> dict:
     assert set(_PUBLICATION_DESCRIPTIONS) == PUBLICATION_KEYS
     return {"$schema": DRAFT, "title": "compositor publication",
             "type": "object", "additionalProperties": False, "required": ["name"],
-            "properties": {k: {**(NONBLANK if k == "name" else TEXT), "description": v}
+            "properties": {k: {**_text(PUBLICATION_TEXT_LIMITS.get(k)), "description": v}
                            if k != "name" else {"anyOf": [NONBLANK, {"type": "number"}],
                                                 "description": v}
                            for k, v in _PUBLICATION_DESCRIPTIONS.items()}}
@@ -116,10 +128,12 @@ def manifest_schema() -> dict:
     assert set(box_entry["properties"]) == BOX_ENTRY_KEYS
     kinds: dict[str, Any] = {
         "publication": {"anyOf": [NONBLANK, publication_schema() | {"$schema": None}]},
-        "volume": TEXT,
-        "number": {"anyOf": [TEXT, {"type": "array",
-                                    "items": {"type": ["string", "integer"]}}]},
-        "date": {"anyOf": [NONBLANK, {"type": "number"}]},
+        "volume": _text(MANIFEST_TEXT_LIMITS["volume"]),
+        "number": {"anyOf": [_text(MANIFEST_TEXT_LIMITS["number"]), {
+            "type": "array", "items": {"type": ["string", "integer"],
+                                       "maxLength": MANIFEST_TEXT_LIMITS["number"]}}]},
+        "date": {"anyOf": [{**NONBLANK, "maxLength": MANIFEST_TEXT_LIMITS["date"]},
+                           {"type": "number"}]},
         "language": {"type": "string", "pattern": _LANG.pattern, "default": "en"},
         "layout": {"type": "string", "default": "default"},
         "articles": {"type": "array", "minItems": 1,
@@ -174,47 +188,36 @@ COLOR = {"anyOf": [
                     "cmyk": {"type": "array", "minItems": 4, "maxItems": 4,
                              "items": {"type": "number", "minimum": 0, "maximum": 100}}},
      "description": "a spot colour with its CMYK equivalent"}]}
-# Choices the loader checks in its own code; tests/test_schema.py fails when they part.
-ENUMS = {("text", "line_breaking"): ["optimal", "greedy"],
-         ("contents", "position"): ["top", "bottom"],
-         ("page", "direction"): ["auto", "ltr", "rtl"],
-         ("text", "numerals"): ["auto", "latin", "persian", "arabic"],
-         ("text", "date_calendar"): ["gregorian", "persian"]}
 
 
-def _leaf(section: str, key: str, value: Any) -> dict:
-    if (section, key) == ("page", "size"):
+def _leaf(section: str, key: str, rule: Rule) -> dict:
+    """The schema of one layout key, from its rule (compositor/load/rules.py)."""
+    if rule.kind == "page_size":
         names = "|".join(_anycase(n) for n in PAGE_SIZES)
         return {"anyOf": [{"type": "string", "pattern": rf"^({names})$"},
                           {"type": "array", "items": LENGTH, "minItems": 2, "maxItems": 2}]}
-    if (section, key) == ("page", "columns"):
-        return {"type": "integer", "minimum": 1, "maximum": 6}
-    if (section, key) == ("contents", "column"):
-        return {"type": "integer", "minimum": 1, "maximum": 6}
-    if (section, key) in ENUMS:
-        return {"enum": ENUMS[section, key]}
-    if key in LENGTH_KEYS:
-        out = json.loads(json.dumps(LENGTH))
-        if section == "page":  # margins and gutter: the loader refuses negative ones
-            out["anyOf"][0]["minimum"] = 0
-            out["anyOf"][1]["pattern"] = out["anyOf"][1]["pattern"].replace("-?", "")
-        if (section, key) in NUMBER_RANGES:
-            low, high = NUMBER_RANGES[section, key]
-            out["anyOf"][0] |= {"minimum": low, "maximum": high}
-        return out
-    if isinstance(value, bool):
+    if rule.kind == "choice":
+        return {"enum": list(rule.choices)}
+    if rule.kind == "bool":
         return {"type": "boolean"}
-    if isinstance(value, int | float):
-        out = {"type": "number"}
-        if (section, key) in NUMBER_RANGES:
-            low, high = NUMBER_RANGES[section, key]
-            out |= {"minimum": low, "maximum": high}
+    bounds = {k: v for k, v in (("minimum", rule.low), ("maximum", rule.high)) if v is not None}
+    if rule.kind == "length":
+        out = json.loads(json.dumps(LENGTH))
+        out["anyOf"][0] |= bounds
+        if rule.low is not None and rule.low >= 0:  # a unit's number is bounded by the loader
+            out["anyOf"][1]["pattern"] = out["anyOf"][1]["pattern"].replace("-?", "")
         return out
-    if section == "footer":
-        return {"type": ["string", "integer"],
-                "description": "fields: " + ", ".join("{" + f + "}" for f in
-                                                      sorted(FOOTER_FIELDS))}
-    return {"type": ["string", "integer"]}
+    if rule.kind in ("number", "integer"):
+        return {"type": rule.kind} | bounds
+    out: dict[str, Any] = {"type": "string"} if rule.kind == "file" else \
+        {"type": ["string", "integer"]}
+    if rule.nonblank:
+        out["pattern"] = r"\S"
+    if rule.max_chars is not None:
+        out["maxLength"] = rule.max_chars
+    if rule.kind == "template" and rule.fields:
+        out["description"] = "fields: " + ", ".join("{" + f + "}" for f in sorted(rule.fields))
+    return out
 
 
 def layout_schema() -> dict:
@@ -239,9 +242,13 @@ def layout_schema() -> dict:
                 "font": {"type": ["string", "integer"],
                          "description": "a family from 'fonts'"},
                 "weight": {"enum": list(WEIGHTS)},
-                "size": {"type": "number", "minimum": 3, "maximum": 200,
-                         "description": "points"},
-                "leading": {"type": "number", "description": "points, at least 0.8 × size"},
+                "size": {"type": "number", "minimum": STYLE_SIZE[0],
+                         "maximum": STYLE_SIZE[1], "description": "points"},
+                "leading": {"type": "number",
+                            "minimum": STYLE_SIZE[0] * LEADING_TIMES_SIZE[0],
+                            "maximum": STYLE_SIZE[1] * LEADING_TIMES_SIZE[1],
+                            "description": f"points, {LEADING_TIMES_SIZE[0]} to "
+                                           f"{LEADING_TIMES_SIZE[1]:g} × size"},
                 "color": {"type": ["string", "integer"],
                           "description": "a name from 'colors'"}}}
             # The roles are the renderer's: a style it does not know is an error.
@@ -250,9 +257,12 @@ def layout_schema() -> dict:
         else:
             node = {"type": "object", "additionalProperties": False, "properties": {}}
             for key, value in body.items():
-                leaf = _leaf(section, key, value)
-                described = notes.get((section, key))
+                rule = LAYOUT_RULES[section, key]
+                leaf = _leaf(section, key, rule)
+                described = notes.get((section, key)) or leaf.get("description")
                 text = f"default: {json.dumps(value)}"
+                if rule.kind == "length" and (rule.low is not None or rule.high is not None):
+                    text += f"; {rule.bounds_text(True)}"
                 leaf["description"] = f"{described} ({text})" if described else text
                 node["properties"][key] = leaf
         if (section,) in notes:

@@ -11,6 +11,7 @@ from pathlib import Path
 from compositor.designer.session import Session
 
 SETTLE = 0.04  # seconds without a new save before a rebuild starts
+CHECK_FOLDERS = 500  # ms between checks that the watched folders are still the same ones
 IDLE_WRITE = 0.6  # seconds without a save before the PDF files are brought up to date
 
 
@@ -22,6 +23,15 @@ class _Either:
 
     def is_set(self) -> bool:
         return any(e.is_set() for e in self.events)
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at this path (device and inode), or None when none is."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def _watch(ready: threading.Event, changes):
@@ -47,6 +57,7 @@ class Watcher:
         self.changed = threading.Event()
         self._folders: set[Path] = set()
         self._watching: set[Path] = set()  # the folders that existed when watching began
+        self._identity: dict[Path, tuple[int, int] | None] = {}  # and which folders they were
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()  # the watcher is running
 
@@ -70,18 +81,27 @@ class Watcher:
         while not self.stop.is_set():
             self._restart.clear()
             self._watching = {f for f in self._folders if f.is_dir()}
+            self._identity = {f: _identity(f) for f in self._folders}
             folders = sorted(str(f) for f in self._watching)
             stopper = _Either(self.stop, self._restart)
             # step: a save is handed over once 20 ms pass without another; debounce: at
             # most 400 ms of a continuous stream of saves are gathered into one batch.
+            # Every rust_timeout without a change yields an empty batch: the moment to
+            # check that the watched folders are still the ones being watched.
             source = watchfiles.watch(*folders, watch_filter=None, debounce=400, step=20,
-                                      stop_event=stopper, rust_timeout=200,
-                                      yield_on_timeout=False, recursive=False,
+                                      stop_event=stopper, rust_timeout=CHECK_FOLDERS,
+                                      yield_on_timeout=True, recursive=False,
                                       raise_interrupt=False)
             try:
                 for changes in _watch(self.ready, source):
-                    relevant = {Path(p) for _, p in changes
-                                if self.session.is_relevant(Path(p))}
+                    paths = {Path(p) for _, p in changes}
+                    relevant = {p for p in paths if self.session.is_relevant(p)}
+                    if any(self._is_folder(p) for p in paths) or self._folders_replaced():
+                        # A watched folder (or one above it) was moved, deleted or made:
+                        # its watch may follow the old folder or have ended. Watch the
+                        # paths afresh and build again.
+                        relevant.add(self.session.manifest)
+                        self._restart.set()
                     if relevant:
                         with self._lock:
                             self._pending |= relevant
@@ -96,6 +116,15 @@ class Watcher:
                     self._last_change = time.monotonic()
                 self.changed.set()
                 self.stop.wait(0.5)
+
+    def _is_folder(self, path: Path) -> bool:
+        """Is `path` a watched folder, or a folder that holds one?"""
+        return any(path == f or path in f.parents for f in self._folders)
+
+    def _folders_replaced(self) -> bool:
+        """Has a watched folder been replaced (another folder now at its path) or gone,
+        or one appeared, since its watch began?"""
+        return any(_identity(f) != seen for f, seen in self._identity.items())
 
     def take(self) -> set[Path]:
         """Wait until saves have settled, then hand over everything saved so far."""

@@ -11,6 +11,7 @@ from typing import Any
 from compositor.errors import Location, Report, UserError
 from compositor.inputs import real_path
 from compositor.load.images import check_image
+from compositor.load.rules import ARTICLE_TEXT_LIMITS, CONTENTS_ENTRY_CHARS
 from compositor.load.schema import Checker, describe
 from compositor.load.yamlfile import Mapping, parse_yaml, read_text
 from compositor.model.content import Article, Block, Box, Figure, ListBlock, Paragraph, Quote, Run
@@ -96,12 +97,18 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
                      if blank else f"'title' must be text, not {describe(title)}")
         return None
     values: dict[str, Any] = {}
+    if get("toc_title")[0] is None and len(clean_text(str(title)).strip()) > \
+            CONTENTS_ENTRY_CHARS:
+        report.error(where, f"the title is {len(clean_text(str(title)).strip()):,} characters "
+                            f"long; the contents box takes at most {CONTENTS_ENTRY_CHARS}: "
+                            "add a shorter 'toc_title' for it")
     for key in ("toc_title", "byline", "caption", "alt"):
         v, loc = get(key)
         if v is not None and not isinstance(v, str | int | float):
             report.error(loc, f"'{key}' must be text, not {describe(v)}")
         elif v is not None:
             values[key] = smart_text(clean_text(str(v)).strip(), language)
+            _check_length(key, values[key], loc, report)
     date = None
     v, loc = get("date")
     if isinstance(v, dt.datetime):
@@ -197,6 +204,14 @@ def load_article(path: Path, named_at: Location, overrides: Mapping | None,
                    excerpt=budget if kept < total else None, words_total=total,
                    words_kept=kept, excerpt_mode=mode, all_blocks=blocks, jump=jump,
                    new_page=new_page, filler=filler)
+
+
+def _check_length(key: str, text: str, where: Location, report: Report) -> None:
+    limit = ARTICLE_TEXT_LIMITS.get(key)
+    if limit is not None and len(text) > limit:
+        what = " (the contents box would grow over the masthead)" if key == "toc_title" else ""
+        report.error(where, f"'{key}' is {len(text):,} characters long; it takes at most "
+                            f"{limit}{what}: shorten it")
 
 
 def _with_pullquote(blocks: tuple[Block, ...], text: str, where: Location

@@ -14,13 +14,16 @@ from compositor.errors import Location, UserError
 # Pillow warns from ~89 Mpx and refuses from ~179 Mpx; a newsletter photo never needs more
 # than a few thousand pixels a side, so anything above this is refused outright.
 MAX_PIXELS = 60_000_000
+# Nor a side longer than this: 2.5 metres at 300 ppi. (JPEG, which every photo becomes in
+# the PDF, cannot hold a side over 65,500 px at all.)
+MAX_SIDE = 30_000
 
 
 @lru_cache(maxsize=256)
 def _probe(path: Path, mtime: float) -> tuple[int, int] | str:
     """Pixel size or a problem; a file already checked unchanged is not decoded again."""
     try:
-        key = cache.key_for("probe", 1, str(path), path.stat().st_size, mtime)
+        key = cache.key_for("probe", 2, str(path), path.stat().st_size, mtime)
     except OSError:
         key = None
     if key and (hit := cache.get("probe", key)) is not None:
@@ -45,6 +48,10 @@ def _decode(path: Path) -> tuple[int, int] | str:
                 if w * h > MAX_PIXELS:
                     return (f"image is too large ({w}×{h} px, {w * h / 1e6:.0f} Mpx); "
                             f"scale it below {MAX_PIXELS / 1e6:.0f} Mpx")
+                if max(w, h) > MAX_SIDE:
+                    return (f"image is {w:,}×{h:,} px; a side longer than {MAX_SIDE:,} px is "
+                            "more than any page can print: crop or scale it (an image editor's "
+                            "'Image size') below that")
                 if im.format not in ("JPEG", "PNG", "TIFF", "GIF", "WEBP", "BMP"):
                     return f"unsupported image format {im.format}; use JPEG or PNG"
                 im.load()  # reads every byte: a truncated file fails here, not at render

@@ -17,6 +17,15 @@ from typing import Any
 from compositor import inputs
 from compositor.errors import Location, Report, UserError, suggest
 from compositor.inputs import real_path
+from compositor.load.rules import (  # noqa: F401 - FOOTER_FIELDS: re-exported
+    FOOTER_FIELDS,
+    LAYOUT_RULES,
+    LEADING_TIMES_SIZE,
+    LENGTH_KEYS,
+    STRING_FIELDS,
+    STYLE_SIZE,
+    Rule,
+)
 from compositor.load.schema import describe
 from compositor.load.yamlfile import Mapping, load_yaml_file
 
@@ -25,26 +34,6 @@ BUILTIN = PACKAGE / "layouts"
 FONT_DIR = PACKAGE / "fonts"  # shipped inside the package, so any install finds them
 
 WEIGHTS = ("regular", "italic", "bold", "bold_italic")
-NUMBER_RANGES = {  # (section, key) -> allowed range, in points for lengths
-    ("web", "image_ppi"): (36, 1200), ("web", "jpeg_quality"): (10, 95),
-    ("print", "max_ink"): (100, 400), ("print", "max_ppi"): (0, 4800),
-    ("print", "min_ppi"): (0, 1200), ("print", "warn_ppi"): (0, 1200),
-    ("print", "bleed"): (0, 36), ("print", "mark_offset"): (0, 72),
-    ("text", "max_word_space"): (1.0, 4.0), ("text", "min_word_space"): (0.3, 1.0),
-    ("text", "max_letter_spacing"): (0.0, 0.2), ("text", "min_letter_spacing"): (0.0, 0.1),
-    ("text", "max_glyph_scale"): (1.0, 1.1), ("text", "min_glyph_scale"): (0.9, 1.0),
-    ("fit", "min_words"): (20, 100000), ("fit", "min_photo"): (0.2, 1.0),
-    ("fit", "min_leading"): (0, 100), ("article", "space_before"): (0, 10),
-    ("article", "jump_lines"): (4, 1000), ("article", "jump_first"): (0, 1000),
-    ("article", "lead_photo_columns"): (1, 6), ("article", "pullquote_columns"): (1, 6),
-    ("masthead", "height"): (36, 600),
-    ("makeup", "vertical_justify"): (0, 6), ("makeup", "hole_lines"): (1, 1000),
-    ("makeup", "last_page_lines"): (1, 200), ("makeup", "photo_lines"): (0, 40),
-    ("makeup", "paragraph_space"): (0, 2),
-}
-FOOTER_FIELDS = {"website", "publication", "issue", "issue_date", "page", "pages", "publisher"}
-STRING_FIELDS = {"volume": {"volume"}, "number": {"number"}, "numbers": {"numbers"},
-                 "full_article": set()}
 PAGE_SIZES = {  # points
     "A3": (841.89, 1190.55), "A4": (595.28, 841.89), "A5": (419.53, 595.28),
     "LETTER": (612.0, 792.0), "LEGAL": (612.0, 1008.0), "TABLOID": (792.0, 1224.0),
@@ -52,9 +41,6 @@ PAGE_SIZES = {  # points
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt|em)?\s*$")
 _UNITS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0, None: 1.0}
 _HEX = re.compile(r"^#([0-9a-fA-F]{6})$")
-LENGTH_KEYS = {"margin_top", "margin_bottom", "margin_inside", "margin_outside", "gutter",
-               "height", "logo_height", "paragraph_indent", "bleed", "mark_offset", "qr_code",
-               "mark_length"}
 
 
 @dataclass(frozen=True)
@@ -148,15 +134,18 @@ def _builtin_default() -> Mapping:
 
 
 def _resolve(ref: str, named_at: Location) -> Path:
+    if len(ref.encode("utf-8")) > 1024:  # beyond any file name the system allows
+        raise UserError.at(named_at, f"the layout '{ref[:40]}…' is {len(ref):,} characters "
+                                     "long; give a built-in layout's name or a YAML path")
     if "/" not in ref and not ref.endswith((".yaml", ".yml")):
         builtin = BUILTIN / f"{ref}.yaml"
-        if builtin.exists():
+        if _is_file(builtin):
             return builtin
         names = sorted(p.stem for p in BUILTIN.glob("*.yaml"))
         raise UserError.at(named_at, f"no built-in layout '{ref}'{suggest(ref, names)}; "
                                      f"built-in layouts: {', '.join(names)}, or give a YAML path")
     path = real_path(named_at.path.parent / ref)
-    if not path.is_file():
+    if not _is_file(path):
         try:
             path.stat()
         except FileNotFoundError:
@@ -165,6 +154,13 @@ def _resolve(ref: str, named_at: Location) -> Path:
             raise UserError.at(named_at, f"cannot read layout {path}: {exc.strerror}") from None
         raise UserError.at(named_at, f"layout file not found: {path}")
     return path
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, say: then it is no file
+        return False
 
 
 def _load_chain(path: Path, named_at: Location, report: Report, depth: int) -> Mapping:
@@ -224,27 +220,65 @@ def _merge(target: dict, raw: Any, schema: Any, path: Path, report: Report, pref
                                  path, report, name + ".")
         else:
             target[key] = value
-            _check_kind(name, key, value, expected, where, report)
+            rule = LAYOUT_RULES.get((prefix[:-1], key))
+            if rule is not None:
+                _check_rule(name, value, rule, where, report)
+            else:
+                _check_kind(name, key, value, expected, where, report)
     return target
+
+
+def _check_rule(name: str, value: Any, rule: Rule, where: Location, report: Report) -> None:
+    """A value of a key in the rules table: of the right kind, one of its choices, not
+    longer than its text may be. Ranges are checked once the body size is known (a length
+    in em depends on it): see _check_ranges."""
+    if rule.kind == "length":
+        if parse_length(value) is None:
+            report.error(where, f"'{name}' must be a length such as 12mm, 0.5in or 14 (points), "
+                                f"not {describe(value)}")
+    elif rule.kind == "bool":
+        if not isinstance(value, bool):
+            report.error(where, f"'{name}' must be true or false, not {describe(value)}")
+    elif rule.kind in ("number", "integer"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            report.error(where, f"'{name}' must be a number, not {describe(value)}")
+        elif rule.kind == "integer" and isinstance(value, float) and not value.is_integer():
+            report.error(where, f"'{name}' must be a whole number, not {value}")
+    elif rule.kind == "choice":
+        if not isinstance(value, str) or value not in rule.choices:
+            near = suggest(value, rule.choices) if isinstance(value, str) else ""
+            report.error(where, f"'{name}' must be one of {', '.join(rule.choices)}, not "
+                                f"{describe(value)}{near}")
+    elif rule.kind == "file" and not isinstance(value, str):
+        report.error(where, f"'{name}' must be a file name, not {describe(value)}")
+    elif rule.nonblank and isinstance(value, str) and not value.strip():
+        report.error(where, f"'{name}' is empty; it needs a value (the default is "
+                            f"{_default_value(name)!r})")
+    elif rule.kind in ("text", "template", "file", "colour_name"):
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            # yes/no/on/off are booleans to YAML: a word meant as text needs quotes
+            hint = " (put it in quotes)" if isinstance(value, bool) else ""
+            report.error(where, f"'{name}' must be text, not {describe(value)}{hint}")
+        elif rule.max_chars is not None and len(str(value)) > rule.max_chars:
+            report.error(where, f"'{name}' is {len(str(value)):,} characters long; it takes at "
+                                f"most {rule.max_chars} (shorten it)")
+
+
+def _default_value(name: str) -> Any:
+    section, key = name.split(".", 1)
+    return _builtin_default()[section][key]
 
 
 def _check_kind(name: str, key: str, value: Any, expected: Any, where: Location,
                 report: Report) -> None:
-    if isinstance(value, float) and not math.isfinite(value):
-        report.error(where, f"'{name}' must be a finite number, not {value}")
-        return
-    if key in LENGTH_KEYS:
-        if parse_length(value) is None:
-            report.error(where, f"'{name}' must be a length such as 12mm, 0.5in or 14 (points), "
-                                f"not {describe(value)}")
-    elif isinstance(expected, bool):
+    """A value of a key the rules table does not list (inside styles, fonts, colours):
+    the same kind as the default's."""
+    if isinstance(expected, bool):
         if not isinstance(value, bool):
             report.error(where, f"'{name}' must be true or false, not {describe(value)}")
     elif isinstance(expected, int | float) and not isinstance(expected, bool):
         if isinstance(value, bool) or not isinstance(value, int | float):
             report.error(where, f"'{name}' must be a number, not {describe(value)}")
-    elif key == "size":
-        pass  # a name or a [width, height] pair: checked when the page is resolved
     elif isinstance(expected, str) and not isinstance(value, str | int):
         report.error(where, f"'{name}' must be text, not {describe(value)}")
 
@@ -283,6 +317,28 @@ def parse_color(value: Any) -> Color | None:
     return None
 
 
+def _colour_problem(name: str, value: Any) -> str:
+    """Why a colour was refused and what to write instead."""
+    ink = value.get("spot") if isinstance(value, dict) and set(value) == {"spot", "cmyk"} \
+        else None
+    if isinstance(ink, str) and parse_color(value["cmyk"]) is not None:
+        if "/" in ink:
+            # The ink's name becomes a PDF name, where '/' starts the next name: the
+            # printer's RIP would see an ink called only by the part before it.
+            return (f"colour '{name}': the spot ink name '{ink}' contains '/', which cannot "
+                    "be part of an ink's name in a PDF (it starts a new name there); write "
+                    f"it as the printer's ink list spells it without '/', e.g. "
+                    f"'{ink.replace('/', '-')}'")
+        if len(ink.strip().encode("utf-8")) > 40:
+            return (f"colour '{name}': the spot ink name '{ink}' is longer than 40 bytes; ink "
+                    "names are short, such as PANTONE 185 C: shorten it")
+        return (f"colour '{name}': the spot ink name {describe(ink)} must be a visible word "
+                "such as PANTONE 185 C (no control characters, not blank)")
+    return (f"colour '{name}' must be '#rrggbb', a CMYK list in percent like [100, 60, 0, 20], "
+            f"or a spot colour {{spot: PANTONE 185 C, cmyk: [0, 91, 76, 0]}}, "
+            f"not {describe(value)}")
+
+
 def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSpec:
     def where(*keys: str) -> Location:
         node: Any = raw
@@ -309,11 +365,9 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
         width, height = PAGE_SIZES["A4"]
     lengths = {k: parse_length(page[k]) or 0.0 for k in
                ("margin_top", "margin_bottom", "margin_inside", "margin_outside", "gutter")}
-    columns = page["columns"]
-    if not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 6:
-        report.error(where("page", "columns"), f"'page.columns' must be 1 to 6, not "
-                                               f"{describe(columns)}")
-        columns = 1
+    columns = int(page["columns"])  # a whole number (checked as it was read)
+    if not LAYOUT_RULES["page", "columns"].within(columns):
+        columns = 1  # reported by _check_ranges; 1 lets the other checks go on
     if width < 72 or height < 72 or width > 5000 or height > 5000:
         report.error(where("page", "size"), "the page must be between 1 and 70 inches a side")
     inner_w = width - lengths["margin_inside"] - lengths["margin_outside"]
@@ -342,11 +396,7 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
     for name, value in m["colors"].items():
         color = parse_color(value)
         if color is None:
-            report.error(where("colors", name),
-                         f"colour '{name}' must be '#rrggbb', a CMYK list in percent like "
-                         f"[100, 60, 0, 20], or a spot colour {{spot: PANTONE 185 C, cmyk: "
-                         f"[0, 91, 76, 0]}} (an ink name of up to 40 bytes, without '/'), "
-                         f"not {describe(value)}")
+            report.error(where("colors", name), _colour_problem(name, value))
             color = Color(cmyk=(0, 0, 0, 1))
         colors[name] = color
 
@@ -387,12 +437,18 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
                               f"{suggest(str(weight), WEIGHTS)}")
             continue
         size, leading = st.get("size"), st.get("leading")
-        if not isinstance(size, int | float) or not 3 <= size <= 200:
-            report.error(loc, f"style '{name}': size must be 3 to 200 points, not {describe(size)}")
+        if not isinstance(size, int | float) or isinstance(size, bool) or \
+                not STYLE_SIZE[0] <= size <= STYLE_SIZE[1]:
+            report.error(loc, f"style '{name}': size must be {STYLE_SIZE[0]} to {STYLE_SIZE[1]} "
+                              f"points, not {describe(size)}")
             continue
-        if not isinstance(leading, int | float) or leading < size * 0.8:
-            report.error(loc, f"style '{name}': leading must be a number of points at least "
-                              f"0.8 × the size, not {describe(leading)}")
+        low, high = LEADING_TIMES_SIZE
+        if not isinstance(leading, int | float) or isinstance(leading, bool) or \
+                not size * low <= leading <= size * high:
+            # Tighter, lines overprint; looser, one line is taller than a column can take.
+            report.error(loc, f"style '{name}': leading must be a number of points from "
+                              f"{low} to {high:g} × the size ({size * low:g} to "
+                              f"{size * high:g}), not {describe(leading)}")
             continue
         color = st.get("color", "text")
         if color not in colors:
@@ -407,20 +463,31 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
         if value not in colors and value != "none":
             report.error(where(section, key), f"'{section}.{key}' must name a colour or be none"
                                               f"{suggest(str(value), colors)}")
-    if m["contents"]["position"] not in ("top", "bottom"):
-        report.error(where("contents", "position"), "'contents.position' must be top or bottom")
     col = m["contents"]["column"]
-    if not isinstance(col, int) or not 1 <= col <= max(columns, 1):
-        report.error(where("contents", "column"), f"'contents.column' must be 1 to {columns}")
-    for (section, key), (low, high) in NUMBER_RANGES.items():
-        value = m[section][key]
-        number = parse_length(value) if key in LENGTH_KEYS else value
-        if isinstance(number, int | float) and not isinstance(number, bool) and not (
-                low <= number <= high):
-            report.error(where(section, key), f"'{section}.{key}' must be between {low} and "
-                                              f"{high}, not {value}")
-    templates = [("footer", slot, FOOTER_FIELDS) for slot in ("left", "center", "right")]
-    templates += [("strings", key, fields) for key, fields in STRING_FIELDS.items()]
+    if LAYOUT_RULES["contents", "column"].within(col) and col > columns:
+        report.error(where("contents", "column"), f"'contents.column' must be 1 to {columns} "
+                                                  f"(the page has {columns} columns), not {col}")
+    body = styles.get("body")
+    _check_ranges(m, where, report, em=body.size if body else 10.0)
+    profile = m["print"]["profile"]
+    shipped = PACKAGE / "icc"
+    if isinstance(profile, str) and profile.strip() and not any(
+            p.is_file() for p in (path.parent / profile, shipped / profile)):
+        # Checked here, where the line is known; the print variant looks in the same places.
+        names = sorted(p.name for p in shipped.glob("*.icc"))
+        report.error(where("print", "profile"),
+                     f"'print.profile': ICC profile '{profile}' not found next to the layout "
+                     f"or among the shipped profiles{suggest(profile, names)} (shipped: "
+                     f"{', '.join(names)})")
+    indent = parse_length(m["text"]["paragraph_indent"], em=body.size if body else 10.0)
+    if indent is not None and LAYOUT_RULES["text", "paragraph_indent"].within(indent) and \
+            col_w > 0 and indent > col_w / 3:
+        report.error(where("text", "paragraph_indent"),
+                     f"'text.paragraph_indent' ({indent / _UNITS['mm']:.0f} mm) is more than a "
+                     f"third of the {col_w / _UNITS['mm']:.0f} mm column; the first words of "
+                     "paragraphs would not fit (use 1em to 3em)")
+    templates = [(section, slot, rule.fields) for (section, slot), rule in LAYOUT_RULES.items()
+                 if rule.kind == "template"]
     for section, slot, allowed in templates:
         template = m[section][slot]
         try:
@@ -442,15 +509,25 @@ def _resolve_spec(m: dict, raw: Mapping, path: Path, report: Report) -> LayoutSp
             report.error(where(section, slot), f"'{section}.{slot}': unknown field {{{name}}}"
                                                f"{suggest(name, allowed)}; fields: "
                                                f"{', '.join(sorted(allowed)) or 'none'}")
-    for section, key, allowed in (("page", "direction", ("auto", "ltr", "rtl")),
-                                  ("text", "numerals", ("auto", "latin", "persian", "arabic")),
-                                  ("text", "date_calendar", ("gregorian", "persian"))):
-        if m[section][key] not in allowed:
-            report.error(where(section, key), f"'{section}.{key}' must be one of "
-                                              f"{', '.join(allowed)}, not {m[section][key]!r}")
-    if m["text"]["line_breaking"] not in ("optimal", "greedy"):
-        report.error(where("text", "line_breaking"), "'text.line_breaking' must be optimal or "
-                                                     "greedy")
     return LayoutSpec(source=path, page_width=width, page_height=height, columns=columns,
                       column_rules=bool(page["column_rules"]), fonts=fonts, colors=colors,
                       styles=styles, raw=m, **lengths)
+
+
+def _check_ranges(m: dict, where: Any, report: Report, em: float) -> None:
+    """Every number and length of the rules table within its range (lengths in points,
+    an em being the body size)."""
+    for (section, key), rule in LAYOUT_RULES.items():
+        if rule.kind not in ("length", "number", "integer"):
+            continue
+        value = m[section][key]
+        number = parse_length(value, em=em) if rule.kind == "length" else value
+        if not isinstance(number, int | float) or isinstance(number, bool) or \
+                rule.within(number):
+            continue
+        shown = f"{value}" if not isinstance(value, str) else value.strip()
+        if rule.kind == "length" and isinstance(value, str) and not value.strip().endswith("pt"):
+            shown += f" = {number:g} pt"
+        report.error(where(section, key), f"'{section}.{key}' must be "
+                                          f"{rule.bounds_text(rule.kind == 'length')}, "
+                                          f"not {shown}")

@@ -11,6 +11,7 @@ from compositor.errors import Location, Report, UserError
 from compositor.inputs import real_path
 from compositor.load.articles import load_article, load_box, parse_box_page
 from compositor.load.images import check_image
+from compositor.load.rules import MANIFEST_TEXT_LIMITS, PUBLICATION_TEXT_LIMITS
 from compositor.load.schema import Checker, describe
 from compositor.load.yamlfile import Mapping, Sequence, load_yaml_file
 from compositor.model.content import Issue, Publication
@@ -65,6 +66,8 @@ def load_issue(manifest: Path) -> tuple[Issue, Report]:
     elif raw_number is not None:
         numbers = (check.text(top, "number") or "",)
     pages = check.integer(top, "pages", 1, 512)
+    for key, limit in MANIFEST_TEXT_LIMITS.items():
+        _check_length(top, key, limit, check)
 
     articles = []
     raw_articles = top.get("articles")
@@ -119,6 +122,18 @@ def load_issue(manifest: Path) -> tuple[Issue, Report]:
     return issue, report
 
 
+def _check_length(top: Mapping, key: str, limit: int, check: Checker,
+                  where: str = "the masthead") -> None:
+    """Text printed on one line (the masthead's date, volume and number; the footer's
+    website) within `limit` characters, one list item at a time."""
+    value = top.get(key)
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and len(item.strip()) > limit:
+            check.report.error(check.at(top, key),
+                               f"'{key}' is {len(item.strip()):,} characters long; "
+                               f"{where} prints at most {limit}: shorten it")
+
+
 def _entry(entry: Any, where: Location, keys: set[str], what: str, check: Checker
            ) -> tuple[str | None, Mapping | None]:
     if isinstance(entry, str) and entry.strip():
@@ -168,5 +183,7 @@ def _publication(top: Mapping, manifest: Path, report: Report) -> Publication:
                 report.diagnostics.extend(exc.diagnostics)
                 logo = None
     website = check.text(pub, "website")
+    for key, limit in PUBLICATION_TEXT_LIMITS.items():
+        _check_length(pub, key, limit, check, "the footer")
     return Publication(name=name or "", tagline=check.text(pub, "tagline"),
                        publisher=check.text(pub, "publisher"), website=website, logo=logo)

@@ -41,6 +41,7 @@ class Sequence(list):
 # files hold a few thousand values, so this bounds memory without getting in the way.
 MAX_VALUES = 100_000
 MAX_DEPTH = 100
+MAX_INT = 2**53  # the largest whole number a float holds exactly
 
 
 def _where(loader: yaml.SafeLoader, node: yaml.Node) -> Location:
@@ -93,6 +94,12 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader, active: tuple[int, ...] = (
         return seq
     try:
         value = loader.construct_object(node, deep=True)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+            # Past this a number no longer converts to a float exactly (or at all): every
+            # check and length of ours works in floats.
+            raise UserError.at(Location(Path(loader.name), line + loader.line_offset),
+                               f"the number {node.value[:30]}{'…' if len(node.value) > 30 else ''}"
+                               f" is too large; no setting takes more than {MAX_INT:,}")
         if isinstance(value, float) and not math.isfinite(value):
             # No setting of ours means infinity or not-a-number; refused at the source so
             # no later check can let one through.

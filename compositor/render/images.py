@@ -130,7 +130,16 @@ def _convert(path: Path, mode: str, target_px: tuple[int, int] | None, quality: 
     return _jpeg(im, quality, 0 if mode == "cmyk" else 2)
 
 
+JPEG_MAX_SIDE = 65_500  # the most a JPEG's side can hold
+
+
 def _jpeg(im: Image.Image, quality: int, subsampling: int) -> bytes:
+    if max(im.size) > JPEG_MAX_SIDE:
+        # The loader refuses such images; one that got here is scaled rather than left to
+        # fail inside the encoder.
+        scale = JPEG_MAX_SIDE / max(im.size)
+        im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))),
+                       Image.Resampling.LANCZOS)
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=quality, optimize=True, subsampling=subsampling)
     return buf.getvalue()

@@ -519,7 +519,9 @@ def _manifest_text(manifest: Path, entries: list[str], channel: Channel | None,
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    key = next((i for i, line in enumerate(lines) if re.match(r"articles\s*:", line)), None)
+    # A byte order mark (kept as the text's first character) sits before a first key.
+    key = next((i for i, line in enumerate(lines) if re.match(r"\ufeff?articles\s*:", line)),
+               None)
     if key is None:
         return "".join(lines) + "articles:\n" + "".join(f"  - {e}\n" for e in new)
     rest = lines[key].split(":", 1)[1].split("#")[0].strip()
