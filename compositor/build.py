@@ -8,6 +8,7 @@ from pathlib import Path
 
 from compositor.errors import Diagnostic, Location, Report
 from compositor.layout.fit import fit_issue
+from compositor.layout.makeup import forget_extents
 from compositor.layout.planner import layout_issue
 from compositor.layout.result import IssueLayout
 from compositor.load.layout import LayoutSpec, load_layout
@@ -54,6 +55,7 @@ def lay_out(loaded: Loaded, optimal: bool | None = None, pages: int | None = Non
                 Diagnostic(Location(loaded.issue.manifest), note, "note"))
     else:
         layout = layout_issue(loaded.issue, loaded.spec, optimal)
+    forget_extents()  # what the passes of this build remembered of its chunks
     for where, message in layout.notes:
         loaded.report.diagnostics.append(Diagnostic(where, message, "note"))
     for where, message in layout.warnings:

@@ -309,7 +309,7 @@ def _release_build_memos() -> None:
     it ever made (about 2 MB a save on the sample issue)."""
     from compositor.layout import makeup
 
-    makeup._EXTENTS.clear()
+    makeup.forget_extents()
 
 
 KEEP_TYPESETTERS = 4

@@ -394,7 +394,7 @@ class Composer:
         drop = drop and not self.rtl  # no drop caps in right-to-left editions
         self.blocks(body, index, source, chunks, keep_first=True, drop_cap=drop)
         if not spanning and opening_key(index) in self.looseness:
-            keep_opening(chunks, int(self.spec.section("makeup").get("opening_lines", 5)))
+            keep_opening(chunks, int(self.spec.section("makeup")["opening_lines"]))
         if spanning and chunks and not chunks[0].anchor:
             chunks[0] = dataclasses.replace(chunks[0], anchor=f"article-{index}")
         return band, chunks

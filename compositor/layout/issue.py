@@ -593,7 +593,7 @@ def place_pages(state: Pass, flowed: Flowed) -> IssueLayout:
     skip = set() if state.fill_last else {last}
     mk = spec.section("makeup")
     found_holes = column_holes(out, plan, float(mk["hole_lines"]), skip | {flowed.boxes_page})
-    stranded = foot_openings(out, int(mk.get("opening_lines", 5)))
+    stranded = foot_openings(out, int(mk["opening_lines"]))
     for page_no, col, lines in found_holes:
         warnings.append((Location(issue.manifest), f"page {page_no}, column {col}: "
                                                    f"{lines:g} lines left empty"))

@@ -400,6 +400,12 @@ def _goes_on(pages: list, number: int, column: int, article: int) -> bool:
 _EXTENTS: dict[int, tuple[Chunk, tuple[float, float, float] | None]] = {}
 
 
+def forget_extents() -> None:
+    """Let go of the chunks remembered for one build (a long-running process, `watch` or
+    `site`, builds many)."""
+    _EXTENTS.clear()
+
+
 def _extent(chunk: Chunk, spec) -> tuple[float, float, float] | None:
     """What a chunk shows, from its own top: (top, bottom, width); remembered per chunk,
     since the passes of one build place the same chunks again and again."""

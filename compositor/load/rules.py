@@ -126,6 +126,7 @@ LAYOUT_RULES: dict[tuple[str, str], Rule] = {
     ("makeup", "hole_lines"): _number(1, 1000),
     ("makeup", "last_page_lines"): _integer(1, 200),
     ("makeup", "photo_lines"): _integer(0, 40),
+    ("makeup", "opening_lines"): _integer(1, 40),
     ("boxes", "background"): COLOUR_NAME,
     **{("footer", slot): Rule("template", max_chars=200, fields=FOOTER_FIELDS)
        for slot in ("left", "center", "right")},
