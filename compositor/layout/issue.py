@@ -120,6 +120,7 @@ class Pass:
     bands: BoxBands | None = None
     pages_hint: int = 0  # the page count for the boxes an earlier pass found; 0: none
     flow_pages: int = 0  # the page count for the boxes this pass found
+    grid: bool = True  # short columns filled by whole lines where their pauses allow
 
     @property
     def plain_boxes(self) -> bool:
@@ -211,11 +212,12 @@ class Flowed:
     text_pages: int  # pages that carry text
     boxes_page: int  # the page of boxes alone (`page: own`); 0: none
     spilled: bool  # text held back for a thin last page
+    off_grid: int  # columns whose baselines left the grid to fill them
 
 
 def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_scale: float,
                  min_pages: int, fill_last: bool, looseness: dict[int, int],
-                 spill: bool = True, pages_hint: int = 0) -> IssueLayout:
+                 spill: bool = True, pages_hint: int = 0, grid: bool = True) -> IssueLayout:
     """One layout pass, in four phases: compose the articles, plan page 1, flow the text
     through the pages (with the make-up moves that take place within a pass), and place
     everything on its page with the furniture. With `spill`, a last page whose text would
@@ -227,7 +229,8 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
     plan = PagePlan(spec, masthead_h, 0.0, gap)
     comp = Composer(spec, ts, issue.language, plan.full_height(2), photo_scale=photo_scale,
                     looseness=looseness)
-    state = Pass(issue, spec, plan, comp, fill_last, min_pages, pages_hint=pages_hint)
+    state = Pass(issue, spec, plan, comp, fill_last, min_pages, pages_hint=pages_hint,
+                 grid=grid)
     state.warnings += setting_warnings(issue, spec, comp)
     compose_issue(state)
     plan_page_one(state)
@@ -244,7 +247,8 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
         articles = list(issue.articles)
         articles[k] = replace(article, new_page=False)
         redone = lay_out_pass(replace(issue, articles=tuple(articles)), spec, optimal,
-                              photo_scale, min_pages, fill_last, looseness, spill)
+                              photo_scale, min_pages, fill_last, looseness, spill,
+                              pages_hint, grid)
         page = state.feature_pages[k]
         redone.notes.insert(0, (article.where, f"the article opens in the flow on page "
                                                   f"{page - 1} rather than on a new page: "
@@ -484,17 +488,17 @@ def flow_issue(state: Pass, spill: bool) -> Flowed:
         pages = boxes_page or max(text_pages, state.min_pages)
         result = balance_last_page(chunks, plan, result)
         fill_pages = set(range(1, result.pages + (1 if state.fill_last else 0)))
-        result = replace(result, placed=justify(result.placed, plan, fill_pages,
-                                                float(mk["vertical_justify"]),
-                                                float(mk["paragraph_space"]),
-                                                int(float(mk["hole_lines"]) - 0.5)))
+        placed, off_grid = justify(result.placed, plan, fill_pages,
+                                   float(mk["vertical_justify"]), float(mk["paragraph_space"]),
+                                   int(float(mk["hole_lines"]) - 0.5), whole=state.grid)
+        result = replace(result, placed=placed)
         bad = misplaced(result.placed, found, float_articles, gap) if settled else set(found)
         if not bad:
             break
         inline |= bad
     result, chunks = avoid_hyphen_at_turns(result, chunks, state.comp)
     state.flow_pages = flow_pages
-    return Flowed(result, chunks, found, pages, text_pages, boxes_page, spilled)
+    return Flowed(result, chunks, found, pages, text_pages, boxes_page, spilled, off_grid)
 
 
 def check_forced(state: Pass, flowed: Flowed) -> None:
@@ -614,7 +618,7 @@ def place_pages(state: Pass, flowed: Flowed) -> IssueLayout:
                        capacity, dict(comp.containers), found_holes,
                        boxes_page=flowed.boxes_page, thin_lines=round(thin, 1),
                        spilled=flowed.spilled, foot_openings=stranded,
-                       flow_pages=state.flow_pages)
+                       flow_pages=state.flow_pages, off_grid=flowed.off_grid)
 
 
 def place_boxes(state: Pass, flowed: Flowed, out: list[PageLayout]) -> None:

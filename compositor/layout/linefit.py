@@ -31,7 +31,7 @@ MAX_TRIES = 24
 MOST_TIGHTER = 3  # lines taken out above a hole so the next opening fits there
 POOL = 60  # paragraphs before a hole that are considered
 OPENING_TRIES = 2  # tries for an article opening at a column's foot
-OPENING_BUDGET = 2  # of a search's tries, at most this many for openings at a foot
+OPENING_BUDGET = 1  # of a search's tries, at most this many for openings at a foot
 
 
 def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLayout],

@@ -272,20 +272,25 @@ def _opening(prev: Chunk, chunk: Chunk) -> int | None:
 
 
 def justify(placed: list[Placed], plan: PagePlan, pages: set[int], pause_space: float,
-            paragraph_space: float, leave: int = 0) -> list[Placed]:
+            paragraph_space: float, leave: int = 0, whole: bool = True
+            ) -> tuple[list[Placed], int]:
     """Fill the columns of `pages` that stop short, by whole body lines added where the
     text already pauses: between articles, before a subhead, around a photo or a
-    quotation (up to `pause_space` lines at each, rounded up), and between paragraphs
-    only when `paragraph_space` is a line or more. Whole lines keep every baseline of the
-    column on the page's grid, so it still lines up with its neighbours. The lines go to
-    pauses spread evenly down the column; a column whose pauses can take all but `leave`
-    of its short lines is filled that far, one that cannot is left as it is (spreading
-    part of a hole only moves it)."""
+    quotation (up to `pause_space` lines at each, rounded up), and, for what those cannot
+    take, between paragraphs (up to `paragraph_space`, rounded up). Whole lines keep
+    every baseline of the column on the page's grid, so it still lines up with its
+    neighbours. The lines go to pauses spread evenly down the column; a column whose
+    pauses can take all but `leave` of its short lines is filled that far, one that
+    cannot is left as it is (spreading part of a hole only moves it). Where the pauses
+    are too few for whole lines (or with `whole` False, everywhere) the space is shared
+    in fractions of a line instead. Returns the placements and how many columns left the
+    baseline grid."""
     at_pause = math.ceil(pause_space - 1e-6) if pause_space > 0 else 0
-    at_paragraph = int(paragraph_space + 1e-6)
+    at_paragraph = math.ceil(paragraph_space - 1e-6) if paragraph_space > 0 else 0
     if (at_pause <= 0 and at_paragraph <= 0) or not pages:
-        return placed
+        return placed, 0
     line = plan.gap
+    off_grid = 0
     groups: dict[tuple[int, int], list[int]] = {}
     for k, p in enumerate(placed):
         if p.page in pages and not p.chunk.meta.get("band"):
@@ -303,25 +308,74 @@ def justify(placed: list[Placed], plan: PagePlan, pages: set[int], pause_space: 
         short = int((slot.bottom - bottom) / line + 1e-6)
         if short < 1:
             continue
-        room: list[int] = []  # one entry per line a pause may take
+        pauses: list[int] = []  # one entry per line a pause may take
+        paragraphs: list[int] = []
         for n in range(1, len(idx)):
             kind = _opening(placed[idx[n - 1]].chunk, placed[idx[n]].chunk)
-            if kind is not None:
-                room += [n] * (at_paragraph if kind == 2 else at_pause)
-        if short - len(room) > leave or not room:
-            continue
-        give = min(short, len(room))
-        # Evenly down the column: the k-th line goes to the pause at k/give of the way.
-        extra: dict[int, float] = {}
-        for k in range(give):
-            n = room[min(len(room) - 1, int((k + 0.5) * len(room) / give))]
-            extra[n] = extra.get(n, 0.0) + line
+            if kind == 2:
+                paragraphs += [n] * at_paragraph
+            elif kind is not None:
+                pauses += [n] * at_pause
+        if not whole or short - len(pauses) - len(paragraphs) > leave \
+                or not (pauses or paragraphs):
+            # Too few pauses for whole lines: spread the space evenly over them instead,
+            # a fraction of a line at each, as far as the limits allow. The column's
+            # baselines then leave the grid below the first pause, which shows less
+            # than a hole.
+            extra = _fractions(placed, idx, short, line, pause_space, paragraph_space,
+                               leave)
+            if extra is None:
+                continue
+            off_grid += any(abs(v / line - round(v / line)) > 1e-3 for v in extra.values())
+        else:
+            extra = _whole_lines(pauses, paragraphs, short, line)
         shift = 0.0
         for n, k in enumerate(idx):
             shift += extra.get(n, 0.0)
             if shift:
                 out[k] = replace(placed[k], y=placed[k].y + shift)
-    return out
+    return out, off_grid
+
+
+def _whole_lines(pauses: list[int], paragraphs: list[int], short: int, line: float
+                 ) -> dict[int, float]:
+    """Whole lines for a column `short` lines short: at its pauses first, then between
+    its paragraphs, each share spread evenly down the column."""
+    extra: dict[int, float] = {}
+        # The pauses first, then (what they cannot take) the gaps between paragraphs,
+        # each share spread evenly down the column.
+    from_pauses = min(short, len(pauses))
+    for room, give in ((pauses, from_pauses),
+                       (paragraphs, min(short - from_pauses, len(paragraphs)))):
+        for k in range(give):
+            n = room[min(len(room) - 1, int((k + 0.5) * len(room) / give))]
+            extra[n] = extra.get(n, 0.0) + line
+    return extra
+
+
+def _fractions(placed: list[Placed], idx: list[int], short: int, line: float,
+               pause_space: float, paragraph_space: float, leave: int
+               ) -> dict[int, float] | None:
+    """The whole lines a column is short (as many as its pauses can take, all but
+    `leave`) shared evenly among its pauses, each up to `pause_space` (between
+    paragraphs `paragraph_space`) lines; None when they cannot take enough."""
+    caps = [(n, (paragraph_space if r == 2 else pause_space) * line)
+            for n in range(1, len(idx))
+            if (r := _opening(placed[idx[n - 1]].chunk, placed[idx[n]].chunk)) is not None]
+    caps = [(n, cap) for n, cap in caps if cap > 0]
+    room = int(sum(cap for _, cap in caps) / line + 1e-6)
+    if short - room > leave or not caps:
+        return None
+    left = min(short, room) * line
+    extra: dict[int, float] = {}
+    while left > 1e-6 and caps:  # even shares, each up to its limit
+        share = left / len(caps)
+        for n, cap in caps:
+            give = min(share, cap - extra.get(n, 0.0))
+            extra[n] = extra.get(n, 0.0) + give
+            left -= give
+        caps = [(n, cap) for n, cap in caps if extra.get(n, 0.0) < cap - 1e-6]
+    return None if left > 1e-3 else extra
 
 
 def column_holes(pages: list, plan: PagePlan, lines: float, skip: Collection[int] = ()

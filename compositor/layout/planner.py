@@ -11,6 +11,8 @@ score improves; each search spends a bounded number of passes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from compositor.layout.chunks import ImagePart
 from compositor.layout.fillers import place_fillers
 from compositor.layout.issue import lay_out_pass
@@ -35,23 +37,23 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     (layout/linefit.py); fitting turns that off for its trial passes."""
     hint = [0]
 
-    def lay_out(issue: Issue, loose: dict[int, int], spill: bool) -> IssueLayout:
+    def lay_out(issue: Issue, loose: dict[int, int], mode: Mode) -> IssueLayout:
         # Later passes start from the page count the first found (an exact shortcut).
         made = lay_out_pass(issue, spec, optimal, photo_scale, min_pages, fill_last, loose,
-                            spill, hint[0])
+                            mode.spill, hint[0], mode.grid)
         hint[0] = hint[0] or made.flow_pages
         return made
 
-    def refined(first: IssueLayout, spill: bool, base: dict[int, int]) -> IssueLayout:
+    def refined(first: IssueLayout, mode: Mode, base: dict[int, int]) -> IssueLayout:
         """Fillers pulled forward, then copyfitting, for the holes `first` has (laid out
         with the changes in `base`)."""
         if refine and (first.holes or first.foot_openings):
             if first.holes and any(a.filler for a in first.issue.articles):
-                first = place_fillers(first, lambda moved: lay_out(moved, base, spill))
+                first = place_fillers(first, lambda moved: lay_out(moved, base, mode))
             if first.holes or first.foot_openings:
                 issue = first.issue
                 first = close_holes(first, lambda loose: lay_out(issue, {**base, **loose},
-                                                                 spill),
+                                                                 mode),
                                     typesetter(spec, issue.language, optimal,
                                                issue.manifest))
         first.refits = {**base, **first.refits}
@@ -59,25 +61,41 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
 
     # The make-ups to start the search from: the flow as it comes; for a thin last page,
     # with text held back for it and without (holding back can leave columns short
-    # elsewhere), and with the photos a few lines taller, which carries text on.
-    first = lay_out(issue, {}, True)
-    options: list[tuple[IssueLayout, bool, dict[int, int]]] = [(first, True, {})]
+    # elsewhere), and with the photos a few lines taller, which carries text on; where
+    # holes are left, with short columns filled by fractions of a line (off the grid).
+    usual = Mode()
+    first = lay_out(issue, {}, usual)
+    options: list[tuple[IssueLayout, Mode, dict[int, int]]] = [(first, usual, {})]
     if first.spilled:
-        options.append((lay_out(issue, {}, False), False, {}))
+        options.append((lay_out(issue, {}, Mode(spill=False)), Mode(spill=False), {}))
     if refine:
-        for layout, spill, _ in list(options):
+        for layout, mode, _ in list(options):
             photos = photo_elements(layout) if layout.thin_lines > 0 else []
             for lines in GROW_LINES if photos else ():
                 loose = {el: lines for el in photos}
-                options.append((lay_out(issue, loose, spill), spill, loose))
+                options.append((lay_out(issue, loose, mode), mode, loose))
+        if first.holes:
+            loose_grid = Mode(spill=first.spilled, grid=False)
+            options.append((lay_out(issue, {}, loose_grid), loose_grid, {}))
     options.sort(key=lambda o: score_of(o[0]))  # stable: the flow as it comes on a tie
     best = refined(*options[0])
-    if (best.holes or best.foot_openings) and len(options) > 1:
-        # The runner-up may take the search further.
-        other = refined(*options[1])
+    runner_up = next((o for o in options[1:] if o[1].spill != options[0][1].spill), None)
+    if (best.holes or best.foot_openings) and runner_up is not None:
+        # Text held back for a thin last page can keep copyfitting from closing holes
+        # that the make-up without it lets close: that one is searched too.
+        other = refined(*runner_up)
         if score_of(other) < score_of(best):
             best = other
     return best
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How a pass makes up its pages: text held back for a thin last page (`spill`),
+    short columns filled by whole lines only where their pauses allow (`grid`)."""
+
+    spill: bool = True
+    grid: bool = True
 
 
 def photo_elements(layout: IssueLayout) -> list[int]:

@@ -138,7 +138,10 @@ def format_report(report: dict) -> str:
                 bits.append(f"{e['openings']} opening(s) at a column foot")
             if e["thin_lines"]:
                 bits.append(f"text {e['thin_lines']:g} lines short of a quarter of the page")
-            said.append(f"p{e['page']} {', '.join(bits)} ({e['score']:g})")
+            if e.get("off_grid_columns"):
+                bits.append(f"{e['off_grid_columns']} column(s) off the baseline grid")
+            where = f"p{e['page']}" if e["page"] else "issue"
+            said.append(f"{where} {', '.join(bits)} ({e['score']:g})")
         lines.append(f"make-up score {makeup['score']:g} (0 is best): " + "; ".join(said))
     c = report["counts"]
     lines.append(f"lines {c['lines']}, hyphenated {c['hyphenated']}, stacked hyphens "

@@ -44,3 +44,4 @@ class IssueLayout:
     # (page, column, article) of articles opening at a column's foot with too few lines
     foot_openings: list[tuple[int, int, int]] = field(default_factory=list)
     flow_pages: int = 0  # the page count the boxes were reserved for (a later pass's hint)
+    off_grid: int = 0  # columns filled by fractions of a line, off the baseline grid

@@ -8,7 +8,8 @@ times, because a short last page reads as the end and a hole on page 2 does not.
 page whose text fills under a quarter of its columns (a few lines spilled over above
 the boxes) counts each line it is short of that quarter; an article that opens at a
 column's foot with fewer than `makeup.opening_lines` lines under its title counts as a
-two-line hole.
+two-line hole; a column whose baselines left the grid to be filled counts as two
+empty lines on the last page.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ THIN_WEIGHT = 1
 # a two-line hole inside the issue: the make-up lets one open there only to close a
 # larger hole.
 OPENING_WEIGHT = 6
+# A column filled by fractions of a line, its baselines off its neighbours', weighs as
+# much as two empty lines on the last page: better than a hole inside the issue.
+OFF_GRID_WEIGHT = 2
 
 
 def hole_score(holes: list[tuple[int, int, float]], pages: int) -> float:
@@ -44,7 +48,8 @@ def score_of(layout: IssueLayout) -> tuple[int, float]:
     short of a quarter of its columns (a line of each counts alike): lower is better."""
     return len(layout.pages), round(hole_score(layout.holes, len(layout.pages))
                                     + THIN_WEIGHT * layout.thin_lines
-                                    + OPENING_WEIGHT * len(layout.foot_openings), 1)
+                                    + OPENING_WEIGHT * len(layout.foot_openings)
+                                    + OFF_GRID_WEIGHT * layout.off_grid, 1)
 
 
 def tries_for(pages: int, most: int) -> int:
@@ -63,7 +68,8 @@ def score_parts(layout: IssueLayout) -> dict:
 
     def entry(page: int) -> dict:
         return by_page.setdefault(page, {"page": page, "empty_lines": 0.0, "openings": 0,
-                                         "thin_lines": 0.0, "score": 0.0})
+                                         "thin_lines": 0.0, "off_grid_columns": 0,
+                                         "score": 0.0})
 
     for page, _, lines in holes:
         e = entry(page)
@@ -77,11 +83,17 @@ def score_parts(layout: IssueLayout) -> dict:
         e = entry(pages - (1 if getattr(layout, "boxes_page", 0) else 0))
         e["thin_lines"] = thin
         e["score"] += THIN_WEIGHT * thin
+    off = getattr(layout, "off_grid", 0)
+    if off:
+        e = entry(0)  # page 0: the whole issue (columns off the grid are not by page)
+        e["off_grid_columns"] = off
+        e["score"] += OFF_GRID_WEIGHT * off
     for e in by_page.values():
         e["score"] = round(e["score"], 1)
     return {"score": round(sum(e["score"] for e in by_page.values()), 1),
             "pages": [by_page[k] for k in sorted(by_page)],
             "weights": {"empty_line_inside": INNER_HOLE_WEIGHT, "empty_line_last_page": 1,
                         "opening_at_column_foot": OPENING_WEIGHT,
-                        "last_page_line_short_of_a_quarter": THIN_WEIGHT}}
+                        "last_page_line_short_of_a_quarter": THIN_WEIGHT,
+                        "column_off_the_baseline_grid": OFF_GRID_WEIGHT}}
 
