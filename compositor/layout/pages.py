@@ -289,52 +289,56 @@ def balance_last_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult) -
 
 
 def _balance(rest: list[Chunk], plan: PagePlan, result: FlowResult, last: int) -> FlowResult:
+    """The text of page `last` in columns that end the same number of whole lines above
+    their foot (above the box under each, when boxes of different heights sit there), as
+    many as the text allows: the white is one band of even depth."""
     if not rest:
         return result
-    full = max(s.height for s in plan.slots(last))
-    lo, hi = 1, int(full // plan.gap) + 1
-    best = None
-    while lo <= hi:
+    slots = plan.slots(last)
+    cols = plan.spec.columns
+    room = [max((s.bottom - s.top for s in slots if s.column == c), default=0.0)
+            for c in range(cols)]
+    bottoms = [max((s.bottom for s in slots if s.column == c), default=0.0)
+               for c in range(cols)]
+
+    def flow(white: tuple[int, ...]) -> FlowResult | None:
+        caps = tuple(max(0.0, room[c] - white[c] * plan.gap) for c in range(cols))
+        trial = run_flow(rest, plan, first_page=last, last_page=last, caps={last: caps})
+        return trial if trial.complete and not trial.forced else None
+
+    lo, hi = 0, int(max(room) // plan.gap)
+    best, white = None, 0
+    while lo <= hi:  # the most white at the foot that still holds the page's text
         mid = (lo + hi) // 2
-        trial = run_flow(rest, plan, first_page=last, last_page=last,
-                         caps={last: mid * plan.gap})
-        if trial.complete and not trial.forced:
-            best, hi = trial, mid - 1
+        trial = flow((mid,) * cols)
+        if trial is not None:
+            best, white, lo = trial, mid, mid + 1
         else:
-            lo = mid + 1
+            hi = mid - 1
     if best is None:
         return result
-    # Equal caps can leave the last column two or more lines short; take a line off the
-    # later columns where the text allows, so no column differs by more than one line.
-    h = hi + 1
-    cols = plan.spec.columns
-    spread = _spread(best)
-    for k in range(cols - 1, 0, -1):
-        caps = tuple(h * plan.gap if c < k else (h - 1) * plan.gap for c in range(cols))
-        trial = run_flow(rest, plan, first_page=last, last_page=last, caps={last: caps})
-        if trial.complete and not trial.forced and _spread(trial) < spread:
-            best, spread = trial, _spread(trial)
+    spread = _spread(best, bottoms)
     if spread > plan.gap + EPS and cols <= BALANCE_COLUMNS:
         # Keep rules (a title with its first lines, no widow) can leave a column two or
-        # more lines short of the others under equal caps: try each column a line
-        # shorter or longer.
+        # more lines short of the others: try each column a line shorter or longer.
         for steps in itertools.product((-1, 0, 1), repeat=cols):
-            caps = tuple((h + d) * plan.gap for d in steps)
-            trial = run_flow(rest, plan, first_page=last, last_page=last, caps={last: caps})
-            if trial.complete and not trial.forced and _spread(trial) < spread - EPS:
-                best, spread = trial, _spread(trial)
+            trial = flow(tuple(max(0, white + d) for d in steps))
+            if trial is not None and _spread(trial, bottoms) < spread - EPS:
+                best, spread = trial, _spread(trial, bottoms)
     keep = [p for p in result.placed if p.page != last]
     placed = sorted(keep + best.placed, key=lambda p: p.page)  # stable: flow order kept
     return FlowResult(placed, result.pages, result.forced, result.page_start,
                       chunks=result.chunks)
 
 
-def _spread(result: FlowResult) -> float:
-    """Difference between the longest and shortest column of a one-page flow."""
-    bottoms: dict[int, float] = {}
+def _spread(result: FlowResult, bottoms: list[float]) -> float:
+    """How unevenly the columns of a one-page flow end above their feet: the difference
+    between the most and the least white under them."""
+    ends: dict[int, float] = {}
     for p in result.placed:
-        bottoms[p.column] = max(bottoms.get(p.column, 0.0), p.y + p.chunk.height)
-    return max(bottoms.values()) - min(bottoms.values()) if bottoms else 0.0
+        ends[p.column] = max(ends.get(p.column, 0.0), p.y + p.chunk.height)
+    white = [bottoms[c] - end for c, end in ends.items()]
+    return max(white) - min(white) if white else 0.0
 
 
 def past_whole_lines(room: float, line: float) -> float:
