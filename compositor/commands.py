@@ -147,7 +147,7 @@ def _build(args: argparse.Namespace) -> int:
         also["report"] = (targets["report"], text.encode("utf-8"))
     written = produce(layout, outputs, timings, checks=args.preflight,
                       force=args.force, also=also)
-    from compositor.layout.issue import save_caches
+    from compositor.layout.setting import save_caches
     save_caches()
     timings.mark("save caches")
     if not args.quiet:

@@ -174,7 +174,7 @@ def test_watch_writes_the_pdfs_when_the_editor_pauses(issue):
 
 def test_watch_keeps_a_few_layout_versions_in_memory(issue):
     from compositor.designer.session import KEEP_TYPESETTERS, Session
-    from compositor.layout import issue as issue_layout
+    from compositor.layout import setting as issue_layout
 
     layout = issue.parent / "layout.yaml"
     session = Session(issue, log=lambda line: None)

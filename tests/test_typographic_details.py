@@ -334,7 +334,7 @@ def test_runts_are_avoided_where_the_paragraph_allows():
     import compositor.text.linebreak as lb
     from compositor.build import load
     from compositor.layout.compose import style_of
-    from compositor.layout.issue import typesetter
+    from compositor.layout.setting import typesetter
     from tests.conftest import prose
 
     spec = load(SAMPLE).spec
@@ -450,7 +450,7 @@ def test_a_word_too_long_for_the_column_keeps_its_full_stop():
     # full stop alone at the start of the next line.
     from compositor.build import load
     from compositor.layout.compose import style_of
-    from compositor.layout.issue import typesetter
+    from compositor.layout.setting import typesetter
 
     spec = load(SAMPLE).spec
     st = style_of(spec, "body")

@@ -65,7 +65,7 @@ def _issue_pdf(manifest: Path) -> tuple[bytes, str]:
     """Build the web variant in memory: the pages as a reader sees them."""
     from compositor.build import lay_out, load
     from compositor.finish.variants import options_for
-    from compositor.layout.issue import save_caches
+    from compositor.layout.setting import save_caches
     from compositor.render.pdf import render
 
     loaded = load(manifest)

@@ -236,7 +236,7 @@ class Session:
         run `compositor build` before sending files to the printer)."""
         from compositor.build import Timings
         from compositor.finish.variants import produce
-        from compositor.layout.issue import save_caches
+        from compositor.layout.setting import save_caches
 
         with self.build_lock:
             wanted = [v for v in variants if v in self.stale]
@@ -320,7 +320,7 @@ def _keep_recent_typesetters(current) -> None:
     saves the layout a hundred times in one session would keep a hundred. The last few
     stay, so undoing a change is still fast; older ones are saved to the disk cache and
     let go."""
-    from compositor.layout import issue as issue_layout
+    from compositor.layout import setting as issue_layout
 
     kept = issue_layout._TYPESETTERS
     now = (current.source, str(current.raw))

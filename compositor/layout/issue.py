@@ -50,7 +50,7 @@ from compositor.layout.pages import (
 from compositor.layout.pageturn import avoid_hyphen_at_turns
 from compositor.layout.placing import column_rules, printed_ppi, resolve_refs
 from compositor.layout.result import IssueLayout, PageLayout
-from compositor.layout.setting import _TYPESETTERS, save_caches, typesetter  # noqa: F401
+from compositor.layout.setting import typesetter
 from compositor.load.layout import LayoutSpec, parse_length
 from compositor.load.locale import right_to_left
 from compositor.model.content import Box, Issue

@@ -210,7 +210,7 @@ def _archived(manifest: Path, loaded, build: bool, quiet: bool) -> ArchivedIssue
 def _build_web(loaded, pdf: Path) -> None:
     from compositor.build import Timings, lay_out
     from compositor.finish.variants import produce
-    from compositor.layout.issue import save_caches
+    from compositor.layout.setting import save_caches
 
     layout = lay_out(loaded)
     for d in loaded.report.diagnostics:
