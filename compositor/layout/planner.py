@@ -26,6 +26,7 @@ from compositor.model.content import Issue
 # Lines a photo in a column may be set taller to carry text on to a thin last page
 # (each within `makeup.photo_lines` and its shape's limits).
 GROW_LINES = (2, 4)
+FRACTION_HOLE = 4.0  # body lines: a hole that fractions of a line at pauses may close
 
 
 def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
@@ -74,7 +75,9 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             for lines in GROW_LINES if photos else ():
                 loose = {el: lines for el in photos}
                 options.append((lay_out(issue, loose, mode), mode, loose))
-        if first.holes:
+        if any(lines < FRACTION_HOLE for _, _, lines in first.holes):
+            # Fractions of a line at a column's pauses add up to a few lines at most: only
+            # a hole that short can close this way, so only then is the pass spent.
             loose_grid = Mode(spill=first.spilled, grid=False)
             options.append((lay_out(issue, {}, loose_grid), loose_grid, {}))
     options.sort(key=lambda o: score_of(o[0]))  # stable: the flow as it comes on a tie
