@@ -129,18 +129,22 @@ def fill_thin_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult, page
 def _worst_short(result: FlowResult, plan: PagePlan, page: int) -> float:
     """Body lines by which the column that stops furthest short of its foot, on the
     pages before `page`, stops short (lines given up on purpose included)."""
+    return max(_shortfalls(result, plan, page), default=0.0)
+
+
+def _shortfalls(result: FlowResult, plan: PagePlan, page: int) -> list[float]:
+    """Body lines by which each column of the pages before `page` stops short of its
+    foot (without the caps that held text back)."""
     caps, plan.caps = plan.caps, {}
     ends: dict[tuple[int, int], float] = {}
     for p in result.placed:
         if p.page < page and p.chunk.height > 0:
             key = (p.page, p.column)
             ends[key] = max(ends.get(key, 0.0), p.y + p.chunk.height)
-    worst = 0.0
-    for (pg, column), end in ends.items():
-        bottom = max(s.bottom for s in plan.slots(pg) if s.column == column)
-        worst = max(worst, (bottom - end) / plan.gap)
+    out = [(max(s.bottom for s in plan.slots(pg) if s.column == column) - end) / plan.gap
+           for (pg, column), end in ends.items()]
     plan.caps = caps
-    return worst
+    return out
 
 
 def _flowed(result: FlowResult, page: int) -> float:
@@ -150,17 +154,9 @@ def _flowed(result: FlowResult, page: int) -> float:
 def _short_lines(result: FlowResult, plan: PagePlan, box_page: int) -> float:
     """Body lines by which the columns of the pages before `box_page` stop short of their
     foot, beyond the couple of lines a column can give up unnoticed."""
-    caps, plan.caps = plan.caps, {}
-    ends: dict[tuple[int, int], float] = {}
-    for p in result.placed:
-        if p.page < box_page and p.chunk.height > 0:
-            key = (p.page, p.column)
-            ends[key] = max(ends.get(key, 0.0), p.y + p.chunk.height)
     total = 0.0
-    for (page, column), end in ends.items():
-        bottom = max(s.bottom for s in plan.slots(page) if s.column == column)
-        total += max(0.0, (bottom - end) / plan.gap - max(SPREAD))
-    plan.caps = caps
+    for short in _shortfalls(result, plan, box_page):
+        total += max(0.0, short - max(SPREAD))
     return total
 
 
