@@ -203,3 +203,27 @@ def test_fit_report_gives_the_make_up_score_page_by_page(tmp_path):
     assert {e["page"]: e["empty_lines"] for e in makeup["pages"] if e["empty_lines"]} == empty
     last = max(e["page"] for e in makeup["pages"])
     assert last <= report["pages"]
+
+
+def test_page_one_photo_takes_fewer_columns_rather_than_cover_the_contents(tmp_path):
+    # A5 in two columns: the lead photo across both, even cropped to 2:1, leaves the
+    # contents box no room under it; it takes one column instead, and nothing on page 1
+    # is drawn over anything else.
+    manifest = bench.prepare(tmp_path, "bench4-A5-2", "corpus4", {"size": "A5", "columns": 2},
+                             None)
+    pdf = web_pdf(manifest)
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        photos = page.images
+        tints = [r for r in page.rects if r.get("fill") and r["width"] > 60
+                 and r["height"] > 30 and r["top"] > page.height * 0.3]
+        words = page.extract_words()
+    assert photos and tints
+    for im in photos:
+        for r in tints:
+            overlap_x = min(im["x1"], r["x1"]) - max(im["x0"], r["x0"])
+            overlap_y = min(im["bottom"], r["bottom"]) - max(im["top"], r["top"])
+            assert overlap_x <= 0.5 or overlap_y <= 0.5, (im, r)
+        # No word of text is printed on the photo.
+        assert not [w for w in words if im["x0"] < w["x0"] < im["x1"]
+                    and im["top"] < (w["top"] + w["bottom"]) / 2 < im["bottom"]]

@@ -59,6 +59,7 @@ from compositor.text.hyphenate import has_dictionary
 ELEMENTS_PER_ARTICLE = 100_000
 MM = 72 / 25.4
 THIN_PAGE = 0.25  # share of a last page's columns its text should fill at least
+CROWDED_LINES = 4  # a column of page 1 with less room than this is crowded out
 _COMPOSED: dict[tuple, tuple] = {}
 _USED: set[tuple] = set()  # keys of the current pass; the rest is dropped after it
 
@@ -222,18 +223,27 @@ def lay_out_pass(issue: Issue, spec: LayoutSpec, optimal: bool | None, photo_sca
     through the pages (with the make-up moves that take place within a pass), and place
     everything on its page with the furniture. With `spill`, a last page whose text would
     fill under a quarter of its columns gets text held back from the pages before it (the
-    planner compares the pass with and without that)."""
+    planner compares the pass with and without that). With `grid` False, short columns
+    are filled by fractions of a line at their pauses rather than whole lines."""
     ts = typesetter(spec, issue.language, optimal, issue.manifest)
     gap = spec.styles["body"].leading
     masthead_h = parse_length(spec.section("masthead")["height"]) or 120.0
-    plan = PagePlan(spec, masthead_h, 0.0, gap)
-    comp = Composer(spec, ts, issue.language, plan.full_height(2), photo_scale=photo_scale,
-                    looseness=looseness)
-    state = Pass(issue, spec, plan, comp, fill_last, min_pages, pages_hint=pages_hint,
-                 grid=grid)
-    state.warnings += setting_warnings(issue, spec, comp)
-    compose_issue(state)
-    plan_page_one(state)
+    most = min(int(spec.section("article")["lead_photo_columns"]), spec.columns)
+    while True:
+        plan = PagePlan(spec, masthead_h, 0.0, gap)
+        comp = Composer(spec, ts, issue.language, plan.full_height(2),
+                        photo_scale=photo_scale, looseness=looseness)
+        state = Pass(issue, spec, plan, comp, fill_last, min_pages, pages_hint=pages_hint,
+                     grid=grid, photo_span=most)
+        state.warnings += setting_warnings(issue, spec, comp)
+        compose_issue(state)
+        plan_page_one(state)
+        if state.photo_cols <= 1 or not page_one_crowded(state):
+            break
+        # The lead photo (with the contents box) leaves a column of page 1 almost no
+        # room, even at its shortest shape: it takes a column fewer rather than being
+        # narrowed into the middle of its span.
+        most = state.photo_cols - 1
     flowed = flow_issue(state, spill)
     check_forced(state, flowed)
     underfull = [i for i, page in sorted(state.feature_pages.items())
@@ -286,7 +296,6 @@ def compose_issue(state: Pass) -> None:
     spec, comp, issue = state.spec, state.comp, state.issue
     art = spec.section("article")
     span_first = bool(art["title_span_first"]) and spec.columns > 1
-    state.photo_span = min(int(art["lead_photo_columns"]), spec.columns)
     continuations: list[Chunk] = []
     page_area = state.plan.full_height(2) * spec.columns
     composed_height = 0.0
@@ -658,6 +667,14 @@ def page_fill(result: FlowResult, plan: PagePlan, page: int) -> float:
     room = sum(s.height for s in plan.slots(page, holes=False))
     used = sum(p.chunk.height for p in result.placed if p.page == page)
     return used / room if room > 0 else 1.0
+
+
+def page_one_crowded(state: Pass) -> bool:
+    """Whether a column of page 1 has under four lines of room beside or under what is
+    reserved there (the lead photo, the contents box)."""
+    plan = state.plan
+    plan.reserves = state.reserves({})
+    return any(s.height < CROWDED_LINES * plan.gap for s in plan.slots(1, holes=False))
 
 
 def headline_span(band: Chunk, spec: LayoutSpec, photo_cols: int) -> int:
