@@ -44,6 +44,7 @@ from compositor.layout.pages import (
     PagePlan,
     Reserve,
     balance_last_page,
+    flowed_on,
     past_whole_lines,
     run_flow,
 )
@@ -685,11 +686,6 @@ def headline_span(band: Chunk, spec: LayoutSpec, photo_cols: int) -> int:
     pitch = spec.column_width + spec.gutter
     needed = max(photo_cols, int((used - 1e-6) // pitch) + 1)
     return needed if needed < spec.columns else 0
-
-
-def flowed_on(result: FlowResult, page: int) -> float:
-    """Height of the text and photos the flow put on a page, all columns together."""
-    return sum(p.chunk.height for p in result.placed if p.page == page)
 
 
 def thin_page_limit(plan: PagePlan, page: int) -> float:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from compositor.layout.chunks import Chunk, ImagePart, RectPart, TextPart
 from compositor.layout.compose import reframe
 from compositor.layout.flow import Placed
-from compositor.layout.pages import FlowResult, PagePlan, run_flow
+from compositor.layout.pages import FlowResult, PagePlan, flowed_on, run_flow
 
 EPS = 0.5
 # Lines a column may give up to carry text over to the boxes' last page: so few that
@@ -101,7 +101,7 @@ def fill_thin_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult, page
     lines = {p: int(max(s.height for s in plan.slots(p)) / plan.gap + 1e-6)
              for p in range(2, page)}
     best: tuple[float, FlowResult, dict] | None = None
-    base = _flowed(result, page)
+    base = flowed_on(result, page)
     plan.caps = {}
     worst = max(_worst_short(result, plan, page), HOLE_SHORT + max(SPREAD))
     for shave in SPREAD:
@@ -111,7 +111,7 @@ def fill_thin_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult, page
             trial = run_flow(chunks, plan)
             if not trial.complete or trial.pages != page:
                 continue
-            moved = _flowed(trial, page)
+            moved = flowed_on(trial, page)
             if moved > (best[0] if best else base) + EPS \
                     and _worst_short(trial, plan, page) <= worst + EPS / plan.gap:
                 best = (moved, trial, caps)
@@ -145,10 +145,6 @@ def _shortfalls(result: FlowResult, plan: PagePlan, page: int) -> list[float]:
            for (pg, column), end in ends.items()]
     plan.caps = caps
     return out
-
-
-def _flowed(result: FlowResult, page: int) -> float:
-    return sum(p.chunk.height for p in result.placed if p.page == page)
 
 
 def _short_lines(result: FlowResult, plan: PagePlan, box_page: int) -> float:

@@ -344,3 +344,9 @@ def _spread(result: FlowResult, bottoms: list[float]) -> float:
 def past_whole_lines(room: float, line: float) -> float:
     """What is left of `room` over its whole lines (0 when there is no room)."""
     return room - int(room / line + 1e-6) * line if room > 0 else 0.0
+
+
+def flowed_on(result: FlowResult, page: int) -> float:
+    """Height of the text and photos the flow put on a page, all columns together."""
+    return sum(p.chunk.height for p in result.placed if p.page == page)
+
