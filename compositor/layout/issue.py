@@ -666,8 +666,7 @@ def place_boxes(state: Pass, flowed: Flowed, out: list[PageLayout]) -> None:
 def page_fill(result: FlowResult, plan: PagePlan, page: int) -> float:
     """Share of a page's column space (without its reserves) that the flow filled."""
     room = sum(s.height for s in plan.slots(page, holes=False))
-    used = sum(p.chunk.height for p in result.placed if p.page == page)
-    return used / room if room > 0 else 1.0
+    return flowed_on(result, page) / room if room > 0 else 1.0
 
 
 def page_one_crowded(state: Pass) -> bool:
