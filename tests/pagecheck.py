@@ -68,8 +68,38 @@ def _columns(spec: LayoutSpec, page: int, masthead: float) -> list[tuple[float, 
     return out
 
 
+def printed_grid(pdf_path: Path, spec: LayoutSpec) -> LayoutSpec:
+    """The layout with the body leading the PDF was set in (a fitted issue may loosen or
+    tighten it): the most common distance between successive body baselines of one
+    column, read from the page."""
+    from collections import Counter
+
+    from compositor.layout.fit import with_leading
+
+    size = spec.styles["body"].size
+    leading = spec.styles["body"].leading
+    gaps: Counter = Counter()
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            lines: dict[int, set[float]] = {}
+            for c in page.chars:
+                if c["text"].strip() and abs(c["size"] - size) < 0.3:
+                    column = int(c["x0"] // (spec.column_width + spec.gutter))
+                    lines.setdefault(column, set()).add(round(c["matrix"][5], 2))
+            for ys in lines.values():
+                ordered = sorted(ys, reverse=True)
+                for a, b in zip(ordered, ordered[1:], strict=False):
+                    if 0.7 * leading < a - b < 1.3 * leading:
+                        gaps[round(a - b, 2)] += 1
+    if not gaps:
+        return spec
+    found = gaps.most_common(1)[0][0]
+    return spec if abs(found - leading) < 0.02 else with_leading(spec, found)
+
+
 def measure(pdf_path: Path, spec: LayoutSpec) -> list[PageFill]:
     """Empty vertical runs per page and column of a built PDF (web or print variant)."""
+    spec = printed_grid(pdf_path, spec)
     masthead = parse_length(spec.section("masthead")["height"]) or 120.0
     line = spec.styles["body"].leading
     body_size = spec.styles["body"].size
@@ -237,6 +267,7 @@ def _column_at(x: float, cols: list[tuple[float, float, float]]) -> int:
 def read_back(pdf_path: Path, spec: LayoutSpec, issue=None) -> dict:
     """Every make-up figure of issue 19's targets, measured on the PDF. Heights are in
     body lines unless named `_mm` or `_pt`. See the keys' comments for what each means."""
+    spec = printed_grid(pdf_path, spec)
     L = spec.styles["body"].leading
     body_size = spec.styles["body"].size
     body_fonts = _family(spec, "body")

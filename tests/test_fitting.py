@@ -260,3 +260,48 @@ def test_pull_quote_spans_two_columns_inside_its_article(tmp_path):
         assert any(c["top"] > bottom for c in inside), (x0, x1)
     # No text runs through the quote.
     assert not [c for c in body if top - 2 < c["top"] < bottom + 2 and left < c["x0"] < right]
+
+
+def _body_baseline_gap(pdf, size: float) -> float:
+    """The most common distance between successive body baselines in one column."""
+    from collections import Counter
+    gaps: Counter = Counter()
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            ys: dict[int, set] = {}
+            for c in page.chars:
+                if c["text"].strip() and abs(c["size"] - size) < 0.3:
+                    ys.setdefault(int(c["x0"] // 150), set()).add(round(c["matrix"][5], 2))
+            for col in ys.values():
+                ordered = sorted(col, reverse=True)
+                gaps.update(round(a - b, 2)
+                            for a, b in zip(ordered, ordered[1:], strict=False) if a - b < 20)
+    return gaps.most_common(1)[0][0]
+
+
+def test_room_to_spare_is_filled_by_looser_leading(tmp_path, capsys):
+    """All the text fits with room left: the body leading is loosened (one grid for every
+    column) up to `fit.max_leading`, and the fit report says so; with the key at 0 the
+    designer's leading stays and the room is reported as empty."""
+    manifest = long_issue(tmp_path, articles=6, sentences=48)
+    natural = tmp_path / "natural.pdf"
+    assert main(["build", str(manifest), "-q", "-o", str(natural)]) == 0
+    pages = len(PdfReader(natural).pages)
+    body = load(manifest).spec.styles["body"]
+    assert abs(_body_baseline_gap(natural, body.size) - body.leading) < 0.02
+    out = tmp_path / "fit.pdf"
+    capsys.readouterr()
+    # A page more than the text needs, within what 13.4 pt can fill at most.
+    assert main(["build", str(manifest), "-q", "--pages", str(pages + 1), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert len(PdfReader(out).pages) == pages + 1
+    assert "body leading loosened from 12.4 to" in err
+    said = float(re.search(r"loosened from 12.4 to ([\d.]+) pt", err).group(1))
+    gap = _body_baseline_gap(out, body.size)
+    assert 12.4 < said <= 13.4 and abs(gap - said) < 0.02
+    (tmp_path / "fixed.yaml").write_text("extends: default\nfit:\n  max_leading: 0\n")
+    manifest.write_text(manifest.read_text() + "layout: fixed.yaml\n")
+    assert main(["build", str(manifest), "-q", "--pages", str(pages + 1), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "loosened" not in err and "lines of column space are left empty" in err
+    assert abs(_body_baseline_gap(out, body.size) - body.leading) < 0.02

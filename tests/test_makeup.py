@@ -4,6 +4,7 @@ last page that carries text, every geometry a finished page."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -454,7 +455,7 @@ import makeup as makeup_bench  # noqa: E402
 
 ISSUE19 = {name: case for name, *case in makeup_bench.ISSUE19}
 I19_BUILDS = ["i19-Letter-3", "i19-A4-2", "i19-Tabloid-4", "i19-A4-4", "i19-A5-3",
-              "i19-A4-3-fit10"]
+              "i19-A4-3", "i19-A4-3-fit8", "i19-A4-3-fit10"]
 I19_TARGETS = ["no_holes", "last_page_not_thin", "last_columns_end_together",
                "fitted_last_page_full", "photos_fill_their_span", "portraits_stay_portraits",
                "no_openings_at_a_column_foot", "baselines_on_one_grid",
@@ -469,25 +470,26 @@ I19_KNOWN: dict[tuple[str, str], str] = {
     ("i19-A4-2", "last_page_not_thin"):
         "last page 22% text",
     ("i19-A4-2", "no_openings_at_a_column_foot"):
-        "p9 col 2: 4 lines",
+        "p3 col 1: 2 lines, p9 col 2: 4 lines",
     ("i19-Tabloid-4", "last_columns_end_together"):
         "columns end 56.9, 56.9, 58.9 and 63.9 lines above the boxes",
     ("i19-A4-4", "last_columns_end_together"):
-        "columns end 5.9, 21.9, 6.9 and 5.9 lines above the boxes (a 15-line title)",
+        "columns end 6.9, 20.9, 5.9 and 6.9 lines above the boxes (a 7-line title)",
     ("i19-A5-3", "last_columns_end_together"):
-        "columns end 4.9, 4.9 and 1.9 lines above the boxes",
+        "columns end 3.9, 4.9 and 5.9 lines above the boxes",
     ("i19-A5-3", "no_openings_at_a_column_foot"):
-        "p14 col 1: 3 lines, p19 col 1: 3 lines",
-    ("i19-A5-3", "contents_list_every_article"):
-        "contents list 8 of 10 at 70 % size, then '… and 2 more from page N'",
+        "p14 col 1: 3 lines",
+    ("i19-A4-3", "no_holes"):
+        "p5 col 3: 9.4 lines (the next article's opening needs 11)",
+    ("i19-A4-3-fit8", "no_openings_at_a_column_foot"):
+        "p8 col 2: 2 lines",
+    ("i19-A4-3-fit8", "last_columns_end_together"):
+        "columns end 0.9, 0.9 and 2 lines above the boxes",
     ("i19-A4-3-fit10", "no_holes"):
-        "p5 col 3: 9.4 lines; p9, where the text runs out, 14.4-16.4 lines",
-    ("i19-A4-3-fit10", "last_page_not_thin"):
-        "the text fits 9 of the 10 pages: page 10 holds the boxes alone",
+        "p8 col 3: 3.2 lines (whole lines added at its pauses)",
     ("i19-A4-3-fit10", "fitted_last_page_full"):
-        "page 10 holds the boxes alone (all the text fits in 9 pages)",
-    ("i19-A4-3-fit10", "last_columns_end_together"):
-        "columns end 53, 53 and 51 lines above the boxes",
+        "columns end 25, 25 and 26 lines above the boxes: the text fills 9.5 of the 10 "
+        "pages with body leading at its 13.4 pt ceiling",
 }
 
 
@@ -559,3 +561,65 @@ def test_issue19_makeup_targets(i19_figures, name, target):
         assert fig["bookmarks"] == []
     else:
         raise AssertionError(target)
+
+
+def _title_lines(pdf: Path, title_word: str) -> tuple[float, int]:
+    """Size and number of lines of the title that holds `title_word` (bold sans)."""
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            words = page.extract_words(extra_attrs=["size", "fontname"])
+            hit = next((w for w in words if w["text"].strip(",:") == title_word
+                        and "Bold" in w["fontname"] and "Sans" in w["fontname"]), None)
+            if hit is not None:
+                same = {round(w["bottom"]) for w in words if abs(w["size"] - hit["size"]) < 0.01
+                        and w["fontname"] == hit["fontname"]
+                        and abs(w["x0"] - hit["x0"]) < 160}
+                return hit["size"], len(same)
+    raise AssertionError(f"no title with {title_word!r}")
+
+
+def test_a_long_title_in_a_narrow_column_is_set_smaller(tmp_path):
+    # Four columns on A4: a 110-character title would run to seven lines at its size; it
+    # is set smaller to keep to `article.title_lines`, yet stays 1.2 x a subhead's size.
+    title = ("Quayside: why the independent meadow matters to Ashcombe, and what comes "
+             "next for its fragile refurbishment")
+    sizes = {}
+    for most in (4, 20):
+        manifest = with_layout(tmp_path / str(most), "page: {size: A4, columns: 4}\n"
+                               f"article: {{title_lines: {most}}}\n", articles=3)
+        write_article(manifest.parent, "a1", title, [prose(700 + k, 6) for k in range(4)],
+                      byline="Ana Brook", date="2023-07-02")
+        sizes[most] = _title_lines(web_pdf(manifest), "Quayside")
+    spec = load(manifest).spec
+    (small, lines), (full, full_lines) = sizes[4], sizes[20]
+    assert abs(full - spec.styles["title"].size) < 0.05
+    assert 1.2 * spec.styles["subhead"].size - 0.05 <= small < full
+    assert lines < full_lines
+
+
+def test_a_narrow_contents_box_lists_every_article(tmp_path):
+    # A5 with three columns and ten long titles: set at 70 % the entries still do not all
+    # fit, so long titles are shortened at a word with an ellipsis, and every article is
+    # listed with the page it starts on; nothing says "more".
+    manifest = with_layout(tmp_path / "a5", "page: {size: A5, columns: 3}\n"
+                           "contents: {column: 3}\n", articles=10, sentences=10)
+    for i in range(10):
+        write_article(manifest.parent, f"a{i}", f"Story {i}: the long story of the river "
+                      "festival, and what comes next for the harbour walls", [prose(i, 8)],
+                      byline="Ana Brook", date="2023-07-02")
+    pdf = web_pdf(manifest)
+    with pdfplumber.open(pdf) as doc:
+        first = doc.pages[0]
+        head = next(w for w in first.extract_words() if w["text"] == "Inside")
+        box = first.crop((head["x0"] - 8, head["top"] - 2,
+                          min(first.width, head["x0"] + 112), first.height))
+        text = box.extract_text()
+        starts = {}
+        for number, page in enumerate(doc.pages, start=1):
+            shown = page.outside_bbox(box.bbox) if number == 1 else page
+            for m in re.finditer(r"Story (\d+):", shown.extract_text() or ""):
+                starts.setdefault(int(m.group(1)), number)
+    listed = re.findall(r"Story (\d+):[^…]*…\s*(\d+)", text.replace("\n", " "))
+    assert "more" not in text
+    assert sorted(int(k) for k, _ in listed) == list(range(10)), text
+    assert all(starts[int(k)] == int(p) for k, p in listed)

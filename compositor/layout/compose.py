@@ -43,6 +43,7 @@ from compositor.model.smart import smart_text
 from compositor.text.paragraph import NO_SPACING, Line, SetParagraph, Style, Typesetter
 
 BULLET = "\u2022"
+TITLE_OVER_SUBHEAD = 1.2  # a title set smaller to keep its lines stays this much bigger
 NARROW = 30  # characters a line under which body text is set ragged right
 
 
@@ -65,6 +66,7 @@ def style_of(spec: LayoutSpec, name: str) -> Style:
 
 # Sizes the contents entries are tried at before any entry is left out.
 CONTENTS_SCALES = (1.0, 0.92, 0.85, 0.78, 0.7)
+CONTENTS_ENTRY_LINES = (2, 1)  # lines an entry may keep when shortened, in turn
 
 
 @dataclass
@@ -246,9 +248,23 @@ class Composer:
                 top -= whole
             else:
                 parts += rule
-        st = self.fitting(style_of(spec, title_style), article.title, width, source)
-        el = self.new_element()
+        own = style_of(spec, title_style)
+        st = self.fitting(own, article.title, width, source)
         title = self.set_balanced((Run(article.title, href=article.url),), st, width, source)
+        most = int(spec.section("article")["title_lines"])
+        base = st
+        for step in range(1, 7):
+            # A long title in a narrow column is set smaller rather than run down the
+            # column: a designer keeps a headline to a few lines, yet well above the
+            # size of a subhead so it still reads as the article's title.
+            scale = 1.0 - 0.05 * step
+            if not most or len(title.lines) <= most or base.size * scale < max(
+                    0.7 * own.size, TITLE_OVER_SUBHEAD * style_of(spec, "subhead").size) - 1e-6:
+                break
+            st = dataclasses.replace(base, size=base.size * scale, leading=base.leading * scale)
+            title = self.set_balanced((Run(article.title, href=article.url),), st, width,
+                                      source)
+        el = self.new_element()
         p, y = self.lines_parts(title.lines, st, 0, top, "left", Tag("H1", el))
         parts += p
         by = self.byline_text(article)
@@ -762,10 +778,31 @@ class Composer:
             if not left_out:
                 return chunks
             self.element_reset(mark)
-        return self._contents(articles, width, max_height, max_parts, st)[0]
+        for most in CONTENTS_ENTRY_LINES:
+            # Still too long: long titles are shortened at a word, with an ellipsis, as an
+            # editor would shorten them (a `toc_title` gives the editor's own).
+            mark = self.element_mark()
+            chunks, left_out = self._contents(articles, width, max_height, max_parts, st, most)
+            if not left_out:
+                return chunks
+            self.element_reset(mark)
+        return self._contents(articles, width, max_height, max_parts, st,
+                              CONTENTS_ENTRY_LINES[-1])[0]
+
+    def entry_lines(self, title: str, st: Style, measure: float, most: int | None
+                    ) -> tuple[Line, ...]:
+        """A contents entry's lines: at most `most`, the title cut at a word with "…"."""
+        lines = self.set((Run(title),), st, measure, "contents", "left").lines
+        words = title.split()
+        while most is not None and len(lines) > most and len(words) > 1:
+            words.pop()
+            short = " ".join(words).rstrip(",;:–—-") + "\u2026"
+            lines = self.set((Run(short),), st, measure, "contents", "left").lines
+        return lines
 
     def _contents(self, articles: tuple[Article, ...], width: float, max_height: float,
-                  max_parts: int, est: Style) -> tuple[list[Chunk], int]:
+                  max_parts: int, est: Style, most: int | None = None
+                  ) -> tuple[list[Chunk], int]:
         spec = self.spec
         pad = self.body.size * 0.9
         inner = width - 2 * pad
@@ -774,7 +811,7 @@ class Composer:
         toc_el = self.container("TOC", 0)
         entries = []
         for i, a in enumerate(articles):
-            lines = self.set((Run(a.contents_title),), est, inner - num_w, "contents", "left").lines
+            lines = self.entry_lines(a.contents_title, est, inner - num_w, most)
             entries.append((i, lines, len(lines) * est.leading + est.leading * 0.2))
         more_h = est.leading * 1.2
         chunks: list[Chunk] = []

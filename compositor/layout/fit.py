@@ -54,6 +54,15 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     layout = layout_issue(issue, spec, optimal, fill_last=True, refine=False)
     notes: list[str] = []
     if len(layout.pages) <= pages:
+        # All the text fits: the room left is filled by looser body leading (the same
+        # grid in every column) up to `fit.max_leading`, before any white is left.
+        body = spec.styles["body"].leading
+        looser, looser_layout, tries = loosened(issue, spec, optimal, pages)
+        passes += tries
+        if looser is not spec:
+            spec, layout = looser, looser_layout
+            notes.append(f"body leading loosened from {body:g} to "
+                         f"{spec.styles['body'].leading:g} pt to fill the {pages} pages")
         if len(layout.pages) < pages:
             free = free_lines(layout)
             filled = (f"the text fills {len(layout.pages) - 1} of the {pages - 1} pages "
@@ -148,6 +157,47 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
 
 
 MAX_FILL_TRIES = 30
+LEADING_STEP = 0.1  # points: a looser leading gains at least this much or is not used
+LEADING_SEARCH = 6  # halvings of the interval between the first step and the ceiling
+
+
+def loosened(issue: Issue, spec: LayoutSpec, optimal: bool | None, pages: int
+             ) -> tuple[LayoutSpec, IssueLayout | None, int]:
+    """The layout with the loosest body leading, up to `fit.max_leading`, at which the
+    issue still fits `pages` pages, its trial layout, and the passes spent; the layout
+    itself (and None) when even one step looser would not fit."""
+    body = spec.styles["body"].leading
+    top = float(spec.section("fit")["max_leading"] or 0)
+    if top < body + LEADING_STEP - 1e-6:
+        return spec, None, 0
+    tries = 0
+
+    def trial(leading: float) -> IssueLayout | None:
+        nonlocal tries
+        tries += 1
+        made = layout_issue(issue, with_leading(spec, leading), optimal, fill_last=True,
+                            refine=False)
+        return made if len(made.pages) <= pages else None
+
+    lo = round(body + LEADING_STEP, 2)
+    found = trial(lo)
+    if found is None:
+        return spec, None, tries
+    best = (lo, found)
+    at_top = trial(top)
+    if at_top is not None:
+        return with_leading(spec, top), at_top, tries
+    hi = top
+    for _ in range(LEADING_SEARCH):
+        mid = round((lo + hi) / 2, 2)
+        if mid in (lo, hi):
+            break
+        made = trial(mid)
+        if made is not None:
+            lo, best = mid, (mid, made)
+        else:
+            hi = mid
+    return with_leading(spec, best[0]), best[1], tries
 
 
 def fill_last_page(full: Issue, fitted: Issue, spec: LayoutSpec, optimal: bool | None,

@@ -114,6 +114,7 @@ LAYOUT_RULES: dict[tuple[str, str], Rule] = {
     ("article", "qr_code"): _length(0, 288),  # 0 = none; a QR code 4 inches wide is plenty
     ("article", "lead_photo_columns"): _integer(1, 6),
     ("article", "pullquote_columns"): _integer(1, 6),
+    ("article", "title_lines"): _integer(0, 20),
     ("article", "drop_cap"): _choice("none", "lead", "all"),
     ("article", "jump_first"): _integer(0, 1000),
     ("article", "jump_lines"): _integer(4, 1000),
@@ -148,6 +149,7 @@ LAYOUT_RULES: dict[tuple[str, str], Rule] = {
     ("fit", "min_words"): _integer(20, 100000),
     ("fit", "min_photo"): _number(0.2, 1.0),
     ("fit", "min_leading"): _number(0, 100),
+    ("fit", "max_leading"): _number(0, 100),
 }
 
 # A text style's size in points, and its leading as a multiple of that size.
