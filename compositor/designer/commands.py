@@ -54,9 +54,17 @@ def watch_command(args: argparse.Namespace) -> int:
     if not manifest.is_file():
         raise UserError.at(Location(manifest), "file not found: give the issue's issue.yaml "
                                                "(or its folder) to watch")
+    editor = args.editor
+    if editor is False:  # not given: the environment's choice, if any
+        from compositor.designer.editor import ENVIRONMENT, default_editor, editor_link
+        try:
+            editor = editor_link(default_editor())
+        except ValueError as exc:
+            print(f"compositor watch: ${ENVIRONMENT}: {exc}", file=sys.stderr)
+            return 1
     if args.port is None:
-        return run_watch(manifest, DEFAULT_PORT, args.open, port_tries=20)
-    return run_watch(manifest, args.port, args.open)
+        return run_watch(manifest, DEFAULT_PORT, args.open, port_tries=20, editor=editor)
+    return run_watch(manifest, args.port, args.open, editor=editor)
 
 
 # -- preview ---------------------------------------------------------------------------
