@@ -103,7 +103,8 @@ def bidi_issue(tmp_path_factory) -> Path:
     write_article(folder, "a", "آزمون ابزار", [
         BRACKETS, PERCENT,
         f"برای دیدن نتایج به نشانی {ADDRESS} بروید یا به {MAIL} نامه بنویسید. " + filler,
-        filler], byline="Ingrid Solberg", date="2023-06-30")
+        'سرمربی گفت "تمرین فردا ساعت شش است" و رفت.', filler],
+        byline="Ingrid Solberg", date="2023-06-30")
     box = folder / "boxes" / "phone.md"
     box.parent.mkdir(parents=True)
     box.write_text("---\ntitle: تماس\n---\n\nتلفن: ۰۱۰۱ ۵۵۵ ۰۱۴۷\n", encoding="utf-8")
@@ -201,3 +202,11 @@ def test_address_broken_across_lines_keeps_its_pieces_in_order(bidi_issue):
     assert len(pieces) >= 3  # broken twice at least: the column is narrower than it
     mail = address_pieces(lines, MAIL, "office")
     assert "".join(mail) == MAIL and len(mail) >= 2, mail
+
+
+def test_straight_quotes_become_guillemets_in_persian(bidi_issue):
+    shown = " ".join(visual(ln) for ln in text_lines(bidi_issue))
+    # The one quotation of the issue: the text layer maps HarfBuzz's mirrored glyphs
+    # back to the characters typed, an opening and a closing guillemet.
+    assert shown.count("\u00ab") == 1 and shown.count("\u00bb") == 1, shown
+    assert not set(shown) & set('"\u201c\u201d'), shown

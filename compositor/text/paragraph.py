@@ -594,7 +594,7 @@ class Typesetter:
         for face, _size, _c, text, _h in parts:
             f = fonts.face(face)
             for ch in text:
-                if not f.covers(ch):
+                if not f.covers(ch) and ch not in BIDI_ISOLATES:
                     missing.add(ch)
         # Split the word into pieces at allowed break points inside it.
         pieces: list[tuple[list[tuple], str | None]] = []  # (frags, break-kind after)
