@@ -55,7 +55,8 @@ def publication_key(pub: Publication) -> str:
     folded = unicodedata.normalize("NFKD", pub.name).encode("ascii", "ignore").decode()
     label = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:63].strip("-")
     if not label:
-        label = "publication-" + hashlib.sha256(pub.name.encode()).hexdigest()[:12]
+        named = pub.name.encode("utf-8", "surrogatepass")
+        label = "publication-" + hashlib.sha256(named).hexdigest()[:12]
     return label
 
 
