@@ -273,7 +273,7 @@ def _subset(source: Path) -> bytes:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=_UNICODES)
     subsetter.subset(font)
-    font.flavor = "woff2"  # Brotli-compressed: about a third smaller than WOFF
+    font.flavor = "woff2"  # Brotli: about a quarter smaller than WOFF
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
