@@ -233,12 +233,21 @@ def _build_web(loaded, pdf: Path) -> None:
 
 # -- writing ------------------------------------------------------------------------------
 
-def _legacy(key: str) -> bool:
-    """Files of a site written before the ledger: the names this command gives."""
-    parts = key.split("/")
-    if len(parts) == 1:
-        return key in (MARKER, "index.html", "feed.xml", "style.css") or key.endswith(".html")
-    return len(parts) == 2 and parts[0] in ("pdf", "covers", "fonts")
+def _legacy_of(names: set[str]):
+    """Files of a site written before the ledger: the names this command gives (article
+    pages and photos only in the folder of an issue it writes now)."""
+    def legacy(key: str) -> bool:
+        parts = key.split("/")
+        if len(parts) == 1:
+            return key in (MARKER, STATE, "index.html", "feed.xml", "style.css", "logo.png") \
+                or key.endswith(".html")
+        if len(parts) == 2:
+            return parts[0] in ("pdf", "covers", "fonts") or \
+                (parts[0] in names and key.endswith(".html"))
+        return len(parts) == 3 and (
+            (parts[0] == "covers" and parts[1] in ("300w", "900w"))
+            or (parts[0] in names and parts[1] == "photos"))
+    return legacy
 
 
 def _write(out: Path, issues: list[ArchivedIssue], theme: Theme, base: str | None) -> None:
@@ -247,7 +256,7 @@ def _write(out: Path, issues: list[ArchivedIssue], theme: Theme, base: str | Non
     from compositor import inputs
 
     read = set(inputs.read()) | {str(a.pdf) for a in issues}
-    legacy = _legacy if (out / MARKER).is_file() else None
+    legacy = _legacy_of({a.name for a in issues}) if (out / MARKER).is_file() else None
     with Transaction("site", out, read, legacy=legacy) as tx, \
             tempfile.TemporaryDirectory(prefix="compositor-site-") as scratch:
         # What the last run wrote, listed before this run stages its own files beside it.
