@@ -503,3 +503,16 @@ def test_feed_updated_moves_when_an_issue_pdf_changes(mixed):
     assert after[summer]["id"] == before[summer]["id"]
     assert after[summer]["updated"] > before[summer]["updated"]  # the rebuilt PDF's time
     assert after[spring] == before[spring]  # unchanged PDF, unchanged entry
+
+
+def test_a_mistake_in_site_yaml_is_named_and_nothing_written(archive, tmp_path, capsys):
+    issues = tmp_path / "issues"
+    shutil.copytree(archive["issues"], issues)  # built: the PDFs are newer than the files
+    (issues / "site.yaml").write_text("name: Millbrook\ncolours: {}\ncolors:\n"
+                                      "  accent: green\n")
+    out = tmp_path / "site"
+    assert main(["site", str(issues), "-o", str(out), "--no-build", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "site.yaml:2: unknown key 'colours' in site.yaml (did you mean 'colors'?)" in err
+    assert "site.yaml:4: 'accent' must be a colour written #rrggbb, not 'green'" in err
+    assert "Traceback" not in err and not out.exists()
