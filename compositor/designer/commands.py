@@ -86,7 +86,13 @@ def _issue_pdf(manifest: Path) -> tuple[bytes, str]:
 
 def preview_command(args: argparse.Namespace) -> int:
     from compositor import inputs
-    from compositor.designer.pages import SheetBuilder, open_pdf, page_size, render_page
+    from compositor.designer.pages import (
+        SheetBuilder,
+        open_pdf,
+        page_size,
+        render_page,
+        sheet_page_height,
+    )
     from compositor.outputs import Transaction, check_page_pixels
 
     source = _manifest(args.manifest)
@@ -114,7 +120,9 @@ def preview_command(args: argparse.Namespace) -> int:
     digits = max(2, len(str(count)))
     files = {n: out / f"{name}-page-{n:0{digits}d}.png" for n in wanted}
     sheet_path = out / f"{name}-sheet.png"
-    sheet = SheetBuilder(list(needed), page_size(doc, 0), source) if args.sheet else None
+    first = page_size(doc, 0)
+    sheet = SheetBuilder(list(needed), first, source, sheet_page_height(first, args.dpi)) \
+        if args.sheet else None
     with Transaction("preview", out, read) as tx:
         for path in [*files.values(), *([sheet_path] if sheet else [])]:
             tx.check(path, "page image")  # a file of the user's stops the run here
