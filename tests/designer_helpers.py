@@ -65,10 +65,10 @@ class InProcessWatch:
 class WatchProcess:
     """`compositor watch MANIFEST --port 0` in a subprocess; its output is collected."""
 
-    def __init__(self, manifest: Path, cwd: Path):
+    def __init__(self, manifest: Path, cwd: Path, args: tuple[str, ...] = ()):
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "compositor", "watch", str(manifest), "--port", "0"],
+            [sys.executable, "-m", "compositor", "watch", str(manifest), "--port", "0", *args],
             cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)

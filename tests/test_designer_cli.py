@@ -57,6 +57,26 @@ def test_preview_writes_selected_pages_and_a_sheet(small_issue, tmp_path, capsys
     assert "wrote 2 page images" in stdout and "sheet.png" in stdout
 
 
+def test_preview_sheet_scales_with_dpi(small_issue, tmp_path, capsys):
+    """Twice the --dpi, twice the page on the contact sheet: the page's own pixels are
+    measured, the grey ground between pages left out."""
+    heights = {}
+    for dpi in (40, 80):
+        out = tmp_path / f"png{dpi}"
+        code, _, err = run(capsys, "preview", str(small_issue), "-o", str(out), "--pages",
+                           "1", "--dpi", str(dpi), "--sheet")
+        assert code == 0, err
+        sheet = Image.open(out / f"{small_issue.parent.name}-sheet.png").convert("RGB")
+        ground = sheet.getpixel((5, 5))
+        column = [sheet.getpixel((sheet.width // 4 + sheet.width // 8, y))
+                  for y in range(sheet.height)]  # down through page 1
+        first = next(y for y, px in enumerate(column) if px != ground)
+        last = next(y for y, px in enumerate(column[first:], first) if px == ground)
+        heights[dpi] = last - first
+    assert heights[40] == round(841.89 / 72 * 40 / 2)  # A4 at half the resolution
+    assert abs(heights[80] - 2 * heights[40]) <= 1
+
+
 def test_preview_of_a_pdf_and_its_mistakes(small_issue, tmp_path, capsys):
     code, stdout, _ = run(capsys, "preview", str(_web(small_issue)), "-o", str(tmp_path / "a"),
                           "--dpi", "20")

@@ -1,13 +1,10 @@
-"""Changed regions between two page images, and holes found on a rendered page."""
+"""Changed regions between two page images."""
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 from PIL import Image, ImageDraw
 
 from compositor.designer.diff import changed_regions, mark
-from compositor.designer.holes import find_holes
 
 
 def _page(lines_per_column, size=(600, 850), ground="white"):
@@ -22,11 +19,6 @@ def _page(lines_per_column, size=(600, 850), ground="white"):
                 y = 60 + i * 12
                 d.rectangle((x0, y, x0 + 160, y + 6), fill=(60, 60, 60))
     return im
-
-
-SPEC = SimpleNamespace(page_width=600, page_height=850, margin_top=55, margin_bottom=55,
-                       margin_inside=50, margin_outside=50, columns=3, gutter=15,
-                       column_width=160, styles={"body": SimpleNamespace(leading=12)})
 
 
 def test_two_separate_changes_are_two_regions():
@@ -46,18 +38,3 @@ def test_two_separate_changes_are_two_regions():
     assert changed_regions(old, old.resize((300, 425))) == [(0.0, 0.0, 1.0, 1.0)]
     marked = mark(new, regions)
     assert marked.getpixel((int(a[0] * 600) - 2, int(a[1] * 850) + 3))[0] > 200  # outline
-
-
-def test_holes_are_blank_stretches_in_a_column():
-    gap = [1] * 20 + [None] * 8 + [1] * 32  # eight empty lines in the middle
-    page = _page([[1] * 60, gap, [1] * 60])
-    holes = find_holes(page, SPEC, 1, last=False)
-    assert [(h.column, round(h.lines)) for h in holes] == [(2, 8)]
-    assert 0.3 < holes[0].top < holes[0].bottom < 0.5
-
-    short = _page([[1] * 60, [1] * 60, [1] * 40])  # column 3 ends 20 lines early
-    assert [(h.column, h.lines >= 19) for h in find_holes(short, SPEC, 1, last=False)] \
-        == [(3, True)]
-    assert find_holes(short, SPEC, 1, last=True) == []  # the last page's foot is no hole
-    # A band set across the columns (a title with short lines) is not a hole beside it.
-    assert find_holes(page, SPEC, 1, last=False, bands=((300, 420),)) == []

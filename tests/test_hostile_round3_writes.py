@@ -291,7 +291,8 @@ def test_preview_of_an_issue_with_a_huge_page_size(tmp_path, capsys):
 
 
 def test_preview_sheet_beyond_the_budget(tmp_path, capsys):
-    pdf = blank_pdf(tmp_path / "long.pdf", [(100, 100)] * 3000)
+    # The sheet shows pages at half --dpi: 3000 pages of 400 pt are 357 million pixels.
+    pdf = blank_pdf(tmp_path / "long.pdf", [(400, 400)] * 3000)
     refused(capsys, [tmp_path], "preview", pdf, "--sheet", "--pages", "1", "-o",
             tmp_path / "out", culprit="a contact sheet of 3000 pages")
 

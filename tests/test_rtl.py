@@ -276,6 +276,12 @@ def test_numerals_and_calendars():
     assert format_date(day, "fa", "persian", "persian") == "۲۵ مرداد ۱۴۰۲"
     assert format_date(day, "ar", "gregorian", "arabic") == "١٦ أغسطس ٢٠٢٣"
     assert format_date(day, "en") == "August 16, 2023"
+    # `auto`: Solar Hijri in Persian, Gregorian elsewhere; Hijri (Umm al-Qura) on request,
+    # Gregorian outside its tables.
+    assert format_date(day, "fa", "auto", "persian") == "۲۵ مرداد ۱۴۰۲"
+    assert format_date(day, "en", "auto") == "August 16, 2023"
+    assert format_date(day, "ar", "hijri", "arabic") == "٢٩ محرم ١٤٤٥ هـ"
+    assert format_date(dt.date(1900, 1, 1), "ar", "hijri") == "1 يناير 1900"
     assert digits("Page 12", "persian") == "Page ۱۲"
     # The volume line as the masthead prints it, with the default layout's words.
     loaded = load(ROOT / "issues" / "harbor-light-2023-07" / "issue.yaml")
@@ -418,8 +424,9 @@ def test_persian_issue_builds_with_the_default_layout(persian, tmp_path, capsys)
     # The contents box (its column is the make-up's choice) with its translated heading,
     # and the translated page number on the outer (left) edge of page 1.
     assert any("در این شماره" in col for col in columns) and "صفحهٔ ۱" in columns[0]
-    # Gregorian dates with Persian month names and digits: 2023-07-22.
-    assert "نوشتهٔ مریم احمدی – ۲۲ ژوئیه ۲۰۲۳" in right
+    # The default layout's calendar is the Solar Hijri one in a Persian issue:
+    # 2023-07-22 is 31 Tir 1402.
+    assert "نوشتهٔ مریم احمدی – ۳۱ تیر ۱۴۰۲" in right
 
 
 def test_arabic_words_in_an_english_issue_stay_joined_when_lines_are_letter_spaced(tmp_path):

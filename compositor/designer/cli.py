@@ -38,6 +38,14 @@ def _port(text: str) -> int:
     return value
 
 
+def _editor(text: str) -> str | None:
+    from compositor.designer.editor import editor_link
+    try:
+        return editor_link(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_parsers(sub) -> None:
     w = sub.add_parser("watch", help="rebuild on every save and show the pages in the browser",
                        description="Rebuild the issue whenever a file it uses is saved, and "
@@ -46,6 +54,10 @@ def add_parsers(sub) -> None:
     w.add_argument("--port", type=_port, default=None,
                    help="port on 127.0.0.1 (default: 8470 or the next free one; 0: any)")
     w.add_argument("--open", action="store_true", help="open the preview in the browser")
+    w.add_argument("--editor", type=_editor, default=False, metavar="EDITOR",
+                   help="what a click on a page opens: vscode, vscodium, subl, idea, none, "
+                        "or a link template with {path} and {line} (default: "
+                        "$COMPOSITOR_EDITOR, else none: a click shows file:line to copy)")
     w.set_defaults(designer="watch")
 
     p = sub.add_parser("preview", help="write the issue's pages as PNG images",

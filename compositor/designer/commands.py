@@ -54,9 +54,17 @@ def watch_command(args: argparse.Namespace) -> int:
     if not manifest.is_file():
         raise UserError.at(Location(manifest), "file not found: give the issue's issue.yaml "
                                                "(or its folder) to watch")
+    editor = args.editor
+    if editor is False:  # not given: the environment's choice, if any
+        from compositor.designer.editor import ENVIRONMENT, default_editor, editor_link
+        try:
+            editor = editor_link(default_editor())
+        except ValueError as exc:
+            print(f"compositor watch: ${ENVIRONMENT}: {exc}", file=sys.stderr)
+            return 1
     if args.port is None:
-        return run_watch(manifest, DEFAULT_PORT, args.open, port_tries=20)
-    return run_watch(manifest, args.port, args.open)
+        return run_watch(manifest, DEFAULT_PORT, args.open, port_tries=20, editor=editor)
+    return run_watch(manifest, args.port, args.open, editor=editor)
 
 
 # -- preview ---------------------------------------------------------------------------
@@ -78,7 +86,13 @@ def _issue_pdf(manifest: Path) -> tuple[bytes, str]:
 
 def preview_command(args: argparse.Namespace) -> int:
     from compositor import inputs
-    from compositor.designer.pages import SheetBuilder, open_pdf, page_size, render_page
+    from compositor.designer.pages import (
+        SheetBuilder,
+        open_pdf,
+        page_size,
+        render_page,
+        sheet_page_height,
+    )
     from compositor.outputs import Transaction, check_page_pixels
 
     source = _manifest(args.manifest)
@@ -106,7 +120,9 @@ def preview_command(args: argparse.Namespace) -> int:
     digits = max(2, len(str(count)))
     files = {n: out / f"{name}-page-{n:0{digits}d}.png" for n in wanted}
     sheet_path = out / f"{name}-sheet.png"
-    sheet = SheetBuilder(list(needed), page_size(doc, 0), source) if args.sheet else None
+    first = page_size(doc, 0)
+    sheet = SheetBuilder(list(needed), first, source, sheet_page_height(first, args.dpi)) \
+        if args.sheet else None
     with Transaction("preview", out, read) as tx:
         for path in [*files.values(), *([sheet_path] if sheet else [])]:
             tx.check(path, "page image")  # a file of the user's stops the run here

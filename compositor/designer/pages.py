@@ -127,6 +127,14 @@ def spreads(count: int) -> list[tuple[int | None, int | None]]:
 
 SHEET_PIXELS = 60_000_000  # a contact sheet beyond this would not open in a viewer either
 SHEET_GAP, SHEET_PAD, SHEET_LABEL = 36, 28, 22
+# Pages on the contact sheet at half the resolution of the page images: at the default
+# 110 dpi an A4 page is 643 pixels high there, large enough to read the headlines.
+SHEET_SCALE = 0.5
+
+
+def sheet_page_height(first_size: tuple[float, float], dpi: float) -> int:
+    """Pixel height of a page on the contact sheet: it follows --dpi."""
+    return max(60, round(first_size[1] / 72 * dpi * SHEET_SCALE))
 
 
 class SheetBuilder:
@@ -137,6 +145,9 @@ class SheetBuilder:
                  where: Path, page_height: int = 360):
         self.numbers = set(numbers)
         self.page_height = page_height
+        # Page numbers grow with the pages, in a band under each row that fits them.
+        self.label_size = max(14, round(page_height / 26))
+        self.label_band = max(SHEET_LABEL, self.label_size + 8)
         count = max(self.numbers) if self.numbers else 0
         rows = [(a, b) for a, b in spreads(count) if a in self.numbers or b in self.numbers]
         per_row = 2  # spreads per row: a sheet that is wider than tall reads best on screen
@@ -155,18 +166,18 @@ class SheetBuilder:
     def _size(self, width: int) -> tuple[int, int]:
         rows = len(self.grid)
         return (SHEET_PAD * 2 + self.per_row * 2 * width + (self.per_row - 1) * SHEET_GAP,
-                SHEET_PAD * 2 + rows * (self.page_height + SHEET_LABEL)
+                SHEET_PAD * 2 + rows * (self.page_height + self.label_band)
                 + (rows - 1) * SHEET_GAP)
 
     def add(self, number: int, page: Image.Image) -> None:
         if self.image is None:
             self.width = round(page.width * self.page_height / page.height)
             self.image = Image.new("RGB", self._size(self.width), (226, 228, 232))
-            self.font = _label_font(14)
+            self.font = _label_font(self.label_size)
         draw = ImageDraw.Draw(self.image)
         width, height = self.width, self.page_height
         for r, row in enumerate(self.grid):
-            y = SHEET_PAD + r * (height + SHEET_LABEL + SHEET_GAP)
+            y = SHEET_PAD + r * (height + self.label_band + SHEET_GAP)
             for s, (left, right) in enumerate(row):
                 x = SHEET_PAD + s * (2 * width + SHEET_GAP)
                 for offset, n in ((0, left), (width, right)):

@@ -20,6 +20,7 @@ from compositor.load.manifest import (
     ARTICLE_ENTRY_KEYS,
     BOX_ENTRY_KEYS,
     MANIFEST_KEYS,
+    PUBLICATION_KEY,
     PUBLICATION_KEYS,
 )
 from compositor.load.rules import (
@@ -101,6 +102,8 @@ _PUBLICATION_DESCRIPTIONS = {
     "publisher": "who publishes it; also the PDF author",
     "website": "address printed in the footer and the PDF metadata",
     "logo": "logo image, relative to this file",
+    "key": "domain name or e-mail address the publication owns, naming it in the archive's "
+           "feed ids for good (default: made from the name)",
 }
 
 
@@ -109,8 +112,11 @@ def publication_schema() -> dict:
     return {"$schema": DRAFT, "title": "compositor publication",
             "type": "object", "additionalProperties": False, "required": ["name"],
             "properties": {k: {**_text(PUBLICATION_TEXT_LIMITS.get(k)), "description": v}
-                           if k != "name" else {"anyOf": [NONBLANK, {"type": "number"}],
-                                                "description": v}
+                           if k not in ("name", "key") else
+                           {"anyOf": [NONBLANK, {"type": "number"}], "description": v}
+                           if k == "name" else
+                           {"type": "string", "pattern": PUBLICATION_KEY, "maxLength": 100,
+                            "description": v}
                            for k, v in _PUBLICATION_DESCRIPTIONS.items()}}
 
 

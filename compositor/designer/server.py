@@ -305,6 +305,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, body, "application/json", cache=False)
         if path == "/events":
             return self._events()
+        if path.startswith("/page/") and path.endswith("@2x.jpg"):
+            picture = session.hires(path[6:-7])
+            if picture is None:
+                return self._send(404, b"no such page in the current build\n", "text/plain")
+            return self._send(200, picture, "image/jpeg", immutable=True)
         if path.startswith("/page/") and path.endswith(".jpg"):
             picture = session.images.get(path[6:-4])
             if picture is None:

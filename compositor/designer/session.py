@@ -16,7 +16,9 @@ from typing import Any
 
 from compositor.errors import UserError
 
-_PAGE_IN_MESSAGE = re.compile(r"\bpage (\d+)\b")
+_PAGE_IN_MESSAGE = re.compile(r"\bpage (\d+)(?:, column (\d+))?")
+HIRES = 2.0  # the sharper page images (zoom past 100 %, the loupe): times the preview's dpi
+HIRES_KEPT = 12  # sharper page images kept in memory
 
 
 @dataclass
@@ -25,11 +27,11 @@ class PageState:
     fingerprint: str
     image: Any  # PIL image, kept to compare with the next build
     text: str
-    holes: list  # blank stretches in the columns (designer.holes.Hole)
 
 
 class Session:
-    def __init__(self, manifest: Path, dpi: float = 110.0, log=None):
+    def __init__(self, manifest: Path, dpi: float = 110.0, log=None,
+                 editor: str | None = None):
         self.manifest = manifest
         self.dpi = dpi
         self.log = log or (lambda text: print(text, file=sys.stderr, flush=True))
@@ -39,7 +41,8 @@ class Session:
         self.closed = False
         self.state: dict[str, Any] = {"build": 0, "pages": [], "errors": [],
                                       "diagnostics": [], "report": None, "downloads": {},
-                                      "issue": manifest.parent.name, "building": True}
+                                      "issue": manifest.parent.name, "building": True,
+                                      "editor": editor}
         self.images: dict[str, bytes] = {}
         self.pages: list[PageState] = []
         self.deps: set[Path] = set()
@@ -48,6 +51,9 @@ class Session:
         self.stale: set[str] = set()  # variants whose file is older than the preview
         self._layout = None
         self._outputs: dict[str, Path] = {}
+        self._pdf: bytes | None = None  # the last good build's web PDF (sharper images)
+        self._index: dict[str, int] = {}  # page image id -> its page, in that PDF
+        self._hires: dict[str, bytes] = {}
 
     # -- what to watch -------------------------------------------------------------------
     def folders(self) -> set[Path]:
@@ -144,10 +150,14 @@ class Session:
         self._outputs = {v: default_output(self.manifest, loaded.issue.name, v)
                          for v in ("web", "print")}
         self.stale = {"web", "print"}
-        pages, changed_pages = self._render(data)
+        from compositor.designer.pagemap import page_maps
+        maps = page_maps(layout)
+        pages, changed_pages = self._render(data, maps)
         timings.mark("pages")
-        holes = [{"page": p["number"], "column": h[0], "lines": h[5]}
-                 for p in pages for h in p["holes"]]
+        # The holes the make-up counted, as the build's warnings report them, each where
+        # it lies on its page.
+        holes = [{"page": p["number"], **h} for p in pages
+                 for h in (p["map"] or {}).get("holes", [])]
         diagnostics = [self._diagnostic(d, report) for d in loaded.report.diagnostics
                        if d.severity != "error"]
         elapsed = time.perf_counter() - started
@@ -166,9 +176,9 @@ class Session:
                      downloads=self._downloads(), built_at=time.time())
         return True
 
-    def _render(self, data: bytes) -> tuple[list[dict], list[int]]:
+    def _render(self, data: bytes, maps: list) -> tuple[list[dict], list[int]]:
         from compositor.designer.diff import changed_regions
-        from compositor.designer.holes import find_holes
+        from compositor.designer.pagemap import as_json, outline
         from compositor.designer.pages import (
             fingerprints,
             open_pdf,
@@ -197,38 +207,55 @@ class Session:
                 if old is not None:
                     regions = changed_regions(old.image, image)
                 if old is not None and not regions:
-                    page = PageState(old.id, fp, old.image, old.text, old.holes)
+                    page = PageState(old.id, fp, old.image, old.text)
                 else:
                     picture = screen_bytes(image)
                     digest = hashlib.sha256(picture).hexdigest()[:16]
                     self.images[digest] = picture
-                    page = PageState(digest, fp, image, page_text(doc, i), [])
+                    page = PageState(digest, fp, image, page_text(doc, i))
                     if old is None and not first:
                         regions = [(0.0, 0.0, 1.0, 1.0)]
             if regions:
                 changed.append(i + 1)
-            # The last page with text is balanced short, also when a page of boxes alone
-            # follows it.
-            last = i == len(prints) - 1 or i + 2 == self._layout.boxes_page
-            if page is not old or (old is not None and len(self.pages) != len(prints)):
-                placed = self._layout.pages[i].placed if i < len(self._layout.pages) else []
-                bands = tuple((p.y, p.y + p.chunk.height) for p in placed
-                              if p.chunk.meta.get("band"))
-                boxes = [p.y for p in placed if p.chunk.kind == "box"]
-                page.holes = find_holes(page.image, self._layout.spec, i + 1, last, bands,
-                                        min(boxes) if boxes else None)
             new_pages.append(page)
+            pm = maps[i] if i < len(maps) else None
             out.append({"number": i + 1, "id": page.id, "width": page.image.width,
                         "height": page.image.height, "changed": bool(regions),
-                        "regions": [[round(v, 4) for v in r] for r in regions],
+                        "regions": [_outlined(r, pm, outline) for r in regions],
+                        # the page as the previous build showed it (before/after)
+                        "before": old.id if regions and old is not None else None,
                         "text": page.text,
-                        "holes": [[h.column, h.left, h.top, h.right, h.bottom, h.lines]
-                                  for h in page.holes]})
+                        "map": as_json(pm, _shown) if pm is not None else None})
         doc.close()
         keep = {p.id for p in new_pages} | {p.id for p in self.pages}
         self.images = {k: v for k, v in self.images.items() if k in keep}
         self.pages = new_pages
+        self._pdf = data
+        self._index = {p.id: i for i, p in enumerate(new_pages)}
+        self._hires = {k: v for k, v in self._hires.items() if k in self._index}
         return out, changed
+
+    def hires(self, image_id: str) -> bytes | None:
+        """A page of the current build at HIRES times the preview's resolution, made when
+        first asked for (zooming in, the loupe); None for a page not in the current
+        build."""
+        from compositor.designer.pages import open_pdf, render_page, screen_bytes
+
+        with self.build_lock:  # pdfium is not thread-safe, and a build may be using it
+            if image_id in self._hires:
+                return self._hires[image_id]
+            index = self._index.get(image_id)
+            if index is None or self._pdf is None:
+                return None
+            doc = open_pdf(self._pdf)
+            try:
+                picture = screen_bytes(render_page(doc, index, self.dpi * HIRES))
+            finally:
+                doc.close()
+            while len(self._hires) >= HIRES_KEPT:
+                self._hires.pop(next(iter(self._hires)))
+            self._hires[image_id] = picture
+            return picture
 
     def write_outputs(self, variants: tuple[str, ...] = ("web", "print"),
                       interrupted=lambda: False) -> None:
@@ -287,11 +314,18 @@ class Session:
         return {**report, "articles": articles}
 
     def _diagnostic(self, d, report: dict) -> dict:
-        page = None
+        """A warning or note as the page lists it. One about a page (a hole, a page of
+        boxes) is located by its page and column, not by the manifest it has no line in;
+        one about a file keeps its `path:line`."""
+        page = column = None
         m = _PAGE_IN_MESSAGE.search(d.message)
         if m:
             page = int(m.group(1))
-        else:
+            column = int(m.group(2)) if m.group(2) else None
+        if m and m.start() == 0 and not d.location.line:
+            return {"text": f"{d.severity}: {d.message}", "where": None,
+                    "severity": d.severity, "page": page, "column": column}
+        if not m:
             path = d.location.path.resolve()
             for article, entry in zip(self._layout.issue.articles, report["articles"],
                                       strict=False):
@@ -299,7 +333,26 @@ class Session:
                     first = entry["pages"].split("-")[0]
                     page = int(first) if first.isdigit() else None
                     break
-        return {"text": str(d), "severity": d.severity, "page": page}
+        return {"text": str(d), "where": str(d.location), "severity": d.severity,
+                "page": page, "column": column}
+
+
+def _outlined(region, page_map, outline) -> list[float]:
+    """A changed region (fractions of the page) grown to whole lines and columns."""
+    if page_map is None or tuple(region) == (0.0, 0.0, 1.0, 1.0):
+        return [round(v, 4) for v in region]
+    w, h = page_map.width, page_map.height
+    x0, y0, x1, y1 = outline((region[0] * w, region[1] * h, region[2] * w, region[3] * h),
+                             page_map)
+    return [round(x0 / w, 4), round(y0 / h, 4), round(x1 / w, 4), round(y1 / h, 4)]
+
+
+def _shown(path: Path) -> str:
+    """A path as the designer reads it: relative to where `watch` runs, when it can be."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _release_build_memos() -> None:

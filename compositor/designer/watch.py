@@ -169,11 +169,11 @@ def build_loop(session: Session, watcher: Watcher, stop: threading.Event | None 
 
 
 def run_watch(manifest: Path, port: int, open_browser: bool, port_tries: int = 1,
-              dpi: float = 110.0) -> int:
+              dpi: float = 110.0, editor: str | None = None) -> int:
     from compositor.designer.server import serve
 
     _stop_on_terminate()
-    session = Session(manifest, dpi=dpi)
+    session = Session(manifest, dpi=dpi, editor=editor)
     server = serve(session, port, port_tries)
     server.start()
     print(f"preview: {server.url}  (Ctrl-C to stop)", flush=True)

@@ -458,7 +458,8 @@ class Composer:
                     p, _ = self.lines_parts((line,), st, dx, 0, "left",
                                             Tag(f"H{block.level}", el, parent))
                     out.append(Chunk(self.grid(st.leading), tuple(p), keep_before=k > 0,
-                                     article=index, kind="head"))
+                                     article=index, kind="head",
+                                     meta={"where": block.where}))  # the preview's page map
                 keep = True
                 after_heading = True
             elif isinstance(block, ListBlock):
@@ -565,7 +566,9 @@ class Composer:
                                                          "runt": n > 1 and k == n - 1
                                                          and line.is_runt(),
                                                          "rebreak": rebreak,
-                                                         "vary": vary}))
+                                                         "vary": vary,
+                                                         # source line, for the page map
+                                                         "where": par.where}))
         if role == "fulltext":
             href = next((r.href for r in par.runs if r.href), None)
             size = parse_length(self.spec.section("article")["qr_code"]) or 0.0
@@ -691,7 +694,7 @@ class Composer:
         parts += p
         parts.append(RulePart(0, y + self.L * 0.3, width, 1.2, "accent"))
         return Chunk(height, tuple(parts), article=index, kind="figure",
-                     meta={"what": "pull quote"})
+                     meta={"what": "pull quote", "where": block.where})
 
     def jump(self, chunks: list[Chunk], index: int, article: Article, lines: int
              ) -> tuple[list[Chunk], list[Chunk]]:
@@ -757,7 +760,7 @@ class Composer:
         y += pad * 0.7
         bg = self.spec.section("boxes")["background"]
         back = [RectPart(0, 0, width, y, bg)] if bg != "none" else []
-        return Chunk(y, tuple(back + parts), kind="box")
+        return Chunk(y, tuple(back + parts), kind="box", meta={"where": box.where})
 
     def contents(self, articles: tuple[Article, ...], width: float, max_height: float,
                  max_parts: int) -> list[Chunk]:

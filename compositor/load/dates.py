@@ -1,4 +1,9 @@
-"""Dates shown in the issue's language ("August 16, 2023", "16 août 2023", "۲۵ مرداد ۱۴۰۲")."""
+"""Dates shown in the issue's language and calendar ("August 16, 2023", "16 août 2023",
+"۲۵ مرداد ۱۴۰۲", "٢٩ محرم ١٤٤٥ هـ").
+
+The layout's `text.date_calendar` chooses: `auto` (the default) is the Solar Hijri
+calendar in a Persian issue and the Gregorian one elsewhere; `persian`, `hijri` (the Umm
+al-Qura calendar, through the hijridate library) and `gregorian` force one."""
 
 from __future__ import annotations
 
@@ -33,6 +38,11 @@ _MONTHS = {
 # The months of the Solar Hijri (Persian) calendar.
 _PERSIAN_MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند"
 
+# The months of the Hijri (lunar) calendar, as Arabic writes them.
+_HIJRI_MONTHS = ("محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
+                 "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة")
+HIJRI_ERA = "هـ"  # after the year: "of the Hijra"
+
 _PATTERNS = {
     "en": "{month} {day}, {year}",
     "de": "{day}. {month} {year}",
@@ -41,9 +51,28 @@ _PATTERNS = {
 }
 
 
+def calendar_for(setting: str, language: str) -> str:
+    """The calendar a layout's `date_calendar` means in this language."""
+    if setting == "auto":
+        return "persian" if language.split("-")[0].split("_")[0].lower() == "fa" \
+            else "gregorian"
+    return setting
+
+
 def format_date(date: dt.date, language: str, calendar: str = "gregorian",
                 numerals: str = "latin") -> str:
     lang = language.split("-")[0].split("_")[0].lower()
+    calendar = calendar_for(calendar, language)
+    if calendar == "hijri":
+        from hijridate import Gregorian  # only Hijri editions pay for the import
+
+        try:
+            h = Gregorian(date.year, date.month, date.day).to_hijri()
+        except OverflowError:
+            pass  # outside the Umm al-Qura tables (1924-2077): the Gregorian date
+        else:
+            return digits(f"{h.day} {_HIJRI_MONTHS[h.month - 1]} {h.year} {HIJRI_ERA}",
+                          numerals)
     if calendar == "persian":
         import jdatetime  # only Solar Hijri editions pay for the import
 

@@ -17,7 +17,10 @@ _AUTO_NUMERALS = {"fa": "persian", "ar": "arabic", "ur": "persian"}
 @dataclass(frozen=True)
 class Labels:
     """Words compositor adds to the page. Right-to-left editions separate byline and
-    date with a dash: a middle dot beside Persian digits reads as a zero (۰)."""
+    date with a dash: a middle dot beside Persian digits reads as a zero (۰). Their
+    bylines hold the author's name in a first-strong isolate (FSI ... PDI), so a Latin
+    name keeps its own direction and never takes the date's day with it (digits after
+    Latin letters would otherwise run with them)."""
 
     by: str = "by {name}"
     continued_on: str = "Continued on page {page}"
@@ -34,19 +37,19 @@ class Labels:
 
 
 _LABELS = {
-    "fa": Labels("نوشتهٔ {name}", "ادامه در صفحهٔ {page}", "ادامه از صفحهٔ {page}",
+    "fa": Labels("نوشتهٔ \u2068{name}\u2069", "ادامه در صفحهٔ {page}", "ادامه از صفحهٔ {page}",
                  "متن کامل مطلب: ", "\u2026 و {n} مطلب دیگر از صفحهٔ {page}",
                  "دورهٔ {n}", "شمارهٔ {n}", "، ", "  \u2013  ",
                  "در این شماره", "صفحهٔ {page}"),
-    "ar": Labels("بقلم {name}", "تتمة في الصفحة {page}", "تابع من الصفحة {page}",
+    "ar": Labels("بقلم \u2068{name}\u2069", "تتمة في الصفحة {page}", "تابع من الصفحة {page}",
                  "اقرأ المقال كاملًا: ", "\u2026 و{n} مقالات أخرى من الصفحة {page}",
                  "المجلد {n}", "العدد {n}", "، ", "  \u2013  ", "في هذا العدد",
                  "الصفحة {page}"),
-    "ur": Labels("تحریر: {name}", "بقیہ صفحہ {page} پر", "صفحہ {page} سے آگے",
+    "ur": Labels("تحریر: \u2068{name}\u2069", "بقیہ صفحہ {page} پر", "صفحہ {page} سے آگے",
                  "پورا مضمون: ", "\u2026 اور {n} مزید، صفحہ {page} سے",
                  "جلد {n}", "شمارہ {n}", "، ", "  \u2013  ", "اس شمارے میں",
                  "صفحہ {page}"),
-    "he": Labels("מאת {name}", "המשך בעמוד {page}", "המשך מעמוד {page}",
+    "he": Labels("מאת \u2068{name}\u2069", "המשך בעמוד {page}", "המשך מעמוד {page}",
                  "לכתבה המלאה: ", "\u2026 ועוד {n} מעמוד {page}",
                  "כרך {n}", "גיליון {n}", ", ", "  \u2013  ", "בגיליון זה",
                  "עמוד {page}"),

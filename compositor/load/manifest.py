@@ -28,7 +28,11 @@ MANIFEST_KEYS = {
     "boxes": "list of sidebar boxes",
     "pages": "exact number of pages to fit the issue to",
 }
-PUBLICATION_KEYS = {"name", "tagline", "publisher", "website", "logo"}
+PUBLICATION_KEYS = {"name", "tagline", "publisher", "website", "logo", "key"}
+# A feed id names its publication for good (tag: URIs, RFC 4151): a domain name the
+# publication owns or an e-mail address, in lower case.
+_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+PUBLICATION_KEY = rf"^([a-z0-9._%+-]+@)?{_LABEL}(\.{_LABEL})*$"
 ARTICLE_ENTRY_KEYS = {"file", "title", "toc_title", "byline", "date", "url", "image",
                       "caption", "alt", "excerpt", "continue", "pullquote", "new_page",
                       "filler"}
@@ -183,7 +187,14 @@ def _publication(top: Mapping, manifest: Path, report: Report) -> Publication:
                 report.diagnostics.extend(exc.diagnostics)
                 logo = None
     website = check.text(pub, "website")
-    for key, limit in PUBLICATION_TEXT_LIMITS.items():
-        _check_length(pub, key, limit, check, "the footer")
+    key = check.text(pub, "key")
+    if key is not None and (len(key) > 100 or not re.match(PUBLICATION_KEY, key)):
+        report.error(check.at(pub, "key"),
+                     f"'key' must be a domain name or e-mail address in lower case, such as "
+                     f"news.example.org, not {describe(pub.get('key'))}")
+        key = None
+    for key_name, limit in PUBLICATION_TEXT_LIMITS.items():
+        _check_length(pub, key_name, limit, check, "the footer")
     return Publication(name=name or "", tagline=check.text(pub, "tagline"),
-                       publisher=check.text(pub, "publisher"), website=website, logo=logo)
+                       publisher=check.text(pub, "publisher"), website=website, logo=logo,
+                       key=key)

@@ -110,6 +110,7 @@ class Publication:
     publisher: str | None = None
     website: str | None = None
     logo: Path | None = None
+    key: str | None = None  # the feed's tag: authority; None: made from the name
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,11 @@ _SPACES = re.compile("[\t\u2000-\u200a\u202f\u205f\u3000]")
 # In Arabic script the zero-width non-joiner and joiner are spelling, not trouble: the
 # Persian plural suffix in "قایق‌ها" is written apart from its word with a ZWNJ. The
 # left-to-right and right-to-left marks are how editors of such text place neutral
-# characters ("C++‎" keeps its pluses after the C); the bidi algorithm honours them.
+# characters ("C++‎" keeps its pluses after the C), and the isolates (LRI, RLI, FSI ...
+# PDI) how they mark a run that keeps its own direction; the bidi algorithm honours
+# them and they are never drawn. Embeddings and overrides are still dropped.
 _JOINED = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
-_STRIP_JOINED = re.compile("[\u200b\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+_STRIP_JOINED = re.compile("[\u200b\u202a-\u202e\ufeff\u00ad]")
 
 
 def clean_text(text: str) -> str:

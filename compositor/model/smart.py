@@ -37,6 +37,26 @@ _QUOTES: dict[str, tuple[str, str, str, str]] = {
     "no": ("\u00ab", "\u00bb", "\u2018", "\u2019"),
     "sv": ("\u201d", "\u201d", "\u2019", "\u2019"),
     "fi": ("\u201d", "\u201d", "\u2019", "\u2019"),
+    # Persian and Arabic: guillemets outside, English quotes inside. Typed in logical
+    # order, the bidi algorithm mirrors them in right-to-left lines.
+    "fa": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "ar": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "el": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "hy": ("\u00ab", "\u00bb", "\u00ab", "\u00bb"),
+    "be": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
+    "kk": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "sq": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "tr": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "he": ("\u201d", "\u201d", "\u2019", "\u2019"),
+    "lt": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "hr": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "sl": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "sr": ("\u201e", "\u201c", "\u2018", "\u2019"),
+    "bg": ("\u201e", "\u201c", "\u201e", "\u201c"),
+    "et": ("\u201e", "\u201c", "\u201e", "\u201c"),
+    "is": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "ja": ("\u300c", "\u300d", "\u300e", "\u300f"),
+    "zh": ("\u201c", "\u201d", "\u2018", "\u2019"),
 }
 _REGIONAL = {"de-ch": ("\u00ab", "\u00bb", "\u2039", "\u203a"),
              "fr-ch": ("\u00ab", "\u00bb", "\u2039", "\u203a")}

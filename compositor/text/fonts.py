@@ -16,7 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from compositor import inputs
 from compositor.errors import Location, UserError
-from compositor.text.shaping import Shaper, needs_shaping
+from compositor.text.shaping import Shaper, needs_shaping, without_isolates
 
 
 @dataclass
@@ -36,13 +36,15 @@ class Face:
         """Width of text in 1/1000 em (multiply by size / 1000 for points)."""
         w = self._cache.get(text)
         if w is None:
+            # Bidi isolates are never drawn (paragraph.py drops them after reordering).
             if needs_shaping(text):
                 # Joined scripts are as wide as their shaped glyphs, not their letters.
-                w = Shaper.for_path(self.path).width(text, self.widths.get(32, 250.0))
+                w = Shaper.for_path(self.path).width(without_isolates(text),
+                                                     self.widths.get(32, 250.0))
             else:
                 get = self.widths.get
                 d = self.default_width
-                w = sum(get(ord(c), d) for c in text)
+                w = sum(get(ord(c), d) for c in without_isolates(text))
             if len(self._cache) < 200_000:
                 self._cache[text] = w
         return w

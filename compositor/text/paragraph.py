@@ -29,7 +29,14 @@ from compositor.text.linebreak import (
     greedy_breaks,
     optimal_breaks,
 )
-from compositor.text.shaping import has_rtl, needs_shaping, visual_runs
+from compositor.text.shaping import (
+    BIDI_ISOLATES,
+    has_rtl,
+    needs_shaping,
+    paragraph_levels,
+    visual_runs,
+    without_isolates,
+)
 
 HYPHEN = "-"
 REPLACEMENT = "\ufffd"  # drawn for characters no font of the layout has
@@ -527,7 +534,7 @@ class Typesetter:
     def _segments_uncached(self, text: str, face: str, missing: set[str]
                            ) -> list[tuple[str, str]]:
         primary = self.fonts.face(face)
-        if all(primary.covers(ch) for ch in text):
+        if all(primary.covers(ch) or ch in BIDI_ISOLATES for ch in text):
             return [(face, text)]
         # A word is set in one face where possible, not letter by letter.
         weight = face.partition(":")[2] or "regular"
@@ -537,7 +544,8 @@ class Typesetter:
                 return [(candidate, text)]
         out: list[tuple[str, str]] = []
         for ch in text:
-            use = face if primary.covers(ch) else self._fallback(face, ch)
+            use = face if primary.covers(ch) or ch in BIDI_ISOLATES else \
+                self._fallback(face, ch)
             if use is None:
                 missing.add(ch)
                 use, ch = face, REPLACEMENT
@@ -586,7 +594,7 @@ class Typesetter:
         for face, _size, _c, text, _h in parts:
             f = fonts.face(face)
             for ch in text:
-                if not f.covers(ch):
+                if not f.covers(ch) and ch not in BIDI_ISOLATES:
                     missing.add(ch)
         # Split the word into pieces at allowed break points inside it.
         pieces: list[tuple[list[tuple], str | None]] = []  # (frags, break-kind after)
@@ -684,28 +692,60 @@ class Typesetter:
 
     # -- from breaks to lines ------------------------------------------------------------
 
-    def _visual(self, frags: tuple[Frag, ...]) -> tuple[Frag, ...]:
+    def _visual(self, frags: tuple[Frag, ...], levels: list[int] | None = None
+                ) -> tuple[Frag, ...]:
         """A line's fragments in visual order, split where the direction changes; runs
-        that go right to left are marked so the renderer draws them shaped."""
+        that go right to left are marked so the renderer draws them shaped. `levels` are
+        the bidi levels the paragraph gave the line's characters."""
         fonts = self.fonts
         out = []
-        for text, f, rtl in visual_runs([(f.text, f) for f in frags], self.settings.rtl):
+        for text, f, rtl in visual_runs([(f.text, f) for f in frags], self.settings.rtl,
+                                        levels):
+            text = without_isolates(text)
+            if not text:
+                continue
             out.append(Frag(f.face, f.size, f.color, text,
                             fonts.face(f.face).width(text, f.size), f.href, rtl))
         return tuple(out)
+
+    def _line_levels(self, logical: list[tuple[tuple[Frag, ...], bool, str]]
+                     ) -> list[list[int]] | None:
+        """The bidi levels of each line's characters, resolved once for the whole
+        paragraph (UAX #9 rule P1: a paragraph, not a line, is the unit), or None when
+        the paragraph has no right-to-left text in a left-to-right issue. `logical` holds
+        each line's fragments, whether a hyphen was added at its end, and what separated
+        it from the next line in the text (a space, a paragraph separator or nothing)."""
+        texts = ["".join(f.text for f in frags) for frags, _, _ in logical]
+        if not self.settings.rtl and not any(has_rtl(t) for t in texts):
+            return None
+        own = [t[:-1] if added else t for t, (_, added, _) in zip(texts, logical,
+                                                                  strict=True)]
+        levels = paragraph_levels("".join(t + sep for t, (_, _, sep) in
+                                          zip(own, logical, strict=True)), self.settings.rtl)
+        base = 1 if self.settings.rtl else 0
+        out: list[list[int]] = []
+        pos = 0
+        for t, (_, added, sep) in zip(own, logical, strict=True):
+            mine = levels[pos:pos + len(t)]
+            if added:  # a hyphen the breaker added goes with the letter before it
+                mine.append(mine[-1] if mine else base)
+            out.append(mine)
+            pos += len(t) + len(sep)
+        return out
 
     def _lines(self, items: list[Item], payload: list[object], breaks: list[Break],
                measure: float, indent: float, align: str, hang: tuple[int, float] = (0, 0.0)
                ) -> list[Line]:
         fonts = self.fonts
         lines: list[Line] = []
+        logical: list[tuple[tuple[Frag, ...], bool, str]] = []
+        spaces_of: list[int] = []
         start = 0
-        for k, brk in enumerate(breaks):
+        for brk in breaks:
             # [face, size, color, text, href, width]: widths add up from the pieces, which
             # were measured (and cached) when the words were first set.
             frags: list[list] = []
             spaces = 0
-            line_indent = (indent if k == 0 else 0.0) + (hang[1] if k < hang[0] else 0.0)
             for i in range(start, brk.position + 1):
                 it = items[i]
                 p = payload[i]
@@ -738,8 +778,22 @@ class Typesetter:
                     else:
                         frags.append([face, size, color, text, href, it.width])
             out = tuple(Frag(f[0], f[1], f[2], f[3], f[5], f[4]) for f in frags if f[3])
-            if self.settings.rtl or any(has_rtl(f.text) for f in out):
-                out = self._visual(out)
+            at = items[brk.position]
+            ending = payload[brk.position]
+            sep = " " if at.kind == GLUE else "\u2029" if ending == "\n" else ""
+            logical.append((out, at.kind == PENALTY and isinstance(ending, tuple), sep))
+            start = brk.position + 1
+            while start < len(items) and items[start].kind in (GLUE, PENALTY) and \
+                    payload[start] not in ("\n", "end"):
+                start += 1
+            spaces_of.append(spaces)
+        levels = self._line_levels(logical)
+        for k, brk in enumerate(breaks):
+            out = logical[k][0]
+            spaces = spaces_of[k]
+            line_indent = (indent if k == 0 else 0.0) + (hang[1] if k < hang[0] else 0.0)
+            if levels is not None:
+                out = self._visual(out, levels[k])
             # A line never starts or ends with a justifiable space.
             natural = sum(f.width for f in out)
             last = k == len(breaks) - 1 or payload[brk.position] in ("\n", "ragged")
@@ -759,10 +813,6 @@ class Typesetter:
                               on * size * s.tracking_shrink, on * s.scaling,
                               on * s.scaling_shrink,
                               sum(len(f.text) for f in out if not f.rtl)))
-            start = brk.position + 1
-            while start < len(items) and items[start].kind in (GLUE, PENALTY) and \
-                    payload[start] not in ("\n", "end"):
-                start += 1
         return lines
 
 

@@ -7,9 +7,9 @@ advances, their glyphs come back in visual order together with the logical chara
 each glyph stands for, which is what the PDF's ToUnicode map needs to give copied text
 back as typed (a lam-alef ligature copies as lam + alef, a final form as its letter).
 
-Line order follows the bidirectional algorithm (python-bidi's reference implementation,
-rules X1-I2 for the levels; the reordering of rule L2 is done here on whole fragments).
-Mirrored brackets come from HarfBuzz, which mirrors characters in right-to-left runs.
+Line order follows the bidirectional algorithm (uba.py): levels are resolved once per
+paragraph and each line is reordered after breaking, on whole runs. Mirrored brackets
+come from HarfBuzz, which mirrors characters in right-to-left runs.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from compositor.text import uba
 
 # Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Arabic Extended, presentation forms,
 # and the right-to-left blocks of the supplementary planes.
@@ -26,6 +28,17 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
 _JOINING = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he", "yi", "ps", "ckb", "sd", "ug", "dv"})
+
+
+# Isolates (LRI RLI FSI PDI): they steer the bidi algorithm and are never drawn.
+BIDI_ISOLATES = frozenset("\u2066\u2067\u2068\u2069")
+
+
+def without_isolates(text: str) -> str:
+    return text.translate(_NO_ISOLATES) if any(c in BIDI_ISOLATES for c in text) else text
+
+
+_NO_ISOLATES = {ord(c): None for c in BIDI_ISOLATES}
 
 
 def has_rtl(text: str) -> bool:
@@ -124,64 +137,88 @@ class Shaper:
 
 # -- the bidirectional algorithm ---------------------------------------------------------
 
-
-def embedding_levels(text: str, base_rtl: bool) -> list[int]:
-    """Resolved embedding level of every character (rules P3, X1-X10, W1-W7, N1-N2,
-    I1-I2): even levels run left to right, odd ones right to left."""
-    import unicodedata
-
-    from bidi import algorithm as ba
-
-    # Rule X9 drops embedding controls and boundary neutrals (the zero-width non-joiner
-    # of Persian spelling among them); they take the level of the character before.
-    removed = [k for k, ch in enumerate(text)
-               if unicodedata.bidirectional(ch) in ("BN", "RLE", "LRE", "RLO", "LRO", "PDF")]
-    if removed:
-        gone = set(removed)
-        kept = embedding_levels("".join(ch for k, ch in enumerate(text) if k not in gone),
-                                base_rtl)
-        base = 1 if base_rtl else 0
-        out, it = [], iter(kept)
-        for k in range(len(text)):
-            out.append((out[-1] if out else base) if k in gone else next(it))
-        return out
-    storage = ba.get_empty_storage()
-    storage["base_level"] = 1 if base_rtl else 0
-    storage["base_dir"] = "R" if base_rtl else "L"
-    ba.get_embedding_levels(text, storage)
-    ba.explicit_embed_and_overrides(storage)
-    ba.resolve_weak_types(storage)
-    ba.resolve_neutral_types(storage, False)
-    ba.resolve_implicit_levels(storage, False)
-    levels = [ch["level"] for ch in storage["chars"]]
-    # L1: whitespace at the end of the line goes back to the paragraph level.
-    k = len(text) - 1
-    while k >= 0 and text[k] in " \t":
-        levels[k] = storage["base_level"]
-        k -= 1
-    return levels
-
-
-_ADDRESS = re.compile(r"[!-~]*[A-Za-z][!-~]*")
+# A run of printable ASCII with a letter in it; an address when it has a slash, an @ or a
+# dot before a letter. Opening and closing punctuation around it is the sentence's.
+_TOKEN = re.compile(r"[!-~]*[A-Za-z][!-~]*")
 _ADDRESS_MARK = re.compile(r"[/@]|\.[A-Za-z]")
+_OUTSIDE_LEAD = "([<\"'"
+_OUTSIDE_TRAIL = ".,;:!?)]>\"'"
 
 
-def _as_strong_ltr(match: re.Match) -> str:
-    word = match.group(0)
-    return "a" * len(word) if _ADDRESS_MARK.search(word) else word
+# Two or more groups of digits (any script's) with single spaces between: a phone
+# number, read left to right as a whole in Persian and Arabic text too.
+_DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
+_PHONE = re.compile(f"\\+?[{_DIGIT}]+(?:[ \\-][{_DIGIT}]+)+")
 
 
-def visual_runs(pieces: list[tuple[str, object]], base_rtl: bool
-                ) -> list[tuple[str, object, bool]]:
-    """Split logical-order pieces (text, attributes) at direction changes and put them in
-    visual order (rule L2). Returns (text, attributes, right_to_left) left to right.
+def _left_to_right_islands(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that read left to right whatever is around them: web and mail
+    addresses (without the sentence's punctuation around them) and phone numbers."""
+    spans: list[tuple[int, int]] = []
+    for m in _TOKEN.finditer(text):
+        if not _ADDRESS_MARK.search(m.group(0)):
+            continue
+        start, end = m.start(), m.end()
+        while start < end and text[start] in _OUTSIDE_LEAD:
+            start += 1
+        while end > start and text[end - 1] in _OUTSIDE_TRAIL:
+            end -= 1
+        if start < end:
+            spans.append((start, end))
+    if " " in text or "-" in text:
+        for m in _PHONE.finditer(text):
+            if " " in m.group(0) and not any(a < m.end() and m.start() < b
+                                             for a, b in spans):
+                spans.append((m.start(), m.end()))
+    return sorted(spans)
 
-    Web and mail addresses are kept whole left to right, as if isolated (what an editor
-    means; bare UBA would send "https://" 's slashes to the far side of a broken line)."""
+
+def _isolated_addresses(text: str) -> tuple[str, list[int]]:
+    """`text` with every address and phone number wrapped in LRI ... PDI, and where
+    each character of `text` is in the result. An isolate runs left to right whatever is
+    around it and is a single neutral to its neighbours, so an address keeps its order
+    and a line broken inside it shows its pieces in reading order."""
+    out: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for start, end in _left_to_right_islands(text):
+        for k in range(pos, start):
+            where.append(len(out))
+            out.append(text[k])
+        out.append(uba.LRI)
+        for k in range(start, end):
+            where.append(len(out))
+            out.append(text[k])
+        out.append(uba.PDI)
+        pos = end
+    for k in range(pos, len(text)):
+        where.append(len(out))
+        out.append(text[k])
+    return "".join(out), where
+
+
+def paragraph_levels(text: str, base_rtl: bool) -> list[int]:
+    """The bidi level of every character of a whole paragraph (rules P2-I2 of UAX #9),
+    resolved once before it is broken into lines, with addresses as left-to-right
+    isolates."""
+    marked, where = _isolated_addresses(text)
+    levels = uba.paragraph_levels(marked, 1 if base_rtl else 0)
+    return [levels[k] for k in where]
+
+
+def visual_runs(pieces: list[tuple[str, object]], base_rtl: bool,
+                levels: list[int] | None = None) -> list[tuple[str, object, bool]]:
+    """Split a line's logical-order pieces (text, attributes) where the direction changes
+    and put them in visual order (rules L1-L2). Returns (text, attributes, right_to_left)
+    left to right. `levels` are the line's characters' levels as its paragraph resolved
+    them; without them the line is resolved as a paragraph of its own."""
     text = "".join(t for t, _ in pieces)
     if not text:
         return []
-    levels = embedding_levels(_ADDRESS.sub(_as_strong_ltr, text), base_rtl)
+    base = 1 if base_rtl else 0
+    if levels is None:
+        levels = paragraph_levels(text, base_rtl)
+    levels = uba.line_levels(text, levels, base)
     runs: list[list] = []  # [text, attrs, level]
     pos = 0
     for t, attrs in pieces:
@@ -192,17 +229,7 @@ def visual_runs(pieces: list[tuple[str, object]], base_rtl: bool
             else:
                 runs.append([ch, attrs, level])
         pos += len(t)
-    top = max(r[2] for r in runs)
-    lowest_odd = min((r[2] for r in runs if r[2] % 2), default=top + 1)
-    for level in range(top, lowest_odd - 1, -1):
-        k = 0
-        while k < len(runs):
-            if runs[k][2] >= level:
-                j = k
-                while j < len(runs) and runs[j][2] >= level:
-                    j += 1
-                runs[k:j] = runs[k:j][::-1]
-                k = j
-            else:
-                k += 1
-    return [(t, attrs, level % 2 == 1) for t, attrs, level in runs]
+    # Rule L2 on whole runs: a right-to-left run keeps its logical order and is drawn
+    # shaped, right to left.
+    order = uba.line_order([r[2] for r in runs])
+    return [(runs[k][0], runs[k][1], runs[k][2] % 2 == 1) for k in order]

@@ -1,6 +1,6 @@
 """The archive's look, taken from the newest issue's layout: its colours (made dark
-enough to read on white where needed) and its fonts, subset to what a page of Latin text
-uses and stored as WOFF."""
+enough to read on white where needed, and overridden by the archive's own site.yaml) and
+its fonts, subset to what a page of Latin text uses and stored as WOFF2."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.model.content import Issue
+from compositor.web.branding import Branding
 
 # Latin, Latin-1 Supplement, Latin Extended-A/B, general punctuation, currency, arrows.
 _UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2000, 0x2070),
@@ -29,28 +30,44 @@ class Theme:
     fonts: list[tuple[str, str, Path]]        # (CSS family, face, font file) per @font-face
     aspect: float = 1.414                     # page height / width
     faces: list[str] = field(default_factory=list)
+    logo: Path | None = None                  # shown beside the name in the masthead
+    key: str = ""                             # the feed's tag: authority
+
+    @property
+    def logo_name(self) -> str | None:
+        return "logo.png" if self.logo else None
+
+    def logo_size(self, height: int = 48) -> tuple[int, int]:
+        """CSS size of the logo `height` pixels high, so the page keeps its place."""
+        from PIL import Image
+
+        with Image.open(self.logo) as im:
+            w, h = im.size
+        return max(1, round(w * height / h)), height
 
     def cover_height(self, width: int) -> int:
         return round(width * self.aspect)
 
     def write_assets(self, folder: Path) -> None:
         for source in dict.fromkeys(source for _, _, source in self.fonts):
-            (folder / "fonts" / f"{source.stem}.woff").write_bytes(_woff(source))
+            (folder / "fonts" / f"{source.stem}.woff2").write_bytes(_woff2(source))
             # Font licences (the OFL asks for it) travel with the fonts.
             for licence in sorted(source.parent.glob("OFL*.txt")) + sorted(
                     source.parent.glob("LICEN[CS]E*")):
                 if licence.is_file() and not (folder / "fonts" / licence.name).exists():
                     (folder / "fonts" / licence.name).write_bytes(licence.read_bytes())
+        if self.logo and self.logo_name:
+            (folder / self.logo_name).write_bytes(_logo(self.logo))
         (folder / "style.css").write_text(self.css(), encoding="utf-8")
 
     def css(self) -> str:
         faces = []
         for family, face, source in self.fonts:
-            name = f"{source.stem}.woff"
+            name = f"{source.stem}.woff2"
             weight = 700 if "bold" in face else 400
             style = "italic" if "italic" in face else "normal"
             faces.append(f'@font-face {{ font-family: "{family}"; src: url("fonts/{name}") '
-                         f'format("woff"); font-weight: {weight}; font-style: {style}; '
+                         f'format("woff2"); font-weight: {weight}; font-style: {style}; '
                          f'font-display: swap; }}')
         colors = "\n".join(f"  --{k}: {v};" for k, v in self.colors.items())
         return "\n".join(faces) + f"""
@@ -63,7 +80,10 @@ body {{ margin: 0; font: 1.0625rem/1.55 "Body", Georgia, serif; color: var(--tex
   background: var(--paper); }}
 a {{ color: var(--link); text-underline-offset: 0.15em; }}
 a:hover {{ text-decoration-thickness: 2px; }}
-:focus-visible {{ outline: 3px solid var(--focus); outline-offset: 2px; }}
+:focus-visible {{ outline: 3px solid var(--focus); outline-offset: 2px;
+  box-shadow: 0 0 0 2px var(--paper); border-radius: 2px; }}
+.masthead :focus-visible {{ outline-color: var(--masthead-text);
+  box-shadow: 0 0 0 2px var(--masthead); }}
 .skip {{ position: absolute; left: 0.5rem; top: -4rem; background: var(--paper);
   color: var(--link); padding: 0.5rem 1rem; z-index: 2; }}
 .skip:focus {{ top: 0.5rem; }}
@@ -73,6 +93,8 @@ a:hover {{ text-decoration-thickness: 2px; }}
   padding: 1.5rem max(1rem, calc((100% - 68rem) / 2)); }}
 .masthead .name {{ font: 2.6rem/1.1 "Display", Georgia, serif; margin: 0; }}
 .masthead .name a {{ color: inherit; text-decoration: none; }}
+.masthead .name img {{ height: 1em; width: auto; vertical-align: -0.12em;
+  margin-inline-end: 0.4em; }}
 .masthead .tagline {{ font: italic 1rem/1.4 "Small", system-ui, sans-serif; margin: 0.4rem 0 0; }}
 main, .crumbs, .site-footer {{ max-width: 68rem; margin: 0 auto; padding: 0 1rem; }}
 .crumbs {{ font: 0.95rem/1.4 "Small", system-ui, sans-serif; padding-top: 1rem; }}
@@ -106,10 +128,28 @@ h2 {{ font-size: 1.25rem; margin: 0.75rem 0 0.25rem; }}
 .site-footer {{ border-top: 1px solid var(--rule); margin-top: 2rem; padding-top: 1rem;
   padding-bottom: 2rem; font: 0.95rem/1.5 "Small", system-ui, sans-serif; color: var(--muted); }}
 .site-footer a {{ color: var(--link); }}
+.article {{ max-width: 44rem; overflow-wrap: break-word; }}
+.article article a, .article code {{ overflow-wrap: anywhere; }}
+.article h1 {{ font-size: 2.1rem; }}
+.article .meta, .article .source {{ color: var(--muted);
+  font: 0.95rem/1.5 "Small", system-ui, sans-serif; }}
+.article figure {{ margin: 1.5rem 0; }}
+.article figure img {{ display: block; width: 100%; height: auto; }}
+.article figcaption {{ color: var(--muted); font: 0.9rem/1.45 "Small", system-ui, sans-serif;
+  margin-top: 0.4rem; }}
+.article blockquote {{ margin: 1rem 0; padding-inline-start: 1rem;
+  border-inline-start: 3px solid var(--rule); }}
+.article hr {{ border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }}
+.steps {{ display: flex; flex-wrap: wrap; gap: 1rem; justify-content: space-between;
+  border-top: 1px solid var(--rule); margin-top: 2rem; padding-top: 1rem;
+  font: 0.95rem/1.4 "Small", system-ui, sans-serif; }}
+.steps a {{ max-width: 20rem; }}
+.steps a[rel="next"] {{ margin-inline-start: auto; text-align: end; }}
+.steps .step {{ display: block; color: var(--muted); font-size: 0.85rem; }}
 """
 
 
-def site_theme(issue: Issue) -> Theme:
+def site_theme(issue: Issue, brand: Branding) -> Theme:
     from compositor.load.layout import load_layout
 
     spec = load_layout(issue.layout_ref, issue.layout_where)
@@ -120,10 +160,13 @@ def site_theme(issue: Issue) -> Theme:
         return rgb.get(st.color, fallback) if st else fallback
 
     paper = "#ffffff"
-    accent = readable(style_color("title", "#1f4e79"), paper)
+    own = brand.colors  # the archive's own colours, when site.yaml gives them
+    accent = readable(own.get("accent") or style_color("title", "#1f4e79"), paper)
     masthead = spec.raw["masthead"]["background"]
     masthead_bg = rgb.get(masthead, paper) if masthead != "none" else paper
     masthead_text = style_color("masthead_name", "#ffffff" if masthead != "none" else "#000000")
+    masthead_bg = own.get("masthead", masthead_bg)
+    masthead_text = own.get("masthead-text", masthead_text)
     if contrast(masthead_text, masthead_bg) < 4.5:
         masthead_text = "#ffffff" if contrast("#ffffff", masthead_bg) >= \
             contrast("#000000", masthead_bg) else "#000000"
@@ -148,10 +191,9 @@ def site_theme(issue: Issue) -> Theme:
             # The weight the browser asks for is what the file is said to be.
             as_face = face if family != "Heading" else "bold"
             fonts.append((family, as_face, source))
-    pub = issue.publication
-    return Theme(name=pub.name, tagline=pub.tagline, publisher=pub.publisher,
-                 website=pub.website, colors=colors, fonts=fonts,
-                 aspect=spec.page_height / spec.page_width)
+    return Theme(name=brand.name, tagline=brand.tagline, publisher=brand.publisher,
+                 website=brand.website, colors=colors, fonts=fonts,
+                 aspect=spec.page_height / spec.page_width, logo=brand.logo, key=brand.key)
 
 
 def site_href(url: str | None) -> str | None:
@@ -199,13 +241,13 @@ def readable(color: str, background: str, ratio: float = 4.5) -> str:
     return "#000000"
 
 
-def _woff(source: Path) -> bytes:
+def _woff2(source: Path) -> bytes:
     """The font subset for the web, from the on-disk cache when this file was done before
     (subsetting a large font takes seconds)."""
     from compositor import cache
 
     data = source.read_bytes()
-    key = cache.key_for("woff", 1, hashlib.sha256(data).hexdigest(), _UNICODES)
+    key = cache.key_for("woff2", 1, hashlib.sha256(data).hexdigest(), _UNICODES)
     found = cache.get("webfonts", key)
     if found is None:
         found = _subset(source)
@@ -223,7 +265,7 @@ def _subset(source: Path) -> bytes:
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
     options = subset.Options()
-    options.flavor = "woff"
+    options.flavor = "woff2"
     options.layout_features = ["kern", "liga", "calt", "ccmp", "locl", "mark", "mkmk"]
     options.name_IDs = ["*"]  # keep the licence and copyright names (OFL)
     options.notdef_outline = True
@@ -231,7 +273,20 @@ def _subset(source: Path) -> bytes:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=_UNICODES)
     subsetter.subset(font)
-    font.flavor = "woff"
+    font.flavor = "woff2"  # Brotli: about a quarter smaller than WOFF
     out = io.BytesIO()
     font.save(out)
+    return out.getvalue()
+
+
+def _logo(source: Path) -> bytes:
+    """The logo as a PNG 96 pixels high (48 CSS pixels at 2x), metadata left behind."""
+    from PIL import Image
+
+    with Image.open(source) as im:
+        image = im.convert("RGBA")
+    height = min(96, image.height)
+    width = max(1, round(image.width * height / image.height))
+    out = io.BytesIO()
+    image.resize((width, height), Image.LANCZOS).save(out, "PNG", optimize=True)
     return out.getvalue()
