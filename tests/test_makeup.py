@@ -472,9 +472,10 @@ I19_KNOWN: dict[tuple[str, str], str] = {
     ("i19-A4-2", "no_openings_at_a_column_foot"):
         "p3 col 1: 2 lines, p9 col 2: 4 lines",
     ("i19-Tabloid-4", "last_columns_end_together"):
-        "columns end 56.9, 56.9, 58.9 and 63.9 lines above the boxes",
+        "columns end 57.9, 56.9, 60.9 and 60.9 lines above the boxes (a title with its "
+        "first five lines moves as one block)",
     ("i19-A4-4", "last_columns_end_together"):
-        "columns end 6.9, 20.9, 5.9 and 6.9 lines above the boxes (a 7-line title)",
+        "columns end 13.9, 13.9, 5.9 and 6.9 lines above the boxes (a 7-line title)",
     ("i19-A5-3", "last_columns_end_together"):
         "columns end 3.9, 4.9 and 5.9 lines above the boxes",
     ("i19-A5-3", "no_openings_at_a_column_foot"):

@@ -10,6 +10,9 @@ from compositor.layout.flow import EPS, Placed, Slot, column_height, fill, place
 from compositor.load.layout import LayoutSpec
 
 BALANCE_COLUMNS = 4  # up to this many columns, every mix of caps is tried
+EVEN_REACH = 8  # lines either side of the even white a column's end is sought within
+EVEN_ROUNDS = 3  # rounds of moving one column's end while the last page stays uneven
+EVEN_STEPS = (-6, -4, -3, -2, -1, 1, 2, 3, 4, 6)  # lines a column's end moves in one try
 
 
 @dataclass(frozen=True)
@@ -318,17 +321,73 @@ def _balance(rest: list[Chunk], plan: PagePlan, result: FlowResult, last: int) -
     if best is None:
         return result
     spread = _spread(best, bottoms)
+    whites = (white,) * cols
     if spread > plan.gap + EPS and cols <= BALANCE_COLUMNS:
         # Keep rules (a title with its first lines, no widow) can leave a column two or
         # more lines short of the others: try each column a line shorter or longer.
         for steps in itertools.product((-1, 0, 1), repeat=cols):
-            trial = flow(tuple(max(0, white + d) for d in steps))
+            trial_whites = tuple(max(0, white + d) for d in steps)
+            trial = flow(trial_whites)
+            if trial is not None and _spread(trial, bottoms) < spread - EPS:
+                best, spread, whites = trial, _spread(trial, bottoms), trial_whites
+    rounds, current, uneven = 0, whites, _unevenness(best, bottoms)
+    while spread > plan.gap + EPS and cols > 1 and rounds < EVEN_ROUNDS:
+        # Still uneven (a title and its first lines move as one, so a line less above
+        # can move many down): one column at a time a few lines shorter or longer, kept
+        # when the ends come closer together overall (the spread alone may need two
+        # such moves before it shrinks).
+        rounds += 1
+        improved = False
+        for c in range(cols):
+            for d in EVEN_STEPS:
+                trial_whites = tuple(max(0, w + (d if k == c else 0))
+                                     for k, w in enumerate(current))
+                trial = flow(trial_whites)
+                if trial is None or _unevenness(trial, bottoms) >= uneven - EPS:
+                    continue
+                current, uneven, improved = trial_whites, _unevenness(trial, bottoms), True
+                if _spread(trial, bottoms) < spread - EPS:
+                    best, spread = trial, _spread(trial, bottoms)
+        if not improved:
+            break
+    if spread > plan.gap + EPS and cols > 1:
+        # Column by column, the end nearest an even share of the text still to set.
+        total = sum(p.chunk.height for p in best.placed)
+        chosen: list[int] = []
+        for c in range(cols - 1):
+            given = 0.0
+            pick = None
+            for w in range(max(0, white - EVEN_REACH), white + EVEN_REACH + 1):
+                trial = flow(tuple(chosen) + (w,) + (0,) * (cols - c - 1))
+                if trial is None:
+                    continue
+                used = [sum(p.chunk.height for p in trial.placed if p.column == k)
+                        for k in range(c + 1)]
+                given = sum(used[:c])
+                miss = abs(used[c] - (total - given) / (cols - c))
+                if pick is None or miss < pick[0] - EPS:
+                    pick = (miss, w)
+            if pick is None:
+                break
+            chosen.append(pick[1])
+        else:
+            trial = flow(tuple(chosen) + (0,))
             if trial is not None and _spread(trial, bottoms) < spread - EPS:
                 best, spread = trial, _spread(trial, bottoms)
     keep = [p for p in result.placed if p.page != last]
     placed = sorted(keep + best.placed, key=lambda p: p.page)  # stable: flow order kept
     return FlowResult(placed, result.pages, result.forced, result.page_start,
                       chunks=result.chunks)
+
+
+def _unevenness(result: FlowResult, bottoms: list[float]) -> float:
+    """How far the columns of a one-page flow end from their mean white, squared."""
+    ends: dict[int, float] = {}
+    for p in result.placed:
+        ends[p.column] = max(ends.get(p.column, 0.0), p.y + p.chunk.height)
+    white = [bottoms[c] - end for c, end in ends.items()]
+    mean = sum(white) / len(white) if white else 0.0
+    return sum((w - mean) ** 2 for w in white)
 
 
 def _spread(result: FlowResult, bottoms: list[float]) -> float:
