@@ -40,9 +40,11 @@ from compositor.model.content import (
 )
 from compositor.model.markdown import iri_to_uri
 from compositor.model.smart import smart_text
+from compositor.text.fonts import glyph_depth
 from compositor.text.paragraph import NO_SPACING, Line, SetParagraph, Style, Typesetter
 
 BULLET = "\u2022"
+TAIL_CLEARANCE = 1.0  # points kept between a drop cap's tail and the line under it
 TITLE_OVER_SUBHEAD = 1.2  # a title set smaller to keep its lines stays this much bigger
 NARROW = 30  # characters a line under which body text is set ragged right
 
@@ -523,9 +525,9 @@ class Composer:
         el = self.new_element()
         cap = self.drop_cap(par, st, source, dx, Tag("P", el, parent)) if drop_cap else None
         if cap is not None:
-            part, hang, runs = cap
-            lines = self.ts.set(runs, st, width, align=align, hang=(3, hang)).lines
-            if len(lines) < 4:
+            part, hang, runs, hung = cap
+            lines = self.ts.set(runs, st, width, align=align, hang=(hung, hang)).lines
+            if len(lines) < hung + 1:
                 cap = None
         if cap is None:
             lines = self.set(par.runs, st, width, source, align, indent).lines
@@ -534,7 +536,8 @@ class Composer:
         ragged_body = self.ragged and role not in ("box", "fulltext", "code") and \
             style_name != "box_body" and cap is None
         if delta and align == "justify":
-            runs, hang_ = (cap[2], (3, cap[1])) if cap is not None else (par.runs, (0, 0.0))
+            runs, hang_ = (cap[2], (cap[3], cap[1])) if cap is not None else \
+                (par.runs, (0, 0.0))
             varied = self.ts.set_in_lines(runs, st, width, lines=len(lines) + delta,
                                           indent=0.0 if cap is not None else indent,
                                           hang=hang_)
@@ -547,7 +550,7 @@ class Composer:
                 lines = varied.lines
         n = len(lines)
         # What page make-up needs to break the paragraph again (no hyphen at a page foot).
-        rebreak = ((cap[2], st, width, 0.0, (3, cap[1]), dx, el, parent, cap[0])
+        rebreak = ((cap[2], st, width, 0.0, (cap[3], cap[1]), dx, el, parent, cap[0])
                    if cap is not None else (par.runs, st, width, indent, (0, 0.0), dx, el,
                                             parent, None)) if align == "justify" else None
         # What page make-up needs to set a ragged paragraph a line longer.
@@ -557,7 +560,7 @@ class Composer:
             if cap is not None and k == 0:
                 p.insert(0, cap[0])
             keep = (k == 0 and keep_first) or k == 1 or (k == n - 1 and n > 1) or (
-                cap is not None and k == 2) or role == "fulltext"
+                cap is not None and 2 <= k < cap[3]) or role == "fulltext"
             out.append(Chunk(st.leading, tuple(p), keep_before=keep, article=index,
                              kind="body", lines=1, meta={"ratio": line.space_ratio(),
                                                          "hyphen": line.hyphenated,
@@ -625,9 +628,10 @@ class Composer:
                      article=index, kind="figure")
 
     def drop_cap(self, par: Paragraph, st: Style, source: str, dx: float, tag: Tag
-                 ) -> tuple[TextPart, float, tuple[Run, ...]] | None:
+                 ) -> tuple[TextPart, float, tuple[Run, ...], int] | None:
         """A three-line initial in the display face, aligned to the first line's cap height
-        and the third line's baseline; returns (cap part, hang width, remaining runs)."""
+        and the third line's baseline; returns (cap part, hang width, remaining runs, lines
+        set beside it: four when the letter's tail, a Q's, reaches the fourth line)."""
         if not par.runs:
             return None
         text = par.runs[0].text
@@ -647,7 +651,10 @@ class Composer:
         cap_style = Style(cap_face_key, size, size, "accent")
         line = self.set((Run(letter),), cap_style, self.width, source, "left").lines[0]
         part = TextPart(line, dx, 2 * self.L + self.baseline(st), "left", tag)
-        return part, line.natural + st.size * 0.35, rest
+        tail = glyph_depth(cap_face.path, letter[-1]) * size / 1000
+        # The fourth line's capitals stand this far under the third baseline.
+        hung = 4 if tail > self.L - body_cap - TAIL_CLEARANCE else 3
+        return part, line.natural + st.size * 0.35, rest, hung
 
     def list_block(self, block: ListBlock, index: int | None, source: str, out: list[Chunk],
                    keep_first: bool, dx: float, width: float, parent: int,

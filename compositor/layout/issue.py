@@ -44,6 +44,7 @@ from compositor.layout.pages import (
     PagePlan,
     Reserve,
     balance_last_page,
+    end_spread,
     flowed_on,
     past_whole_lines,
     run_flow,
@@ -628,7 +629,8 @@ def place_pages(state: Pass, flowed: Flowed) -> IssueLayout:
                        capacity, dict(comp.containers), found_holes,
                        boxes_page=flowed.boxes_page, thin_lines=round(thin, 1),
                        spilled=flowed.spilled, foot_openings=stranded,
-                       flow_pages=state.flow_pages, off_grid=flowed.off_grid)
+                       flow_pages=state.flow_pages, off_grid=flowed.off_grid,
+                       end_spread=round(end_spread(result, plan, last), 1) if last else 0.0)
 
 
 def place_boxes(state: Pass, flowed: Flowed, out: list[PageLayout]) -> None:

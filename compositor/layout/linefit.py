@@ -31,7 +31,7 @@ MAX_TRIES = 24
 MOST_TIGHTER = 3  # lines taken out above a hole so the next opening fits there
 POOL = 60  # paragraphs before a hole that are considered
 OPENING_TRIES = 2  # tries for an article opening at a column's foot
-OPENING_BUDGET = 1  # of a search's tries, at most this many for openings at a foot
+OPENING_BUDGET = 2  # of a search's tries, at most this many for openings at a foot
 
 
 def close_holes(first: IssueLayout, lay_out: Callable[[dict[int, int]], IssueLayout],
@@ -162,8 +162,24 @@ def _opening_moves(layout: IssueLayout, opening: tuple[int, int, int], state: di
     if opening_key(article) in state:
         return []
     gap = layout.spec.styles["body"].leading
-    left = sum(p.chunk.height for p in layout.pages[page - 1].placed
-               if p.column == column - 1 and p.chunk.article == article) / gap
+    here = [p for p in layout.pages[page - 1].placed if p.column == column - 1]
+    own = [p for p in here if p.chunk.article == article]
+    left = sum(p.chunk.height for p in own) / gap
     looser = [m for m in _moves(layout, (page, column, left), state, ts)
               if all(d > 0 for d in m.values())]
-    return [keep, *({**keep, **m} for m in looser[:OPENING_TRIES - 1])]
+    moves = []
+    # Paragraphs above the title in its column set a line tighter each, so the title
+    # moves up and its first lines fit under it in the same column.
+    short = int(layout.spec.section("makeup")["opening_lines"]) - sum(
+        1 for p in own if p.chunk.kind == "body")
+    top = min((p.y for p in own), default=0.0)
+    above: dict[int, dict] = {}
+    for p in sorted(here, key=lambda p: -p.y):
+        m = p.chunk.meta
+        if p.y < top and p.chunk.kind == "body" and m.get("rebreak") and m["n"] > 1 \
+                and m["element"] not in state and m["element"] not in above \
+                and varied(ts, m, -1) is not None:
+            above[m["element"]] = m
+    if 0 < short <= len(above):
+        moves.append({el: -1 for el in list(above)[:short]})
+    return [*moves, keep, *({**keep, **m} for m in looser[:OPENING_TRIES - 1])]

@@ -380,6 +380,21 @@ def _balance(rest: list[Chunk], plan: PagePlan, result: FlowResult, last: int) -
                       chunks=result.chunks)
 
 
+def end_spread(result: FlowResult, plan: PagePlan, page: int) -> float:
+    """How far apart, in lines, the columns of `page` end above their feet (above the box
+    under each)."""
+    slots = plan.slots(page)
+    cols = range(plan.spec.columns)
+    bottoms = [max((s.bottom for s in slots if s.column == c), default=0.0) for c in cols]
+    # A column left empty beside columns of text counts with all its room white.
+    ends = [min((s.top for s in slots if s.column == c), default=0.0) for c in cols]
+    for p in result.placed:
+        if p.page == page:
+            ends[p.column] = max(ends[p.column], p.y + p.chunk.height)
+    white = [bottoms[c] - ends[c] for c in cols]
+    return (max(white) - min(white)) / plan.gap if white else 0.0
+
+
 def _unevenness(result: FlowResult, bottoms: list[float]) -> float:
     """How far the columns of a one-page flow end from their mean white, squared."""
     ends: dict[int, float] = {}

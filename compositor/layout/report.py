@@ -138,6 +138,8 @@ def format_report(report: dict) -> str:
                 bits.append(f"{e['openings']} opening(s) at a column foot")
             if e["thin_lines"]:
                 bits.append(f"text {e['thin_lines']:g} lines short of a quarter of the page")
+            if e.get("uneven_lines"):
+                bits.append(f"columns end {e['uneven_lines']:g} lines further apart than one")
             if e.get("off_grid_columns"):
                 bits.append(f"{e['off_grid_columns']} column(s) off the baseline grid")
             where = f"p{e['page']}" if e["page"] else "issue"

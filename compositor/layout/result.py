@@ -45,3 +45,4 @@ class IssueLayout:
     foot_openings: list[tuple[int, int, int]] = field(default_factory=list)
     flow_pages: int = 0  # the page count the boxes were reserved for (a later pass's hint)
     off_grid: int = 0  # columns filled by fractions of a line, off the baseline grid
+    end_spread: float = 0.0  # lines between the most and the least white on the last page

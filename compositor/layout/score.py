@@ -9,7 +9,8 @@ page whose text fills under a quarter of its columns (a few lines spilled over a
 the boxes) counts each line it is short of that quarter; an article that opens at a
 column's foot with fewer than `makeup.opening_lines` lines under its title counts as a
 two-line hole; a column whose baselines left the grid to be filled counts as two
-empty lines on the last page.
+empty lines on the last page; each line by which the last page's columns end further
+apart than one counts as two empty lines there.
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ OPENING_WEIGHT = 6
 OFF_GRID_WEIGHT = 2
 
 
+# Each line by which the last page's columns end further apart than one line weighs as
+# much as two empty lines there: the white above the boxes should be one even band.
+SPREAD_WEIGHT = 2
+
+
+def last_spread(layout: IssueLayout) -> float:
+    """How many lines further apart than one the last page's columns end."""
+    return max(0.0, getattr(layout, "end_spread", 0.0) - 1.0)
+
+
 def hole_score(holes: list[tuple[int, int, float]], pages: int) -> float:
     """How badly a layout's holes show: empty lines, three times over on a page that is
     not the last."""
@@ -49,7 +60,8 @@ def score_of(layout: IssueLayout) -> tuple[int, float]:
     return len(layout.pages), round(hole_score(layout.holes, len(layout.pages))
                                     + THIN_WEIGHT * layout.thin_lines
                                     + OPENING_WEIGHT * len(layout.foot_openings)
-                                    + OFF_GRID_WEIGHT * layout.off_grid, 1)
+                                    + OFF_GRID_WEIGHT * layout.off_grid
+                                    + SPREAD_WEIGHT * last_spread(layout), 1)
 
 
 def tries_for(pages: int, most: int) -> int:
@@ -68,7 +80,8 @@ def score_parts(layout: IssueLayout) -> dict:
 
     def entry(page: int) -> dict:
         return by_page.setdefault(page, {"page": page, "empty_lines": 0.0, "openings": 0,
-                                         "thin_lines": 0.0, "off_grid_columns": 0,
+                                         "thin_lines": 0.0, "uneven_lines": 0.0,
+                                         "off_grid_columns": 0,
                                          "score": 0.0})
 
     for page, _, lines in holes:
@@ -83,6 +96,11 @@ def score_parts(layout: IssueLayout) -> dict:
         e = entry(pages - (1 if getattr(layout, "boxes_page", 0) else 0))
         e["thin_lines"] = thin
         e["score"] += THIN_WEIGHT * thin
+    uneven = last_spread(layout)
+    if uneven:
+        e = entry(pages - (1 if getattr(layout, "boxes_page", 0) else 0))
+        e["uneven_lines"] = round(uneven, 1)
+        e["score"] += SPREAD_WEIGHT * uneven
     off = getattr(layout, "off_grid", 0)
     if off:
         e = entry(0)  # page 0: the whole issue (columns off the grid are not by page)
@@ -95,5 +113,6 @@ def score_parts(layout: IssueLayout) -> dict:
             "weights": {"empty_line_inside": INNER_HOLE_WEIGHT, "empty_line_last_page": 1,
                         "opening_at_column_foot": OPENING_WEIGHT,
                         "last_page_line_short_of_a_quarter": THIN_WEIGHT,
-                        "column_off_the_baseline_grid": OFF_GRID_WEIGHT}}
+                        "column_off_the_baseline_grid": OFF_GRID_WEIGHT,
+                        "last_page_column_ends_apart_per_line": SPREAD_WEIGHT}}
 

@@ -7,6 +7,7 @@ naive layout time.
 
 from __future__ import annotations
 
+import functools
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,3 +194,25 @@ def to_unicode_cmap(name: str, texts: list[str]) -> str:
         f"<00> <{len(texts) - 1:02X}>", "endcodespacerange", f"{len(body)} beginbfchar",
         *body, "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop",
         "end", "end"])
+
+
+@functools.lru_cache(maxsize=512)
+def glyph_depth(path: Path, char: str) -> float:
+    """How far the glyph of `char` reaches below the baseline, in 1/1000 em (0 when it
+    does not, or the font has no outline for it)."""
+    font = _tools_font(path)
+    name = font.getBestCmap().get(ord(char))
+    if name is None or "glyf" not in font:
+        return 0.0
+    glyph = font["glyf"][name]
+    if not getattr(glyph, "numberOfContours", 0):
+        return 0.0
+    glyph.recalcBounds(font["glyf"])
+    return max(0.0, -glyph.yMin * 1000 / font["head"].unitsPerEm)
+
+
+@functools.lru_cache(maxsize=16)
+def _tools_font(path: Path):
+    from fontTools.ttLib import TTFont as ToolsFont  # only for drop caps: loaded when used
+
+    return ToolsFont(str(path), lazy=True)
