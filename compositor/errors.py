@@ -16,7 +16,7 @@ class Location:
 
     path: Path
     line: int = 0
-    place: str = ""
+    place: str = field(default="", kw_only=True)
 
     def __str__(self) -> str:
         shown = _display_path(self.path)
