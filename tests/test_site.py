@@ -488,7 +488,7 @@ def test_archive_settings_name_logo_and_colours(mixed):
     css = (out / "style.css").read_text()
     assert "--masthead: #1d3b2a;" in css and "--accent: #2a6a3b;" in css
     spring = (out / "2024-spring.html").read_text()
-    assert "<h1>Millbrook Bee Group, Spring 2024</h1>" in spring
+    assert "<h1><bdi>Millbrook Bee Group</bdi>, <bdi>Spring 2024</bdi></h1>" in spring
     assert '<meta property="og:site_name" content="Millbrook Newsletters">' in spring
     feed = feedparser.parse(second["feed"])
     assert feed.feed.title == "Millbrook Newsletters"
