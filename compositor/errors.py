@@ -10,13 +10,18 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Location:
-    """A place in a source file; line is 1-based, 0 when unknown."""
+    """A place in a source file; line is 1-based, 0 when unknown. A finding about the
+    laid-out pages rather than a line of the source (a hole in a column) names that place
+    instead: `issue.yaml: page 2, column 3:`."""
 
     path: Path
     line: int = 0
+    place: str = field(default="", kw_only=True)
 
     def __str__(self) -> str:
         shown = _display_path(self.path)
+        if self.place:
+            return f"{shown}: {self.place}"
         return f"{shown}:{self.line}" if self.line else f"{shown}:1"
 
 

@@ -154,20 +154,38 @@ def test_new_scaffolds_an_issue_that_builds(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, stdout, err = run(capsys, "new", "spring")
     assert code == 0, err
+    assert "warning" not in err, err  # the first thing a new user sees
     folder = tmp_path / "spring"
     for name in ("issue.yaml", "publication.yaml", "layout.yaml", "articles/planting-day.md",
                  "articles/seed-library.md", "boxes/about.md", "images/beds.jpg",
-                 "schemas/manifest.schema.json", "schemas/layout.schema.json"):
+                 "images/pond.jpg", "schemas/manifest.schema.json",
+                 "schemas/layout.schema.json"):
         assert (folder / name).is_file(), name
     layout = (folder / "layout.yaml").read_text()
     assert "\nextends: default\n" in layout and layout.count("#") > 5  # explained
     assert (folder / "issue.yaml").read_text().startswith(
         "# yaml-language-server: $schema=schemas/manifest.schema.json")
-    web = folder / "build" / "spring-web.pdf"
-    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(web).pages).split())
-    assert "Planting day fills every bed" in text and "How the seed library works" in text
-    assert "About the garden" in text
-    assert (folder / "build" / "spring-print.pdf").is_file()
+
+    # Built again from the CLI with a fit report: no warning, no hole, one folded sheet.
+    report = tmp_path / "fit.json"
+    code, _, err = run(capsys, "build", "spring/issue.yaml", "--report", str(report))
+    assert code == 0, err
+    assert "warning" not in err, err
+    fit = json.loads(report.read_text())
+    assert fit["holes"] == [] and fit["pages"] == 4
+    assert fit["makeup"]["score"] == 0, fit["makeup"]
+    web = pypdf.PdfReader(folder / "build" / "spring-web.pdf")
+    assert len(web.pages) == 4
+    assert len(pypdf.PdfReader(folder / "build" / "spring-print.pdf").pages) == 4
+    pages = [" ".join(p.extract_text().split()) for p in web.pages]
+    assert "About the garden" in pages[-1] and "Dates for the diary" in pages[-1]
+    # The contents box on page 1 lists every article the issue holds.
+    contents = pages[0][pages[0].index("Inside this issue"):]
+    for entry in fit["articles"]:
+        assert entry["title"] in contents, entry["title"]
+    assert len(fit["articles"]) == 6
+    for page in pages[1:]:  # no page of boxes alone: every page carries body text
+        assert len(page.split()) > 200
 
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     code, _, err = run(capsys, "new", "spring")

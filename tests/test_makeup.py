@@ -174,7 +174,8 @@ def test_fit_report_lists_holes_and_strict_fails(tmp_path, capsys):
     found = json.loads(report.read_text())["holes"]
     assert found
     for h in found:
-        line = f"page {h['page']}, column {h['column']}: {h['lines']:g} lines left empty"
+        line = (f"issue.yaml: page {h['page']}, column {h['column']}: warning: "
+                f"{h['lines']:g} lines left empty")
         assert line in err and line in strict_err
     # The same holes, read back from the PDF of a build without --strict.
     pages = measure(web_pdf(manifest), load(manifest).spec)

@@ -488,7 +488,7 @@ def test_archive_settings_name_logo_and_colours(mixed):
     css = (out / "style.css").read_text()
     assert "--masthead: #1d3b2a;" in css and "--accent: #2a6a3b;" in css
     spring = (out / "2024-spring.html").read_text()
-    assert "<h1>Millbrook Bee Group, Spring 2024</h1>" in spring
+    assert "<h1><bdi>Millbrook Bee Group</bdi>, <bdi>Spring 2024</bdi></h1>" in spring
     assert '<meta property="og:site_name" content="Millbrook Newsletters">' in spring
     feed = feedparser.parse(second["feed"])
     assert feed.feed.title == "Millbrook Newsletters"
@@ -516,3 +516,87 @@ def test_a_mistake_in_site_yaml_is_named_and_nothing_written(archive, tmp_path, 
     assert "site.yaml:2: unknown key 'colours' in site.yaml (did you mean 'colors'?)" in err
     assert "site.yaml:4: 'accent' must be a colour written #rrggbb, not 'green'" in err
     assert "Traceback" not in err and not out.exists()
+
+
+# -- a Persian archive ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def persian(tmp_path_factory):
+    """The Persian sample issue published as an archive, served on 127.0.0.1."""
+    tmp = tmp_path_factory.mktemp("persian")
+    issues = tmp / "issues"
+    issues.mkdir()
+    shutil.copytree(ROOT / "issues" / "harbor-light-fa-1402-05", issues / "fa-1402-05",
+                    ignore=shutil.ignore_patterns("build"))
+    shutil.copytree(ROOT / "issues" / "assets", issues / "assets")
+    for name in ("harbor-light-fa.yaml", "harbor-light-fa-layout.yaml"):
+        shutil.copy(ROOT / "issues" / name, issues / name)
+    out = tmp / "site"
+    server = Site(out)
+    assert main(["site", str(issues), "-o", str(out), "--base-url", server.address + "/",
+                 "-q"]) == 0
+    yield {"out": out, "server": server}
+    server.close()
+
+
+# Interface words of the English pages that must not show on a Persian one.
+ENGLISH = ("All issues", "Skip to", "Previous", "Next", "page ", "Download", "Subscribe",
+           "Inside this issue", "Read it on", "First published", " of the PDF", "pages")
+
+
+@pytest.mark.parametrize("name", ["index.html", "fa-1402-05.html", "fa-1402-05/regatta.html"])
+def test_persian_archive_pages_are_persian(persian, browser, name):
+    need(AXE.exists(), "axe-core (npm)")
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(persian["server"].url(name))
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("html", "lang") == "fa"
+    text = page.evaluate("document.body.innerText + ' ' + [...document.querySelectorAll("
+                         "'.visually-hidden, [aria-label]')].map(e => e.textContent + "
+                         "(e.getAttribute('aria-label') || '')).join(' ')")
+    assert not [w for w in ENGLISH if w in text], text
+    assert "همهٔ شماره‌ها" in text or name == "index.html"
+    assert page.text_content(".skip").startswith("رفتن به")
+    if name == "fa-1402-05.html":
+        # The details line: each part an isolate, Persian digits, a Persian separator.
+        assert page.inner_html(".facts") == "<bdi>دورهٔ ۴، شمارهٔ ۱۹</bdi> – <bdi>۴ صفحه</bdi>"
+        assert page.text_content("title").startswith("چراغ بندر، مرداد ۱۴۰۲")
+        assert "صفحهٔ ۱" in page.text_content(".contents")
+    if name.endswith("regatta.html"):
+        # The date in the Solar Hijri calendar, as the issue's layout prints it.
+        assert page.get_attribute("time", "datetime") == "2023-07-22"
+        assert page.text_content("time") == "۳۱ تیر ۱۴۰۲"
+        assert "مطلب بعدی" in page.text_content(".steps")
+    # Set in Vazirmatn from the archive's own WOFF2, not a system font.
+    fonts = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded')"
+                          ".map(f => f.family)")
+    assert "Body" in fonts or "Heading" in fonts
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
+    page.close()
+
+
+def test_persian_web_font_is_an_arabic_woff2_subset(persian):
+    from fontTools.ttLib import TTFont
+
+    fonts = sorted((persian["out"] / "fonts").glob("*.woff2"))
+    assert [f.name for f in fonts] == ["Vazirmatn-NL-Bold.woff2", "Vazirmatn-NL-Regular.woff2"]
+    for path in fonts:
+        assert path.read_bytes()[:4] == b"wOF2"
+        font = TTFont(str(path))
+        cmap = font.getBestCmap()
+        assert all(ord(c) in cmap for c in "ابپچژگیکهٔ۰۱۹\u200c")
+        features = {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}
+        assert {"init", "medi", "fina"} <= features
+        assert path.stat().st_size < 40_000
+    css = (persian["out"] / "style.css").read_text()
+    assert '"Body", "Arabic", Georgia' in css and "unicode-range: U+0600-06FF" in css
+
+
+def test_arabic_face_only_where_an_issue_needs_it(archive):
+    css = (archive["out"] / "style.css").read_text()
+    assert "Arabic" not in css and not list((archive["out"] / "fonts").glob("Vazirmatn*"))

@@ -318,6 +318,11 @@ class Session:
         boxes) is located by its page and column, not by the manifest it has no line in;
         one about a file keeps its `path:line`."""
         page = column = None
+        if d.location.place:
+            m = _PAGE_IN_MESSAGE.match(d.location.place)
+            return {"text": f"{d.severity}: {d.location.place}: {d.message}", "where": None,
+                    "severity": d.severity, "page": int(m.group(1)) if m else None,
+                    "column": int(m.group(2)) if m and m.group(2) else None}
         m = _PAGE_IN_MESSAGE.search(d.message)
         if m:
             page = int(m.group(1))

@@ -135,7 +135,7 @@ def _produce(layout: IssueLayout, outputs: dict[str, Path], timings: Timings, ch
             raise UserError([d for d in problems if d.severity == "error"])
     pages = len(layout.pages)
     if "print" in outputs and pages % 4 and "print-saddle" not in outputs:
-        # Said here as well as by the preflight: it holds with any --preflight and -q.
+        # Said here, not by the checks below: it then holds with any --preflight and -q.
         short = 4 - pages % 4
         progress.clear()
         print(f"{outputs['print']}: warning: {pages} pages is not a multiple of 4; a folded "
@@ -276,6 +276,9 @@ def run_checks(tmp: Path, final: Path, variant: str, checks: str, force: bool,
             findings = text_near_trim(layout) + findings
     errors = [f for f in findings if f.severity == "error"]
     for f in findings:
+        if f.severity == "warning" and f.message.startswith("page count ") \
+                and "not a multiple of 4" in f.message:
+            continue  # the build has said so already (see _produce): once is enough
         if f.severity in ("error", "warning"):
             messages.append(f.format(str(final)) + _photos_hint(f, layout))
     if errors and not force:

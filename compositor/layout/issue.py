@@ -610,8 +610,8 @@ def place_pages(state: Pass, flowed: Flowed) -> IssueLayout:
     found_holes = column_holes(out, plan, float(mk["hole_lines"]), skip | {flowed.boxes_page})
     stranded = foot_openings(out, int(mk["opening_lines"]))
     for page_no, col, lines in found_holes:
-        warnings.append((Location(issue.manifest), f"page {page_no}, column {col}: "
-                                                   f"{lines:g} lines left empty"))
+        warnings.append((Location(issue.manifest, place=f"page {page_no}, column {col}"),
+                         f"{lines:g} lines left empty"))
     if comp.rtl:
         text_width = spec.page_width - spec.margin_inside - spec.margin_outside
         for page in out:

@@ -27,6 +27,8 @@ class ArchivedIssue:
     when: dt.date           # for ordering and the feed: newest article date, else the date text
     lead: str | None        # the first article's title, for the cover's description
     label: str = ""         # 'Volume 4, Numbers 19–20' in the layout's words, or ''
+    calendar: str = "gregorian"  # the layout's text.date_calendar: how the pages give dates
+    numerals: str = "latin"      # the digits the layout prints (text.numerals, resolved)
 
     @property
     def name(self) -> str:

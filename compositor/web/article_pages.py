@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from compositor.load.dates import format_date
-from compositor.load.locale import labels
+from compositor.load.locale import digits, labels
 from compositor.model.content import (
     Article,
     Block,
@@ -35,6 +35,7 @@ from compositor.web.pages import (
     head,
     issue_title,
     masthead,
+    words_of,
 )
 from compositor.web.pictures import Rendition, photo_renditions, photo_stem, srcset
 from compositor.web.theme import Theme, site_href
@@ -186,32 +187,35 @@ def article_page(a: ArchivedIssue, pages: list[ArticlePage], i: int, theme: Them
     root = "../"
     issue_href = f"{root}{quote(a.name)}.html"
     pdf = f"{root}pdf/{quote(a.name)}.pdf"
-    words = labels(lang)
+    words = words_of(a)
     meta = []
     if art.byline:
-        meta.append(f'<span class="byline">{e(words.by.format(name=art.byline))}</span>')
+        by = labels(lang).by.format(name=art.byline)  # the author's name in an isolate
+        meta.append(f'<span class="byline">{e(by)}</span>')
     if art.date:
-        meta.append(f'<time datetime="{art.date.isoformat()}">'
-                    f"{e(format_date(art.date, lang))}</time>")
-    meta_html = f'<p class="meta">{" · ".join(meta)}</p>' if meta else ""
+        # In the calendar and digits the issue's layout prints (Solar Hijri for Persian).
+        shown = format_date(art.date, lang, a.calendar, a.numerals)
+        meta.append(f'<time datetime="{art.date.isoformat()}">{e(shown)}</time>')
+    meta_html = f'<p class="meta">{e(words.sep).join(meta)}</p>' if meta else ""
     lead = _figure(art.lead, page, lead=True) if art.lead else ""
     depth = [1]
     body = "\n".join(x for x in (_block(b, page, depth) for b in _blocks_of(art)) if x)
-    in_pdf = (f'<a href="{pdf}#page={page.page}">Read it on page {page.page} of the '
-              f"PDF</a>" if page.page else f'<a href="{pdf}">Read the issue as a PDF</a>')
+    on_page = digits(words.read_on_page.format(page=page.page), a.numerals)
+    in_pdf = (f'<a href="{pdf}#page={page.page}">{e(on_page)}</a>' if page.page
+              else f'<a href="{pdf}">{e(words.read_pdf)}</a>')
     original = site_href(art.url)
-    original_html = f' · <a href="{e(original)}">First published online</a>' \
+    original_html = f'{e(words.sep)}<a href="{e(original)}">{e(words.first_published)}</a>' \
         if original and original.startswith("http") else ""
     steps = []
     if i > 0:
         prev = pages[i - 1]
-        steps.append(f'<a rel="prev" href="{prev.slug}.html"><span class="step">Previous'
-                     f'</span> {e(prev.article.contents_title)}</a>')
+        steps.append(f'<a rel="prev" href="{prev.slug}.html"><span class="step">'
+                     f'{e(words.previous)}</span> {e(prev.article.contents_title)}</a>')
     if i + 1 < len(pages):
         nxt = pages[i + 1]
-        steps.append(f'<a rel="next" href="{nxt.slug}.html"><span class="step">Next</span> '
-                     f"{e(nxt.article.contents_title)}</a>")
-    steps_html = (f'<nav class="steps" aria-label="In this issue">\n'
+        steps.append(f'<a rel="next" href="{nxt.slug}.html"><span class="step">'
+                     f'{e(words.next)}</span> {e(nxt.article.contents_title)}</a>')
+    steps_html = (f'<nav class="steps" aria-label="{e(words.in_issue)}">\n'
                   f'{chr(10).join(steps)}\n</nav>') if steps else ""
     text = " ".join(" ".join(r.text for r in b.runs) for b in _blocks_of(art)
                     if isinstance(b, Paragraph))
@@ -224,11 +228,12 @@ def article_page(a: ArchivedIssue, pages: list[ArticlePage], i: int, theme: Them
 <html lang="{e(lang)}"{dir_attr(lang)}>
 {head(f"{art.title} – {issue_title(a)}", description or art.title, theme, base,
       f"{quote(a.name)}/{page.slug}.html", image, "article", art.lead.alt if art.lead else "",
-      root=root)}
+      root=root, words=words)}
 <body>
-<a class="skip" href="#main">Skip to the article</a>
+<a class="skip" href="#main">{e(words.skip_article)}</a>
 {masthead(theme, False, root)}
-<nav class="crumbs" aria-label="Archive"><a href="{root}index.html">All issues</a> ›
+<nav class="crumbs" aria-label="{e(words.archive)}">
+<a href="{root}index.html">{e(words.all_issues)}</a> ›
 <a href="{issue_href}">{e(issue_title(a))}</a></nav>
 <main id="main" class="article">
 <article>
@@ -240,7 +245,7 @@ def article_page(a: ArchivedIssue, pages: list[ArticlePage], i: int, theme: Them
 <p class="source">{in_pdf}{original_html}</p>
 {steps_html}
 </main>
-{footer(theme, root)}
+{footer(theme, root, words)}
 </body>
 </html>
 """

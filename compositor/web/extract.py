@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 from readability import Document
 
+from compositor.web.body_photos import BodyPhoto, is_lead, take_photos
 from compositor.web.post import Post, parse_date, text_of, web_address
 
 # Elements that are never part of an article's text.
@@ -293,21 +294,31 @@ def clean_fragment(html: str, title: str | None, base: str | None = None) -> str
     """Post content from a feed or an export: the same furniture removed as from a page
     (share bars, 'The post … appeared first on …', related posts), whitespace collapsed,
     relative links made absolute against the post's address."""
+    return clean_post(html, title, base)[0]
+
+
+def clean_post(html: str, title: str | None, base: str | None = None,
+               lead: str | None = None) -> tuple[str, list[BodyPhoto]]:
+    """As clean_fragment, with the photos of the body (all but the lead photo `lead`)
+    taken out as placeholders (compositor/web/body_photos.py), their addresses resolved
+    against the post's own `base`."""
     if not html.strip():
-        return ""
+        return "", []
     frag = lxml.html.fragment_fromstring(html, create_parent="div")
     for link in frag.iter("a"):
         if not (link.get("href") or "").strip():  # (feedparser empties a javascript: link)
             link.attrib.pop("href", None)  # not a link to the post itself once absolute
+    _strip_furniture(frag)
+    # Before links are made absolute: a saved page's own copy is found by its relative src.
+    photos = take_photos(frag, base, lead)
     if web_address(base):
         frag.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
-    _strip_furniture(frag)
     for el in frag.xpath(".//p|.//div|.//h2|.//h3|.//h4|.//span"):
         if _BOILERPLATE.match(" ".join(el.text_content().split())) and \
                 el.getparent() is not None:
             _drop(el)
     _collapse_spaces(frag)
-    return _tidy_main(lxml.html.tostring(frag, encoding="unicode"), title, None)
+    return _tidy_main(lxml.html.tostring(frag, encoding="unicode"), title, None), photos
 
 
 def _collapse_spaces(root) -> None:
@@ -324,7 +335,8 @@ def _collapse_spaces(root) -> None:
 
 def _tidy_main(html: str, title: str | None, image: str | None) -> str:
     """Remove what readability keeps but an article body should not repeat: the title
-    as a heading, figures (the lead photo becomes front matter), empty blocks."""
+    as a heading, the lead photo `image` (it becomes front matter), empty blocks. The
+    other photos stay, for import to fetch."""
     if not html.strip():
         return ""
     frag = lxml.html.fragment_fromstring(html, create_parent="div")
@@ -334,9 +346,14 @@ def _tidy_main(html: str, title: str | None, image: str | None) -> str:
         for h in frag.xpath(".//h2|.//h3"):
             if " ".join(h.text_content().split()) == title:
                 _drop(h)
-    for fig in frag.xpath(".//figure|.//img|.//picture"):
-        _drop(fig)
+    for img in frag.xpath(".//img"):
+        if is_lead(img.get("src") or "", image):
+            shown = next((a for a in img.iterancestors("figure", "picture")), img)
+            if shown.getparent() is not None:
+                _drop(shown)
+            break
     for el in frag.xpath(".//p|.//div|.//span|.//li|.//ul|.//ol|.//blockquote"):
-        if not el.text_content().strip() and el.getparent() is not None:
+        if not el.text_content().strip() and el.getparent() is not None and \
+                not el.xpath(".//img|.//figure"):
             _drop(el)
     return lxml.html.tostring(frag, encoding="unicode")

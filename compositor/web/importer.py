@@ -28,7 +28,8 @@ import yaml
 
 from compositor.errors import Diagnostic, Location, UserError
 from compositor.load.dates import format_date
-from compositor.web.extract import clean_fragment, parse_page
+from compositor.web.body_photos import BodyPhoto, markdown_figure
+from compositor.web.extract import clean_post, parse_page
 from compositor.web.feeds import Channel, read_feed, read_wxr, sniff
 from compositor.web.fetch import (
     DEFAULT_TIMEOUT,
@@ -342,8 +343,9 @@ def _plan_post(post: Post, into: Path, existing: dict[str, Path], taken: set[str
         out.warnings.append(Diagnostic(at_source(post.origin), "has no title; skipped",
                                        "warning"))
         return
-    body = html_to_markdown(clean_fragment(post.html, post.title, post.url or post.base)) \
-        if post.html else ""
+    html, photos = clean_post(post.html, post.title, post.url or post.base,
+                              post.image_url) if post.html else ("", [])
+    body = html_to_markdown(html)
     if not body.strip():
         out.warnings.append(Diagnostic(where, "no article text was found in it", "warning"))
     elif post.summary_only:
@@ -366,6 +368,9 @@ def _plan_post(post: Post, into: Path, existing: dict[str, Path], taken: set[str
         entries.append(rel)
         return
     image_key = _image(post, into, slug, options, writes, out)
+    if photos:
+        body = html_to_markdown(html, _body_photos(post, photos, into, slug, options, writes,
+                                                   out))
     text = article_text(post, body, image_key)
     if old == text:
         out.lines.append(f"unchanged {rel}")
@@ -453,6 +458,50 @@ def _image(post: Post, into: Path, slug: str, options: ImportOptions,
         target = free
     writes[target] = data
     return f"../images/{target.name}"
+
+
+def _body_photos(post: Post, photos: list[BodyPhoto], into: Path, slug: str,
+                 options: ImportOptions, writes: dict[Path, bytes], out: Outcome
+                 ) -> dict[str, str]:
+    """Fetch (or, for a saved page, copy from beside it) each photo of the post's body
+    into images/<slug>-2.jpg, -3, …; the Markdown figure of each one that could be had,
+    by placeholder number. One that cannot costs only itself, with a warning."""
+    where = at_source(post.url or post.origin)
+    shown: dict[str, str] = {}
+    done: dict[str, str] = {}  # the same picture shown twice is fetched once
+    for photo in photos:
+        source, local = photo.url, None
+        if post.local_base and not is_url(photo.src) and ":" not in photo.src.split("/")[0]:
+            found = urljoin(post.local_base, photo.src)
+            if found.startswith("file:") and Path(unquote(urlsplit(found).path)).is_file():
+                source, local = found, post.local_base
+        if not source:
+            out.warnings.append(Diagnostic(where, f"photo {photo.src[:200]!r} in the text "
+                                           "is not an http(s) address; left out", "warning"))
+            continue
+        if source not in done:
+            try:
+                data = _image_bytes(source, local, options)
+                kind, size = _picture_kind(source, data)
+            except FetchError as exc:
+                out.warnings.append(Diagnostic(where, f"photo {exc}; left out of the text",
+                                               "warning"))
+                continue
+            except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds
+                out.warnings.append(Diagnostic(where, f"photo {source}: not a readable image "
+                                               f"({type(exc).__name__}); left out of the "
+                                               "text", "warning"))
+                continue
+            if min(size) < MIN_PHOTO_SIDE:
+                continue  # an icon or a spacer, not a photo that prints
+            name = f"{slug}-{len(done) + 2}"
+            target = into / "images" / f"{name}{_IMAGE_FORMATS[kind]}"
+            if not _same_bytes(target, data):
+                target = _free_photo(into, name, _IMAGE_FORMATS[kind])
+            writes[target] = data
+            done[source] = f"../images/{target.name}"
+        shown[str(photo.number)] = markdown_figure(done[source], photo.caption, photo.alt)
+    return shown
 
 
 def _picture_kind(source: str, data: bytes) -> tuple[str, tuple[int, int]]:

@@ -2,8 +2,8 @@
 
 The converter is told what compositor's Markdown can say: paragraphs, emphasis, links,
 lists, `##`/`###` subheads, block quotes, code and rules. Everything else is reduced to
-its text (tables become one paragraph per row) or dropped (images, which come back as the
-article's lead photo, and anything interactive).
+its text (tables become one paragraph per row) or dropped (anything interactive). Photos
+come in as figures only through the placeholders body_photos.py makes.
 
 The HTML comes from a website, so its text is data: every character Markdown would act
 on is escaped, and a page whose text reads `![x](/home/me/private.jpg)` or
@@ -18,6 +18,7 @@ import unicodedata
 
 from markdownify import MarkdownConverter
 
+from compositor.web.body_photos import MARK
 from compositor.web.post import web_address
 
 # Anywhere in text: escapes, code, emphasis, link brackets, autolinks, strikethrough.
@@ -85,7 +86,10 @@ class _Converter(MarkdownConverter):
         return ""
 
     def convert_figure(self, el, text, parent_tags):
-        return ""  # figures are photos with captions; the lead photo goes to front matter
+        # The body's photos are placeholders by now (body_photos.py); one that import
+        # fetched becomes a figure of its own, any other is left out.
+        shown = self.options["photos"].get(el.get(MARK, ""))
+        return f"\n\n{shown}\n\n" if shown and "_inline" not in parent_tags else ""
 
     def convert_a(self, el, text, parent_tags):
         target = link_target(el.get("href"))
@@ -209,8 +213,11 @@ def _split_space(text: str) -> tuple[str, str, str]:
     return text[:start], core, text[start + len(core):]
 
 
-def html_to_markdown(html: str) -> str:
-    md = _Converter(heading_style="ATX", bullets="-", strong_em_symbol="*",
+def html_to_markdown(html: str, photos: dict[str, str] | None = None) -> str:
+    """`photos`: the Markdown figure of each body photo import fetched, by placeholder
+    number (compositor/web/body_photos.py)."""
+    md = _Converter(photos=photos or {}, heading_style="ATX", bullets="-",
+                    strong_em_symbol="*",
                     strip=["script", "style", "button", "input", "select", "textarea", "svg",
                            "video", "audio", "iframe", "object", "embed", "form"],
                     escape_misc=False, autolinks=False).convert(html)

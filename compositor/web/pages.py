@@ -9,9 +9,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from compositor.load.locale import digits
 from compositor.text.shaping import is_rtl_language
 from compositor.web.archive import ArchivedIssue
 from compositor.web.pictures import COVER_WIDTHS
+from compositor.web.site_words import SiteWords, count_text, site_words
 from compositor.web.theme import Theme, site_href
 
 # Characters XML 1.0 does not allow at all (a control character in a title would make
@@ -31,10 +33,6 @@ class ArticleLink:
     page: int | None   # where it opens in the PDF
 
 
-def size_text(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
-
-
 def lang_of(issues: list[ArchivedIssue]) -> str:
     return issues[0].issue.language
 
@@ -43,8 +41,12 @@ def dir_attr(language: str) -> str:
     return ' dir="rtl"' if is_rtl_language(language) else ""
 
 
+def words_of(a: ArchivedIssue) -> SiteWords:
+    return site_words(a.issue.language)
+
+
 def issue_title(a: ArchivedIssue) -> str:
-    return f"{a.issue.publication.name}, {a.issue.date_text}"
+    return f"{a.issue.publication.name}{words_of(a).comma}{a.issue.date_text}"
 
 
 def cover_file(name: str, width: int) -> str:
@@ -54,7 +56,9 @@ def cover_file(name: str, width: int) -> str:
 
 
 def head(title: str, description: str, theme: Theme, base: str | None, page: str,
-         image: str | None, kind: str, image_alt: str = "", root: str = "") -> str:
+         image: str | None, kind: str, image_alt: str = "", root: str = "",
+         words: SiteWords | None = None) -> str:
+    words = words or SiteWords()
     tags = [f'<meta property="og:type" content="{kind}">',
             f'<meta property="og:title" content="{e(title)}">',
             f'<meta property="og:description" content="{e(description)}">',
@@ -73,7 +77,7 @@ def head(title: str, description: str, theme: Theme, base: str | None, page: str
 <title>{e(title)}</title>
 {chr(10).join(tags)}
 <link rel="alternate" type="application/atom+xml" href="{root}feed.xml"
-      title="{e(theme.name)}: new issues">
+      title="{e(words.feed_title.format(name=theme.name))}">
 <link rel="stylesheet" href="{root}style.css">
 </head>"""
 
@@ -93,21 +97,23 @@ def masthead(theme: Theme, home: bool, root: str = "") -> str:
 </header>"""
 
 
-def footer(theme: Theme, root: str = "") -> str:
+def footer(theme: Theme, root: str = "", words: SiteWords | None = None) -> str:
+    words = words or SiteWords()
     site = ""
     website = site_href(theme.website)  # only http(s) or relative: never javascript:
     if website:
         shown = urlsplit(website).netloc or website
         site = f' · <a href="{e(website)}">{e(shown)}</a>'
-    who = f"{e(theme.publisher)}" if theme.publisher else e(theme.name)
+    who = f"<bdi>{e(theme.publisher)}</bdi>" if theme.publisher else f"<bdi>{e(theme.name)}</bdi>"
     return f"""<footer class="site-footer">
-  <p>{who}{site} · <a href="{root}feed.xml">Subscribe to new issues (Atom feed)</a></p>
+  <p>{who}{site} · <a href="{root}feed.xml">{e(words.subscribe)}</a></p>
 </footer>"""
 
 
 def cover_alt(a: ArchivedIssue) -> str:
-    lead = f": {a.lead}" if a.lead else ""
-    return f"Front page of {issue_title(a)}{lead}"
+    words = words_of(a)
+    lead = f"{words.colon}{a.lead}" if a.lead else ""
+    return words.front_page.format(title=issue_title(a)) + lead
 
 
 def cover(a: ArchivedIssue, theme: Theme, alt: str) -> str:
@@ -120,20 +126,29 @@ def cover(a: ArchivedIssue, theme: Theme, alt: str) -> str:
 
 
 def download(a: ArchivedIssue) -> str:
+    from compositor.web.site_words import size_text
+
+    words = words_of(a)
     return (f'<a class="download" href="pdf/{quote(a.name)}.pdf" download '
-            f'type="application/pdf">Download the PDF<span class="visually-hidden"> of '
-            f'{e(a.issue.date_text)}</span> ({size_text(a.size)})</a>')
+            f'type="application/pdf">{e(words.download)}<span class="visually-hidden">'
+            f'{e(words.download_of.format(date=a.issue.date_text))}</span> '
+            f'({e(size_text(a.size, words, a.numerals))})</a>')
 
 
 def facts(a: ArchivedIssue) -> str:
-    parts = [p for p in (a.label, f"{a.pages} page{'s' * (a.pages != 1)}") if p]
-    return " · ".join(e(p) for p in parts)
+    """The details line: the volume line and the page count, each an isolate, so a
+    number or a Latin word in one never joins its neighbour in right-to-left text."""
+    words = words_of(a)
+    parts = [p for p in (a.label, count_text(a.pages, words.pages_one, words.pages,
+                                             a.numerals)) if p]
+    return e(words.sep).join(f"<bdi>{e(p)}</bdi>" for p in parts)
 
 
 def card_title(a: ArchivedIssue, theme: Theme) -> str:
     """The issue's date, with its publication's name when that is not the archive's."""
     if a.issue.publication.name != theme.name:
-        return f"{e(a.issue.publication.name)}, {e(a.issue.date_text)}"
+        return (f"<bdi>{e(a.issue.publication.name)}</bdi>{e(words_of(a).comma)}"
+                f"<bdi>{e(a.issue.date_text)}</bdi>")
     return e(a.issue.date_text)
 
 
@@ -150,23 +165,24 @@ def index_page(issues: list[ArchivedIssue], theme: Theme, base: str | None) -> s
   <p>{download(a)}</p>
 </li>""")
     newest = issues[0]
-    description = f"Every issue of {theme.name} as a PDF, newest first."
+    words = site_words(lang_of(issues))
+    description = words.site_description.format(name=theme.name)
+    intro = count_text(len(issues), words.intro_one, words.intro, newest.numerals)
     return f"""<!DOCTYPE html>
 <html lang="{e(lang_of(issues))}"{dir_attr(lang_of(issues))}>
-{head(f"{theme.name}: all issues", description, theme, base, "index.html",
-      cover_file(newest.name, 600), "website", cover_alt(newest))}
+{head(words.site_title.format(name=theme.name), description, theme, base, "index.html",
+      cover_file(newest.name, 600), "website", cover_alt(newest), words=words)}
 <body>
-<a class="skip" href="#main">Skip to the issues</a>
+<a class="skip" href="#main">{e(words.skip_issues)}</a>
 {masthead(theme, True)}
 <main id="main">
-<h1>All issues</h1>
-<p class="intro">{len(issues)} issue{'s' * (len(issues) != 1)}, newest first, each as a PDF
-to read on screen or print.</p>
+<h1>{e(words.all_issues)}</h1>
+<p class="intro">{e(intro)}</p>
 <ol class="issues">
 {chr(10).join(cards)}
 </ol>
 </main>
-{footer(theme)}
+{footer(theme, words=words)}
 </body>
 </html>
 """
@@ -177,32 +193,37 @@ def issue_page(a: ArchivedIssue, theme: Theme, base: str | None,
     """The issue's cover and details, and its contents: each title leads to the article's
     own page (when it has one), each page number into the PDF."""
     pdf = f"pdf/{quote(a.name)}.pdf"
+    words = words_of(a)
     if articles is None:
         articles = [ArticleLink(x.title, "", x.page) for x in a.contents]
     rows = []
     for x in articles:
-        where = (f'<a class="page" href="{pdf}#page={x.page}">page {x.page}'
-                 f'<span class="visually-hidden"> of the PDF</span></a>'
+        shown = digits(words.page.format(page=x.page), a.numerals)
+        where = (f'<a class="page" href="{pdf}#page={x.page}">{e(shown)}'
+                 f'<span class="visually-hidden">{e(words.of_pdf)}</span></a>'
                  if x.page else "")
         title = f'<a href="{x.href}">{e(x.title)}</a>' if x.href else \
             f'<a href="{pdf}#page={x.page}">{e(x.title)}</a>' if x.page else e(x.title)
         rows.append(f"<li>{title} {where}</li>")
-    contents = (f'<h2 id="inside">Inside this issue</h2>\n<ol class="contents">\n'
+    contents = (f'<h2 id="inside">{e(words.contents)}</h2>\n<ol class="contents">\n'
                 f'{chr(10).join(rows)}\n</ol>') if rows else ""
-    lead = f" Inside: {', '.join(x.title for x in articles[:3])}." if articles else ""
-    description = f"{issue_title(a)}. {a.label + '. ' if a.label else ''}{a.pages} pages.{lead}"
+    lead = " " + words.inside.format(titles=words.comma.join(x.title for x in articles[:3])) \
+        if articles else ""
+    pages = count_text(a.pages, words.pages_one, words.pages, a.numerals)
+    description = f"{issue_title(a)}. {a.label + '. ' if a.label else ''}{pages}.{lead}"
     return f"""<!DOCTYPE html>
 <html lang="{e(a.issue.language)}"{dir_attr(a.issue.language)}>
 {head(issue_title(a), description, theme, base, f"{quote(a.name)}.html",
-      cover_file(a.name, 600), "article", cover_alt(a))}
+      cover_file(a.name, 600), "article", cover_alt(a), words=words)}
 <body>
-<a class="skip" href="#main">Skip to the contents</a>
+<a class="skip" href="#main">{e(words.skip_contents)}</a>
 {masthead(theme, False)}
-<nav class="crumbs" aria-label="Archive"><a href="index.html">All issues</a></nav>
+<nav class="crumbs" aria-label="{e(words.archive)}">
+<a href="index.html">{e(words.all_issues)}</a></nav>
 <main id="main">
 <h1>{card_title(a, theme)}</h1>
 <div class="issue">
-  <a class="cover" href="{pdf}">{cover(a, theme, cover_alt(a) + " (opens the PDF)")}</a>
+  <a class="cover" href="{pdf}">{cover(a, theme, cover_alt(a) + words.opens_pdf)}</a>
   <div class="about">
     <p class="facts">{facts(a)}</p>
     <p>{download(a)}</p>
@@ -210,7 +231,7 @@ def issue_page(a: ArchivedIssue, theme: Theme, base: str | None,
   </div>
 </div>
 </main>
-{footer(theme)}
+{footer(theme, words=words)}
 </body>
 </html>
 """

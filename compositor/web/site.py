@@ -81,7 +81,7 @@ def build_site(issues_dir: Path, out: Path, base_url: str | None, build: bool = 
     brand, mixed = archive_branding(issues_dir, [a.issue.publication for a in issues])
     if mixed:
         print(mixed, file=sys.stderr)
-    theme = site_theme(issues[0].issue, brand)
+    theme = site_theme(issues[0].issue, brand, tuple(a.issue.language for a in issues))
     _write(out, issues, theme, base_url)
     if not quiet:
         print(f"wrote {out}/index.html: {len(issues)} issue{'s' * (len(issues) != 1)}, "
@@ -212,10 +212,14 @@ def _archived(manifest: Path, loaded, build: bool, quiet: bool) -> ArchivedIssue
     pages, contents = read_contents(pdf)
     lead = issue.articles[0].title if issue.articles else None
     from compositor.layout.furniture import issue_line
+    from compositor.load.locale import numerals
 
+    text = loaded.spec.section("text")
     return ArchivedIssue(issue=issue, pdf=pdf, pages=pages, size=pdf.stat().st_size,
                          contents=contents, when=issue_day(issue), lead=lead,
-                         label=issue_line(loaded.spec, issue))
+                         label=issue_line(loaded.spec, issue),
+                         calendar=str(text["date_calendar"]),
+                         numerals=numerals(str(text["numerals"]), issue.language))
 
 
 def _build_web(loaded, pdf: Path) -> None:

@@ -1,6 +1,8 @@
 """The archive's look, taken from the newest issue's layout: its colours (made dark
 enough to read on white where needed, and overridden by the archive's own site.yaml) and
-its fonts, subset to what a page of Latin text uses and stored as WOFF2."""
+its fonts, subset to what a page of Latin text uses and stored as WOFF2. An archive with
+an issue in Persian, Arabic or Urdu also gets the layout's Arabic-script font (Vazirmatn)
+as a WOFF2 subset of the Arabic blocks, which the browser loads only for that text."""
 
 from __future__ import annotations
 
@@ -16,6 +18,12 @@ from compositor.web.branding import Branding
 # Latin, Latin-1 Supplement, Latin Extended-A/B, general punctuation, currency, arrows.
 _UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2000, 0x2070),
              *range(0x20A0, 0x20C0), 0x2122, 0x2190, 0x2192, 0x2026]
+# Arabic, its supplement and presentation forms, ZWNJ/ZWJ and the direction marks and
+# isolates; the digits are in the Arabic block.
+_ARABIC = [*range(0x0600, 0x0700), *range(0x0750, 0x0780), *range(0x08A0, 0x0900),
+           *range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00), *range(0x200C, 0x2010),
+           *range(0x2066, 0x206A), 0x00AB, 0x00BB]
+_ARABIC_RANGE = "U+0600-06FF, U+0750-077F, U+08A0-08FF, U+FB50-FDFF, U+FE70-FEFF, U+200C-200F"
 _ROLES = {  # CSS family -> layout style whose font it takes
     "Body": "body", "Heading": "title", "Display": "masthead_name", "Small": "byline"}
 
@@ -32,6 +40,7 @@ class Theme:
     faces: list[str] = field(default_factory=list)
     logo: Path | None = None                  # shown beside the name in the masthead
     key: str = ""                             # the feed's tag: authority
+    arabic: bool = False                      # an issue is in an Arabic-script language
 
     @property
     def logo_name(self) -> str | None:
@@ -50,7 +59,8 @@ class Theme:
 
     def write_assets(self, folder: Path) -> None:
         for source in dict.fromkeys(source for _, _, source in self.fonts):
-            (folder / "fonts" / f"{source.stem}.woff2").write_bytes(_woff2(source))
+            (folder / "fonts" / f"{source.stem}.woff2").write_bytes(
+                _woff2(source, _UNICODES + _ARABIC if self.arabic else _UNICODES))
             # Font licences (the OFL asks for it) travel with the fonts.
             for licence in sorted(source.parent.glob("OFL*.txt")) + sorted(
                     source.parent.glob("LICEN[CS]E*")):
@@ -66,91 +76,105 @@ class Theme:
             name = f"{source.stem}.woff2"
             weight = 700 if "bold" in face else 400
             style = "italic" if "italic" in face else "normal"
+            # The Arabic face is fetched only when a page has text in its blocks.
+            only = f" unicode-range: {_ARABIC_RANGE};" if family == "Arabic" else ""
             faces.append(f'@font-face {{ font-family: "{family}"; src: url("fonts/{name}") '
                          f'format("woff2"); font-weight: {weight}; font-style: {style}; '
-                         f'font-display: swap; }}')
+                         f'font-display: swap;{only} }}')
         colors = "\n".join(f"  --{k}: {v};" for k, v in self.colors.items())
+        rules = self._rules()
+        if self.arabic:  # Arabic-script text, in any role, is set in the Arabic face
+            for family in _ROLES:
+                rules = rules.replace(f'"{family}", ', f'"{family}", "Arabic", ')
         return "\n".join(faces) + f"""
 :root {{
 {colors}
 }}
-* {{ box-sizing: border-box; }}
-html {{ -webkit-text-size-adjust: 100%; }}
-body {{ margin: 0; font: 1.0625rem/1.55 "Body", Georgia, serif; color: var(--text);
-  background: var(--paper); }}
-a {{ color: var(--link); text-underline-offset: 0.15em; }}
-a:hover {{ text-decoration-thickness: 2px; }}
-:focus-visible {{ outline: 3px solid var(--focus); outline-offset: 2px;
-  box-shadow: 0 0 0 2px var(--paper); border-radius: 2px; }}
-.masthead :focus-visible {{ outline-color: var(--masthead-text);
-  box-shadow: 0 0 0 2px var(--masthead); }}
-.skip {{ position: absolute; left: 0.5rem; top: -4rem; background: var(--paper);
-  color: var(--link); padding: 0.5rem 1rem; z-index: 2; }}
-.skip:focus {{ top: 0.5rem; }}
-.visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
-  clip: rect(0 0 0 0); white-space: nowrap; }}
-.masthead {{ background: var(--masthead); color: var(--masthead-text);
-  padding: 1.5rem max(1rem, calc((100% - 68rem) / 2)); }}
-.masthead .name {{ font: 2.6rem/1.1 "Display", Georgia, serif; margin: 0; }}
-.masthead .name a {{ color: inherit; text-decoration: none; }}
-.masthead .name img {{ height: 1em; width: auto; vertical-align: -0.12em;
-  margin-inline-end: 0.4em; }}
-.masthead .tagline {{ font: italic 1rem/1.4 "Small", system-ui, sans-serif; margin: 0.4rem 0 0; }}
-main, .crumbs, .site-footer {{ max-width: 68rem; margin: 0 auto; padding: 0 1rem; }}
-.crumbs {{ font: 0.95rem/1.4 "Small", system-ui, sans-serif; padding-top: 1rem; }}
-h1, h2 {{ font-family: "Heading", system-ui, sans-serif; color: var(--accent);
-  line-height: 1.2; }}
-h1 {{ font-size: 1.9rem; margin: 1.5rem 0 0.5rem; }}
-h2 {{ font-size: 1.25rem; margin: 0.75rem 0 0.25rem; }}
-.intro, .facts {{ color: var(--muted); font-family: "Small", system-ui, sans-serif; }}
-.facts {{ margin: 0.2rem 0; font-size: 0.95rem; }}
-.issues {{ list-style: none; margin: 1.5rem 0; padding: 0; display: grid; gap: 2rem 1.5rem;
-  grid-template-columns: repeat(auto-fill, minmax(min(100%, 15rem), 1fr)); }}
-.card {{ display: flex; flex-direction: column; }}
-.card h2 a {{ color: inherit; }}
-.cover img {{ display: block; width: 100%; height: auto; border: 1px solid var(--rule);
-  box-shadow: 0 2px 10px rgba(0, 0, 0, 0.15); background: #fff; }}
-.download {{ display: inline-block; margin-top: 0.3rem; padding: 0.45rem 0.9rem;
+""" + rules
+
+    def _rules(self) -> str:
+        return """* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; font: 1.0625rem/1.55 "Body", Georgia, serif; color: var(--text);
+  background: var(--paper); }
+a { color: var(--link); text-underline-offset: 0.15em; }
+a:hover { text-decoration-thickness: 2px; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px;
+  box-shadow: 0 0 0 2px var(--paper); border-radius: 2px; }
+.masthead :focus-visible { outline-color: var(--masthead-text);
+  box-shadow: 0 0 0 2px var(--masthead); }
+.skip { position: absolute; left: 0.5rem; top: -4rem; background: var(--paper);
+  color: var(--link); padding: 0.5rem 1rem; z-index: 2; }
+.skip:focus { top: 0.5rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }
+.masthead { background: var(--masthead); color: var(--masthead-text);
+  padding: 1.5rem max(1rem, calc((100% - 68rem) / 2)); }
+.masthead .name { font: 2.6rem/1.1 "Display", Georgia, serif; margin: 0; }
+.masthead .name a { color: inherit; text-decoration: none; }
+.masthead .name img { height: 1em; width: auto; vertical-align: -0.12em;
+  margin-inline-end: 0.4em; }
+.masthead .tagline { font: italic 1rem/1.4 "Small", system-ui, sans-serif; margin: 0.4rem 0 0; }
+main, .crumbs, .site-footer { max-width: 68rem; margin: 0 auto; padding: 0 1rem; }
+.crumbs { font: 0.95rem/1.4 "Small", system-ui, sans-serif; padding-top: 1rem; }
+h1, h2 { font-family: "Heading", system-ui, sans-serif; color: var(--accent);
+  line-height: 1.2; }
+h1 { font-size: 1.9rem; margin: 1.5rem 0 0.5rem; }
+h2 { font-size: 1.25rem; margin: 0.75rem 0 0.25rem; }
+.intro, .facts { color: var(--muted); font-family: "Small", system-ui, sans-serif; }
+.facts { margin: 0.2rem 0; font-size: 0.95rem; }
+.issues { list-style: none; margin: 1.5rem 0; padding: 0; display: grid; gap: 2rem 1.5rem;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 15rem), 1fr)); }
+.card { display: flex; flex-direction: column; }
+.card h2 a { color: inherit; }
+.cover img { display: block; width: 100%; height: auto; border: 1px solid var(--rule);
+  box-shadow: 0 2px 10px rgba(0, 0, 0, 0.15); background: #fff; }
+.download { display: inline-block; margin-top: 0.3rem; padding: 0.45rem 0.9rem;
   border-radius: 4px; background: var(--button); color: var(--button-text);
-  font: 600 0.95rem/1.3 "Small", system-ui, sans-serif; text-decoration: none; }}
-.download:hover {{ text-decoration: underline; }}
-.issue {{ display: grid; gap: 1.5rem 2.5rem; grid-template-columns: minmax(0, 18rem) 1fr;
-  align-items: start; margin-bottom: 2rem; }}
-@media (max-width: 40rem) {{
-  .issue {{ grid-template-columns: 1fr; }}
-  .issue .cover {{ max-width: 16rem; }}
-  .masthead .name {{ font-size: 2rem; }}
-}}
-.contents {{ padding-left: 1.4rem; }}
-.contents li {{ margin: 0.45rem 0; }}
-.contents .page {{ color: var(--muted); font: 0.9rem "Small", system-ui, sans-serif;
-  white-space: nowrap; }}
-.site-footer {{ border-top: 1px solid var(--rule); margin-top: 2rem; padding-top: 1rem;
-  padding-bottom: 2rem; font: 0.95rem/1.5 "Small", system-ui, sans-serif; color: var(--muted); }}
-.site-footer a {{ color: var(--link); }}
-.article {{ max-width: 44rem; overflow-wrap: break-word; }}
-.article article a, .article code {{ overflow-wrap: anywhere; }}
-.article h1 {{ font-size: 2.1rem; }}
-.article .meta, .article .source {{ color: var(--muted);
-  font: 0.95rem/1.5 "Small", system-ui, sans-serif; }}
-.article figure {{ margin: 1.5rem 0; }}
-.article figure img {{ display: block; width: 100%; height: auto; }}
-.article figcaption {{ color: var(--muted); font: 0.9rem/1.45 "Small", system-ui, sans-serif;
-  margin-top: 0.4rem; }}
-.article blockquote {{ margin: 1rem 0; padding-inline-start: 1rem;
-  border-inline-start: 3px solid var(--rule); }}
-.article hr {{ border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }}
-.steps {{ display: flex; flex-wrap: wrap; gap: 1rem; justify-content: space-between;
+  font: 600 0.95rem/1.3 "Small", system-ui, sans-serif; text-decoration: none; }
+.download:hover { text-decoration: underline; }
+.issue { display: grid; gap: 1.5rem 2.5rem; grid-template-columns: minmax(0, 18rem) 1fr;
+  align-items: start; margin-bottom: 2rem; }
+@media (max-width: 40rem) {
+  .issue { grid-template-columns: 1fr; }
+  .issue .cover { max-width: 16rem; }
+  .masthead .name { font-size: 2rem; }
+}
+.contents { padding-inline-start: 1.4rem; }
+.contents:lang(fa), .contents:lang(ur) { list-style-type: persian; }
+.contents:lang(ar) { list-style-type: arabic-indic; }
+.contents li { margin: 0.45rem 0; }
+.contents .page { color: var(--muted); font: 0.9rem "Small", system-ui, sans-serif;
+  white-space: nowrap; }
+.site-footer { border-top: 1px solid var(--rule); margin-top: 2rem; padding-top: 1rem;
+  padding-bottom: 2rem; font: 0.95rem/1.5 "Small", system-ui, sans-serif; color: var(--muted); }
+.site-footer a { color: var(--link); }
+.article { max-width: 44rem; overflow-wrap: break-word; }
+.article article a, .article code { overflow-wrap: anywhere; }
+.article h1 { font-size: 2.1rem; }
+.article .meta, .article .source { color: var(--muted);
+  font: 0.95rem/1.5 "Small", system-ui, sans-serif; }
+.article figure { margin: 1.5rem 0; }
+.article figure img { display: block; width: 100%; height: auto; }
+.article figcaption { color: var(--muted); font: 0.9rem/1.45 "Small", system-ui, sans-serif;
+  margin-top: 0.4rem; }
+.article blockquote { margin: 1rem 0; padding-inline-start: 1rem;
+  border-inline-start: 3px solid var(--rule); }
+.article hr { border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }
+.steps { display: flex; flex-wrap: wrap; gap: 1rem; justify-content: space-between;
   border-top: 1px solid var(--rule); margin-top: 2rem; padding-top: 1rem;
-  font: 0.95rem/1.4 "Small", system-ui, sans-serif; }}
-.steps a {{ max-width: 20rem; }}
-.steps a[rel="next"] {{ margin-inline-start: auto; text-align: end; }}
-.steps .step {{ display: block; color: var(--muted); font-size: 0.85rem; }}
+  font: 0.95rem/1.4 "Small", system-ui, sans-serif; }
+.steps a { max-width: 20rem; }
+.steps a[rel="next"] { margin-inline-start: auto; text-align: end; }
+.steps .step { display: block; color: var(--muted); font-size: 0.85rem; }
 """
 
 
-def site_theme(issue: Issue, brand: Branding) -> Theme:
+def site_theme(issue: Issue, brand: Branding, languages: tuple[str, ...] = ()) -> Theme:
+    """The look of the archive from `issue`'s layout; `languages`, those of every issue
+    in it, decide whether the Arabic-script web font is wanted."""
     from compositor.load.layout import load_layout
+    from compositor.web.site_words import arabic_script
 
     spec = load_layout(issue.layout_ref, issue.layout_where)
     rgb = {name: _hex(c.as_rgb()) for name, c in spec.colors.items()}
@@ -191,9 +215,17 @@ def site_theme(issue: Issue, brand: Branding) -> Theme:
             # The weight the browser asks for is what the file is said to be.
             as_face = face if family != "Heading" else "bold"
             fonts.append((family, as_face, source))
+    arabic = any(arabic_script(lang) for lang in (*languages, issue.language))
+    if arabic:
+        own = spec.fonts.get("arabic", {})
+        for face in ("regular", "bold"):
+            source = own.get(face) or Path(__file__).resolve().parent.parent / "fonts" / \
+                f"Vazirmatn-NL-{face.title()}.ttf"
+            fonts.append(("Arabic", face, Path(source)))
     return Theme(name=brand.name, tagline=brand.tagline, publisher=brand.publisher,
                  website=brand.website, colors=colors, fonts=fonts,
-                 aspect=spec.page_height / spec.page_width, logo=brand.logo, key=brand.key)
+                 aspect=spec.page_height / spec.page_width, logo=brand.logo, key=brand.key,
+                 arabic=arabic)
 
 
 def site_href(url: str | None) -> str | None:
@@ -241,21 +273,21 @@ def readable(color: str, background: str, ratio: float = 4.5) -> str:
     return "#000000"
 
 
-def _woff2(source: Path) -> bytes:
+def _woff2(source: Path, unicodes: list[int]) -> bytes:
     """The font subset for the web, from the on-disk cache when this file was done before
     (subsetting a large font takes seconds)."""
     from compositor import cache
 
     data = source.read_bytes()
-    key = cache.key_for("woff2", 1, hashlib.sha256(data).hexdigest(), _UNICODES)
+    key = cache.key_for("woff2", 2, hashlib.sha256(data).hexdigest(), unicodes)
     found = cache.get("webfonts", key)
     if found is None:
-        found = _subset(source)
+        found = _subset(source, unicodes)
         cache.put("webfonts", key, found)
     return found
 
 
-def _subset(source: Path) -> bytes:
+def _subset(source: Path, unicodes: list[int]) -> bytes:
     import logging
 
     from fontTools import subset
@@ -267,11 +299,13 @@ def _subset(source: Path) -> bytes:
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["kern", "liga", "calt", "ccmp", "locl", "mark", "mkmk"]
+    if set(_ARABIC) & set(unicodes):  # joining forms, required ligatures and marks
+        options.layout_features += ["init", "medi", "fina", "isol", "rlig", "rclt"]
     options.name_IDs = ["*"]  # keep the licence and copyright names (OFL)
     options.notdef_outline = True
     font = TTFont(str(source), recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=_UNICODES)
+    subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
     font.flavor = "woff2"  # Brotli: about a quarter smaller than WOFF
     out = io.BytesIO()
