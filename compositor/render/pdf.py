@@ -300,16 +300,20 @@ class _Painter:
                             self.Y(y + p.dy + p.height), p.width, p.height)
         self.end_mark(code, p.tag)
 
-    def glyphs(self, face, frag, track: float = 0.0):
+    def glyphs(self, face, frag, track: float = 0.0, kashida: float = 0.0):
         """A right-to-left run as HarfBuzz shaped it, word by word, in visual order; word
         spaces stay spaces so justification (word spacing) applies to them. `track` is
         the line's letter spacing (points), taken back after every glyph of the run:
-        joined letters must touch (the line's spacing counted no glyphs here)."""
+        joined letters must touch (the line's spacing counted no glyphs here).
+        `kashida` is the share of its kashida room every word is lengthened by."""
         shaper = Shaper.for_path(face.path)
         words = frag.text.split(" ")
-        return pdfmetrics.getFont(face.name).glyph_string(
-            [shaper.word(w)[0] if w else () for w in reversed(words)],
-            track * 1000.0 / frag.size)
+        if kashida > 0:
+            shaped = [shaper.stretched(w, kashida * shaper.kashida_room(w) * 1000.0)
+                      if w else () for w in reversed(words)]
+        else:
+            shaped = [shaper.word(w)[0] if w else () for w in reversed(words)]
+        return pdfmetrics.getFont(face.name).glyph_string(shaped, track * 1000.0 / frag.size)
 
     def text(self, texts: list[tuple[float, float, TextPart]], marks: list) -> None:
         canv = self.canv
@@ -327,7 +331,10 @@ class _Painter:
                 lx += (line.measure - line.natural) / 2
             elif part.align == "right":
                 lx += line.measure - line.natural
-            ws, tc, h = line.spacing() if part.align == "justify" else NO_SPACING
+            (ws, tc, h), kashida = line._fill() if part.align == "justify" else (NO_SPACING,
+                                                                                0.0)
+            # Each word's share of its own kashida room (the line's fill over its room).
+            share = kashida / line.kashida if kashida > 0 else 0.0
             self.begin_mark(code, part.tag, marks, part)
             t.setTextOrigin(self.X(lx), self.Y(y + part.baseline))
             if ws != current_ws:
@@ -348,12 +355,20 @@ class _Painter:
                     self.fill(frag.color, t)
                     current_color = frag.color
                 if frag.rtl:
-                    shaped = self.glyphs(face, frag, current_tc)
+                    shaped = self.glyphs(face, frag, current_tc, share)
                     if shaped.__shapeData__ and shaped.__shapeData__[0].y_offset:
                         # ReportLab sets the rise only after an operator of the run
                         # (it looks at the last one): make the font selection that.
                         t._curSubset = -1
+                    # What the run says, for extractors that read marked content
+                    # (poppler): marks and kashida strokes are glyphs of their own,
+                    # placed by offsets, and would otherwise come back as letters of
+                    # their own. Given in visual order, as the glyphs' own ToUnicode
+                    # texts are: the extractor reorders the line as a whole.
+                    code.append(f"/Span <</ActualText <{_actual_text(frag.text[::-1])}>>> "
+                                "BDC")
                     t.textOut(shaped)
+                    code.append("EMC")
                 else:
                     t.textOut(frag.text)
             self.end_mark(code, part.tag)
@@ -372,6 +387,11 @@ class _JpegReader(ImageReader):
 
     def getRGBData(self) -> bytes:  # noqa: N802 - ReportLab's name
         return self._jpeg
+
+
+def _actual_text(text: str) -> str:
+    """A PDF text string in hex: UTF-16 with its byte order mark."""
+    return "FEFF" + text.encode("utf-16-be").hex().upper()
 
 
 def pdf_name(text: str) -> str:

@@ -179,7 +179,9 @@ class GlyphTTFont(TTFont):
 
 
 def _utf16_hex(text: str) -> str:
-    return text.encode("utf-16-be").hex().upper() or "200D"  # a second glyph of a cluster
+    # A glyph that stands for no character of its own (a second glyph of a cluster, a
+    # kashida stroke) gives back nothing: copied text reads exactly as typed.
+    return text.encode("utf-16-be").hex().upper()
 
 
 def to_unicode_cmap(name: str, texts: list[str]) -> str:

@@ -31,6 +31,7 @@ from compositor.text.linebreak import (
 )
 from compositor.text.shaping import (
     BIDI_ISOLATES,
+    Shaper,
     has_rtl,
     needs_shaping,
     paragraph_levels,
@@ -161,6 +162,10 @@ class Line:
     scale: float = 0.0  # most horizontal glyph scaling added, as a fraction
     scale_shrink: float = 0.0  # most horizontal glyph scaling taken away, as a fraction
     glyphs: int = 0
+    # How far the line's Arabic-script words may be lengthened by kashida in all, in
+    # points, and whether kashida fills the line before the word spaces grow.
+    kashida: float = 0.0
+    kashida_first: bool = False
 
     @property
     def text(self) -> str:
@@ -176,11 +181,22 @@ class Line:
         line within the limits never shows a gap beyond what the designer allowed, and
         slack that word spaces alone would turn into holes is spread over the letters.
         """
-        if not self.justified or not (self.spaces or self.track or self.scale):
-            return NO_SPACING
+        return self._fill()[0]
+
+    def kashida_fill(self) -> float:
+        """How much the line's words are lengthened by kashida in all, in points (shared
+        among them in proportion to what each may give)."""
+        return self._fill()[1]
+
+    def _fill(self) -> tuple[Spacing, float]:
+        if not self.justified or not (self.spaces or self.track or self.scale or
+                                      self.kashida):
+            return NO_SPACING, 0.0
         extra = self.measure - self.natural
+        kash = 0.0
         if extra >= 0:
             room, track, scale = self.stretch * self.space, self.track, self.scale
+            kash = self.kashida
         else:
             room, track, scale = -self.shrink * self.space, -self.track_shrink, \
                 -self.scale_shrink
@@ -190,15 +206,22 @@ class Line:
         word_room = sign * word_space_give(self.space, sign * room, sign * track,
                                            sign * scale)
         capacity = self.spaces * word_room + (self.glyphs - 1) * track + self.natural * scale
-        ratio = min(1.0, extra / capacity) if capacity else 0.0
+        if kash and self.kashida_first:
+            # Kashida first; what it cannot fill goes to the word spaces.
+            k = min(extra, kash)
+            ratio = min(1.0, (extra - k) / capacity) if capacity else 0.0
+        else:
+            capacity += kash
+            ratio = min(1.0, extra / capacity) if capacity else 0.0
+            k = ratio * kash
         tc, h = ratio * track, quantise_scale(1.0 + ratio * scale)
         if not self.spaces:
             # A line with no word space (a piece of a long address) is filled by letter
-            # spacing and scaling alone, as far as they go.
-            return Spacing(0.0, tc, h)
+            # spacing, scaling and kashida alone, as far as they go.
+            return Spacing(0.0, tc, h), k
         # The word spaces take the rest exactly; beyond the limits, only they grow on.
         # PDF scales glyphs, letter and word spacing alike: h * (natural + tc's + tw's).
-        tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc) / self.spaces
+        tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc - k) / self.spaces
         if ratio < 1.0 and abs((self.space + tw + 2 * tc) * h - self.space) > abs(room):
             # Rounding the scale towards 100 % left the few word spaces of a line of long
             # words more than their share: one step further, within the layout's limit,
@@ -206,8 +229,9 @@ class Line:
             away = h + sign / SCALE_STEPS
             if abs(away - 1.0) <= abs(scale) + 1e-9:
                 h = away
-                tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc) / self.spaces
-        return Spacing(tw, tc, h)
+                tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc - k) / \
+                    self.spaces
+        return Spacing(tw, tc, h), k
 
     def is_runt(self) -> bool:
         """As a paragraph's last line: shorter than a quarter of the measure, or a single
@@ -247,6 +271,9 @@ class Settings:
     scaling: float = 0.0  # most horizontal glyph scaling added, as a fraction (0.02 = 102%)
     scaling_shrink: float = 0.0  # most taken away (0.02 = 98%)
     rtl: bool = False  # paragraphs run right to left (bidi base direction)
+    # How justified lines with Arabic-script words are filled: "both" shares the slack
+    # between word spaces and kashida, "kashida" lengthens words first, "spaces" never.
+    justify: str = "both"
 
 
 _WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
@@ -621,7 +648,11 @@ class Typesetter:
                              if not has_rtl(t)) if justify else 0.0
                 scale = width if justify else 0.0
                 st = self.settings
-                items.append(Item(BOX, width, glyphs * st.tracking + scale * st.scaling,
+                # Arabic-script words may be lengthened by kashida: the breaker counts
+                # that stretch with the word spaces'.
+                kash = sum(self._kashida_room(fc, t, sz) for fc, sz, _c, t, _h in frags) \
+                    if justify and st.justify != "spaces" else 0.0
+                items.append(Item(BOX, width, glyphs * st.tracking + scale * st.scaling + kash,
                                   glyphs * st.tracking_shrink + scale * st.scaling_shrink))
                 payload.append(tuple(frags))
             if kind is not None and k < len(pieces) - 1:
@@ -642,6 +673,13 @@ class Typesetter:
                     else:
                         items.append(Item(PENALTY, 0.0, 0, 0, cost, False))
                         payload.append(None)
+
+    def _kashida_room(self, face: str, text: str, size: float) -> float:
+        """How far the words of `text` may be lengthened by kashida, in points."""
+        if not needs_shaping(text):
+            return 0.0
+        shaper = Shaper.for_path(self.fonts.face(face).path)
+        return sum(shaper.kashida_room(w) for w in without_isolates(text).split(" ")) * size
 
     def _cuts(self, text: str, hyph: bool) -> list[tuple[int, str]]:
         cuts: list[tuple[int, str]] = []
@@ -806,13 +844,16 @@ class Typesetter:
             size = out[0].size if out else 0.0
             s = self.settings
             on = 1.0 if justified else 0.0
+            kash = sum(self._kashida_room(f.face, f.text, f.size) for f in out if f.rtl) \
+                if justified and s.justify != "spaces" else 0.0
             lines.append(Line(out, natural, spaces, measure - line_indent, line_indent,
                               brk.ratio, brk.hyphenated, justified,
                               sum(spaces_w) / len(spaces_w) if spaces_w else 0.0,
                               s.stretch, s.shrink, on * size * s.tracking,
                               on * size * s.tracking_shrink, on * s.scaling,
                               on * s.scaling_shrink,
-                              sum(len(f.text) for f in out if not f.rtl)))
+                              sum(len(f.text) for f in out if not f.rtl), kash,
+                              s.justify == "kashida"))
         return lines
 
 
@@ -824,7 +865,8 @@ def _encode(par: SetParagraph) -> list:
     lines = [[[[f.face, f.size, f.color, f.text, f.width, f.href, f.rtl] for f in ln.frags],
               ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
               ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
-              ln.scale, ln.scale_shrink, ln.glyphs] for ln in par.lines]
+              ln.scale, ln.scale_shrink, ln.glyphs, ln.kashida, ln.kashida_first]
+             for ln in par.lines]
     return [lines, sorted(par.missing)]
 
 
