@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass, field
 
 from reportlab import rl_config
@@ -29,7 +30,7 @@ from compositor.model.markdown import iri_to_uri
 from compositor.render.images import jpeg_size, photo_ink, prepare
 from compositor.text.fonts import FontBook
 from compositor.text.paragraph import NO_SPACING
-from compositor.text.shaping import Shaper
+from compositor.text.shaping import Shaper, is_rtl_language
 
 # Binary streams: ASCII85 only makes files a quarter bigger and slower to write.
 rl_config.useA85 = 0
@@ -117,6 +118,7 @@ class _Painter:
         self.off = options.mark_offset
         self._mcid = 0
         self._order: dict[int, int] = {}
+        self.latin_lang = "en" if is_rtl_language(layout.issue.language) else ""
 
     # -- colour ------------------------------------------------------------------------------
 
@@ -369,6 +371,12 @@ class _Painter:
                                 "BDC")
                     t.textOut(shaped)
                     code.append("EMC")
+                elif self.latin_lang and _LATIN.search(frag.text):
+                    # A Latin name or term in a right-to-left issue is read by a screen
+                    # reader's voice for English, not the issue's.
+                    code.append(f"/Span <</Lang ({self.latin_lang})>> BDC")
+                    t.textOut(frag.text)
+                    code.append("EMC")
                 else:
                     t.textOut(frag.text)
             self.end_mark(code, part.tag)
@@ -387,6 +395,9 @@ class _JpegReader(ImageReader):
 
     def getRGBData(self) -> bytes:  # noqa: N802 - ReportLab's name
         return self._jpeg
+
+
+_LATIN = re.compile("[A-Za-z]")
 
 
 def _actual_text(text: str) -> str:
