@@ -123,11 +123,6 @@ class Spacing(NamedTuple):
 
 NO_SPACING = Spacing(0.0, 0.0, 1.0)
 SCALE_STEPS = 1000  # glyph scaling is set in steps of 0.1 %
-# Whether a paragraph that word spaces alone would leave loose is broken again counting
-# kashida stretch. Off: on the Persian sample it gives 7 loose lines of 378 rather than 9
-# of 401, but the page make-up then leaves holes and cuts more text, so breaks are kept
-# as word spaces choose them and kashida only fills the lines.
-KASHIDA_BREAKS = False
 
 
 def quantise_scale(h: float) -> float:
@@ -435,23 +430,29 @@ class Typesetter:
         dumping it on one line)."""
         items, payload, missing, widths = self._items(runs, style, measure, "justify", indent,
                                                       hyphenate, hang, kashida=False)
-        breaks = optimal_breaks(items, widths, 1.0, **constraints)
-        if breaks is None and self._kashida and KASHIDA_BREAKS:
-            # Kashida where word spaces alone would leave a loose line: a paragraph that
-            # sets well with its word spaces keeps those breaks (its lines still share
-            # their slack with kashida), the others are broken counting kashida stretch.
-            items, payload, missing, widths = self._items(runs, style, measure, "justify",
-                                                          indent, hyphenate, hang)
-            breaks = optimal_breaks(items, widths, 1.0, **constraints)
-        breaks = breaks or optimal_breaks(items, widths, 2.5, **constraints)
+        breaks = (optimal_breaks(items, widths, 1.0, **constraints)
+                  or optimal_breaks(items, widths, 2.5, **constraints))
+        ragged = False
         if breaks is None and self._has_address_break(items):
             # An address too long for any good justified setting: rather than gaping word
             # spaces, the line before a break inside it may end short.
+            ragged = True
             items, payload, missing, widths = self._items(
-                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=True)
+                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=True,
+                kashida=False)
             breaks = (optimal_breaks(items, widths, 1.0, **constraints)
                       or optimal_breaks(items, widths, 2.5, **constraints))
         breaks = breaks or optimal_breaks(items, widths, 60.0, **constraints)
+        if breaks is not None and self._kashida and any(b.ratio > 1.0 for b in breaks[:-1]):
+            # Word spaces alone leave a loose line: broken again counting what kashida
+            # may give, in as many lines (the page make-up keeps the paragraph's height).
+            kept = {**constraints, "lines": constraints.get("lines") or len(breaks)}
+            k_items, k_payload, k_missing, k_widths = self._items(
+                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=ragged)
+            better = (optimal_breaks(k_items, k_widths, 1.0, **kept)
+                      or optimal_breaks(k_items, k_widths, 2.5, **kept))
+            if better is not None:
+                return k_items, k_payload, k_missing, k_widths, better
         return None if breaks is None else (items, payload, missing, widths, breaks)
 
     def _set(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
