@@ -182,3 +182,76 @@ def test_print_pdf_reads_right_to_left_and_latin_spans_have_a_language(built):
         assert "/Direction" not in pdf.Root.get("/ViewerPreferences", {})
 
 
+
+
+POEM = ("```poem\n"
+        "هر صبح پارو می‌زند دل بر تن آرام رود / تا موج‌ها از شوق ما گویند با ساحل درود\n"
+        "ما هم‌سفر با باد و مه از بندر خاموش شب\tتا روشنای صبحدم پاروزنان خواهیم بود\n"
+        "```")
+
+
+@pytest.fixture(scope="module")
+def couplet_pdf(tmp_path_factory) -> Path:
+    from conftest import write_article
+
+    folder = tmp_path_factory.mktemp("verse") / "fa"
+    (folder.parent / "l.yaml").write_text(
+        f"extends: {ROOT / 'issues' / 'harbor-light-fa-layout.yaml'}\n"
+        "page: {columns: 1}\n", encoding="utf-8")
+    prose = "قایق‌ها صبح زود به آب رفتند و پاروزنان تا ظهر روی رودخانه تمرین کردند. " * 4
+    write_article(folder, "a", "شعر", [prose, POEM, prose])
+    (folder / "issue.yaml").write_text(
+        "publication: {name: چراغ بندر}\nvolume: 4\nnumber: 19\ndate: مرداد ۱۴۰۲\n"
+        "language: fa\nlayout: ../l.yaml\narticles:\n  - articles/a.md\n", encoding="utf-8")
+    assert main(["build", str(folder / "issue.yaml"), "-q", "--no-preflight",
+                 "--variant", "web"]) == 0
+    return folder / "build" / "fa-web.pdf"
+
+
+def test_a_couplet_is_set_in_two_justified_halves(couplet_pdf):
+    with pdfplumber.open(couplet_pdf) as pdf:
+        page = pdf.pages[0]
+        rows: dict[float, list[dict]] = {}
+        for c in page.chars:
+            rows.setdefault(round(c["matrix"][5], 1), []).append(c)
+        body = [sorted(r, key=lambda c: c["x0"]) for r in rows.values()
+                if len(r) > 40 and r[0]["size"] == 10]
+        left = min(c["x0"] for r in body for c in r)
+        right = max(c["x1"] for r in body for c in r)
+        verse = [r for r in body if "درود" in "".join(c["text"] for c in r)[::-1]
+                 or "بود" in "".join(c["text"] for c in r)[::-1]]
+    assert len(verse) == 2  # each couplet on one line
+    middle = (left + right) / 2
+    edges = []
+    for row in verse:
+        text = "".join(c["text"] for c in row)
+        assert "/" not in text and "\t" not in text  # the separator never prints
+        inner = [c for c in row if c["text"].strip()]
+        lhalf = [c for c in inner if c["x1"] < middle]
+        rhalf = [c for c in inner if c["x0"] > middle]
+        assert len(lhalf) + len(rhalf) == len(inner)  # nothing in the gap
+        edges.append((min(c["x0"] for c in lhalf), max(c["x1"] for c in lhalf),
+                      min(c["x0"] for c in rhalf), max(c["x1"] for c in rhalf)))
+    for a, b, c, d in edges:
+        assert c - b > 15  # at least 2 em between the halves
+        assert b - a == pytest.approx(d - c, abs=1.5)  # two equal halves
+        assert (a + d) / 2 == pytest.approx(middle, abs=1.5)  # the poem is centred
+    # Each half justified to the same width: the couplets line up down the poem.
+    for k in range(4):
+        assert edges[0][k] == pytest.approx(edges[1][k], abs=1.5)
+    # The first hemistich is on the right (the reading side).
+    first = "".join(c["text"] for c in verse[0] if c["x0"] > middle)[::-1]
+    assert "صبح" in first
+
+
+def test_a_couplet_too_wide_for_half_the_measure_is_stacked_and_centred():
+    from compositor.model.markdown import _poem
+
+    ts, _runs, style = persian_typesetter("both")
+    runs = (Run(_poem(POEM.split("\n", 1)[1].rsplit("```", 1)[0])),)
+    wide = ts.set(runs, style, 420.0).lines
+    assert len(wide) == 2 and all(len(line.halves) == 2 for line in wide)
+    narrow = ts.set(runs, style, 200.0).lines
+    assert len(narrow) == 4 and not any(line.halves for line in narrow)
+    for line in narrow:
+        assert line.indent == pytest.approx((200.0 - line.natural) / 2)

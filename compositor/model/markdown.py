@@ -27,6 +27,7 @@ from compositor.model.content import (
     Run,
 )
 from compositor.model.smart import quotes_for, smart_spacing, smart_text
+from compositor.text.verse import VERSE_BREAK
 
 # markdown-it silently drops everything past its nesting limit (20 by default), so the
 # limit is raised and reaching it is an error; past MAX_INDENT levels, lists and quotes
@@ -205,6 +206,11 @@ def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int,
             elif inner:
                 out.append(Quote(tuple(inner), where, pull))
             i = close + 1
+        elif kind == "fence" and tok.info.strip().lower() in ("poem", "verse"):
+            poem = _poem(tok.content)
+            if poem:
+                out.append(Paragraph((Run(poem),), where, "verse"))
+            i += 1
         elif kind in ("fence", "code_block"):
             lines = clean_text(tok.content).rstrip("\n").split("\n")
             for line in lines:
@@ -216,6 +222,20 @@ def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int,
         else:
             i += 1
     return out, i
+
+
+def _poem(content: str) -> str:
+    """A ```poem block as the text engine takes verse: one couplet a line, its halves
+    (typed with " / " or a tab between them) joined by VERSE_BREAK. The separator is
+    never printed; blank lines are left out."""
+    lines = []
+    for raw in content.split("\n"):
+        halves = raw.split("\t", 1) if "\t" in raw else raw.split(" / ", 1)
+        halves = [" ".join(clean_text(h).split()) for h in halves]
+        halves = [h for h in halves if h]
+        if halves:
+            lines.append(VERSE_BREAK.join(halves))
+    return "\n".join(lines)
 
 
 def _flat_items(items: list[tuple[Block, ...]], ordered: bool, start: int) -> list[Block]:

@@ -317,15 +317,47 @@ class _Painter:
             shaped = [shaper.word(w)[0] if w else () for w in reversed(words)]
         return pdfmetrics.getFont(face.name).glyph_string(shaped, track * 1000.0 / frag.size)
 
+    def frags(self, t, frags, state: _TextState, share: float) -> None:
+        """Draw a line's fragments from the text object's current point; `share` is the
+        share of its kashida room every right-to-left word is lengthened by."""
+        code = t._code
+        for frag in frags:
+            face = self.fonts.face(frag.face)
+            if (face.name, frag.size) != state.font:
+                t.setFont(face.name, frag.size)
+                state.font = (face.name, frag.size)
+            if frag.color != state.color:
+                self.fill(frag.color, t)
+                state.color = frag.color
+            if frag.rtl:
+                shaped = self.glyphs(face, frag, state.tc, share)
+                if shaped.__shapeData__ and shaped.__shapeData__[0].y_offset:
+                    # ReportLab sets the rise only after an operator of the run
+                    # (it looks at the last one): make the font selection that.
+                    t._curSubset = -1
+                # What the run says, for extractors that read marked content
+                # (poppler): marks and kashida strokes are glyphs of their own,
+                # placed by offsets, and would otherwise come back as letters of
+                # their own. Given in visual order, as the glyphs' own ToUnicode
+                # texts are: the extractor reorders the line as a whole.
+                code.append(f"/Span <</ActualText <{_actual_text(frag.text[::-1])}>>> "
+                            "BDC")
+                t.textOut(shaped)
+                code.append("EMC")
+            elif self.latin_lang and _LATIN.search(frag.text):
+                # A Latin name or term in a right-to-left issue is read by a screen
+                # reader's voice for English, not the issue's.
+                code.append(f"/Span <</Lang ({self.latin_lang})>> BDC")
+                t.textOut(frag.text)
+                code.append("EMC")
+            else:
+                t.textOut(frag.text)
+
     def text(self, texts: list[tuple[float, float, TextPart]], marks: list) -> None:
         canv = self.canv
         t = canv.beginText()
         code = t._code
-        current_font = None
-        current_color = None
-        current_ws = 0.0
-        current_tc = 0.0
-        current_h = 1.0
+        state = _TextState()
         for x, y, part in texts:
             line = part.line
             lx = x + part.dx
@@ -333,54 +365,39 @@ class _Painter:
                 lx += (line.measure - line.natural) / 2
             elif part.align == "right":
                 lx += line.measure - line.natural
-            (ws, tc, h), kashida = line._fill() if part.align == "justify" else (NO_SPACING,
-                                                                                0.0)
-            # Each word's share of its own kashida room (the line's fill over its room).
-            share = kashida / line.kashida if kashida > 0 else 0.0
             self.begin_mark(code, part.tag, marks, part)
-            t.setTextOrigin(self.X(lx), self.Y(y + part.baseline))
-            if ws != current_ws:
-                t.setWordSpace(ws)
-                current_ws = ws
-            if tc != current_tc:
-                t.setCharSpace(tc)
-                current_tc = tc
-            if h != current_h:
-                t.setHorizScale(h * 100)
-                current_h = h
-            for frag in line.frags:
-                face = self.fonts.face(frag.face)
-                if (face.name, frag.size) != current_font:
-                    t.setFont(face.name, frag.size)
-                    current_font = (face.name, frag.size)
-                if frag.color != current_color:
-                    self.fill(frag.color, t)
-                    current_color = frag.color
-                if frag.rtl:
-                    shaped = self.glyphs(face, frag, current_tc, share)
-                    if shaped.__shapeData__ and shaped.__shapeData__[0].y_offset:
-                        # ReportLab sets the rise only after an operator of the run
-                        # (it looks at the last one): make the font selection that.
-                        t._curSubset = -1
-                    # What the run says, for extractors that read marked content
-                    # (poppler): marks and kashida strokes are glyphs of their own,
-                    # placed by offsets, and would otherwise come back as letters of
-                    # their own. Given in visual order, as the glyphs' own ToUnicode
-                    # texts are: the extractor reorders the line as a whole.
-                    code.append(f"/Span <</ActualText <{_actual_text(frag.text[::-1])}>>> "
-                                "BDC")
-                    t.textOut(shaped)
-                    code.append("EMC")
-                elif self.latin_lang and _LATIN.search(frag.text):
-                    # A Latin name or term in a right-to-left issue is read by a screen
-                    # reader's voice for English, not the issue's.
-                    code.append(f"/Span <</Lang ({self.latin_lang})>> BDC")
-                    t.textOut(frag.text)
-                    code.append("EMC")
-                else:
-                    t.textOut(frag.text)
+            # A couplet side by side is drawn as its two halves, each justified.
+            pieces = [(lx + dx, half, "justify") for dx, half in line.halves] \
+                if line.halves else [(lx, line, part.align)]
+            for px, piece, align in pieces:
+                (ws, tc, h), kashida = piece._fill() if align == "justify" else (
+                    NO_SPACING, 0.0)
+                # Each word's share of its own kashida room (the fill over the room).
+                share = kashida / piece.kashida if kashida > 0 else 0.0
+                t.setTextOrigin(self.X(px), self.Y(y + part.baseline))
+                if ws != state.ws:
+                    t.setWordSpace(ws)
+                    state.ws = ws
+                if tc != state.tc:
+                    t.setCharSpace(tc)
+                    state.tc = tc
+                if h != state.h:
+                    t.setHorizScale(h * 100)
+                    state.h = h
+                self.frags(t, piece.frags, state, share)
             self.end_mark(code, part.tag)
         canv.drawText(t)
+
+
+@dataclass
+class _TextState:
+    """What the text object has set, so an operator is written only when it changes."""
+
+    font: tuple[str, float] | None = None
+    color: str | None = None
+    ws: float = 0.0
+    tc: float = 0.0
+    h: float = 1.0
 
 
 class _JpegReader(ImageReader):

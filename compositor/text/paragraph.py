@@ -10,7 +10,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from compositor import cache
@@ -38,6 +38,7 @@ from compositor.text.shaping import (
     visual_runs,
     without_isolates,
 )
+from compositor.text.verse import VERSE_SLACK, couplets, gap, is_verse
 
 HYPHEN = "-"
 REPLACEMENT = "\ufffd"  # drawn for characters no font of the layout has
@@ -166,6 +167,9 @@ class Line:
     # points, and whether kashida fills the line before the word spaces grow.
     kashida: float = 0.0
     kashida_first: bool = False
+    # A couplet side by side: its two halves, each a justified line of its own, with
+    # where each starts from the line's left edge (visual order). `frags` holds both.
+    halves: tuple[tuple[float, Line], ...] = ()
 
     @property
     def text(self) -> str:
@@ -384,7 +388,7 @@ class Typesetter:
         if key in self._cache:
             return self._cache[key]
         result = None
-        if lines >= 1 and self.settings.optimal:
+        if lines >= 1 and self.settings.optimal and not is_verse(runs):
             items, payload, missing, widths = self._items(runs, style, measure, "justify",
                                                           indent, True, hang)
             breaks = optimal_breaks(items, widths, 1.0, lines=lines)
@@ -458,6 +462,8 @@ class Typesetter:
     def _set(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
              indent: float, hyphenate: bool, hang: tuple[int, float] = (0, 0.0)
              ) -> SetParagraph:
+        if is_verse(runs):
+            return self._set_verse(runs, style, measure)
         found = None
         if align == "justify" and self.settings.optimal:
             found = self._optimal(runs, style, measure, indent, hyphenate, hang)
@@ -469,6 +475,53 @@ class Typesetter:
             breaks = greedy_breaks(items, widths)
         lines = self._lines(items, payload, breaks, measure, indent, align, hang)
         return SetParagraph(tuple(lines), frozenset(missing))
+
+    def _set_verse(self, runs: tuple[Run, ...], style: Style, measure: float
+                   ) -> SetParagraph:
+        """A poem (verse.py): each couplet one line, its halves side by side and each
+        justified to its half; stacked and centred when a half does not fit."""
+        poem = couplets(runs)
+        space = gap(measure, style.size)
+        missing: set[str] = set()
+        # Every half of the poem as wide as its widest hemistich (a little more, so that
+        # one is justified too), at most half the measure: the couplets line up, and on a
+        # wide measure the poem is a centred block rather than words spread across it.
+        widest = max((self._set(h, style, 1e6, "left", 0.0, False).lines[0].natural
+                      for c in poem for h in c), default=0.0)
+        half = min((measure - space) / 2, widest * (1 + VERSE_SLACK))
+        start = (measure - 2 * half - space) / 2
+        sets = [[self._set(h, style, half, "justify", 0.0, False) for h in c] for c in poem]
+        for c in sets:
+            for s_ in c:
+                missing.update(s_.missing)
+        side_by_side = all(len(s_.lines) == 1 for c in sets for s_ in c)
+        lines: list[Line] = []
+        if side_by_side:
+            for c in sets:
+                if len(c) == 1:  # a line of its own (a refrain, a closing half): centred
+                    one = c[0].lines[0]
+                    lines.append(replace(one, indent=(measure - one.natural) / 2,
+                                         measure=measure, justified=False))
+                    continue
+                first, second = (self._filled(s_.lines[0], half) for s_ in c[:2])
+                # The first half on the reading side.
+                left, right = (second, first) if self.settings.rtl else (first, second)
+                lines.append(Line(left.frags + right.frags, measure, 0, measure, 0.0, 0.0,
+                                  False, True, halves=((start, left),
+                                                       (start + half + space, right))))
+        else:
+            for c in couplets(runs):
+                for h in c:
+                    for one in self._set(h, style, measure, "left", 0.0, False).lines:
+                        lines.append(replace(one, indent=(measure - one.natural) / 2,
+                                             measure=(measure + one.natural) / 2))
+        return SetParagraph(tuple(lines), frozenset(missing))
+
+    def _filled(self, line: Line, width: float) -> Line:
+        """A hemistich justified to `width` by word spaces and kashida."""
+        kash = sum(self._kashida_room(f.face, f.text, f.size) for f in line.frags if f.rtl) \
+            if self._kashida else 0.0
+        return replace(line, measure=width, indent=0.0, justified=True, kashida=kash)
 
     @staticmethod
     def _has_address_break(items: list[Item]) -> bool:
@@ -883,15 +936,22 @@ def _digest(key: tuple) -> str:
     return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
+def _encode_line(ln: Line) -> list:
+    return [[[f.face, f.size, f.color, f.text, f.width, f.href, f.rtl] for f in ln.frags],
+            ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
+            ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
+            ln.scale, ln.scale_shrink, ln.glyphs, ln.kashida, ln.kashida_first,
+            [[x, _encode_line(h)] for x, h in ln.halves]]
+
+
+def _decode_line(ln: list) -> Line:
+    halves = tuple((x, _decode_line(h)) for x, h in ln[18]) if len(ln) > 18 else ()
+    return Line(tuple(Frag(*f) for f in ln[0]), *ln[1:18], halves)
+
+
 def _encode(par: SetParagraph) -> list:
-    lines = [[[[f.face, f.size, f.color, f.text, f.width, f.href, f.rtl] for f in ln.frags],
-              ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
-              ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
-              ln.scale, ln.scale_shrink, ln.glyphs, ln.kashida, ln.kashida_first]
-             for ln in par.lines]
-    return [lines, sorted(par.missing)]
+    return [[_encode_line(ln) for ln in par.lines], sorted(par.missing)]
 
 
 def _decode(data: list) -> SetParagraph:
-    lines = tuple(Line(tuple(Frag(*f) for f in ln[0]), *ln[1:]) for ln in data[0])
-    return SetParagraph(lines, frozenset(data[1]))
+    return SetParagraph(tuple(_decode_line(ln) for ln in data[0]), frozenset(data[1]))
