@@ -255,3 +255,33 @@ def test_a_couplet_too_wide_for_half_the_measure_is_stacked_and_centred():
     assert len(narrow) == 4 and not any(line.halves for line in narrow)
     for line in narrow:
         assert line.indent == pytest.approx((200.0 - line.natural) / 2)
+
+
+def test_persian_spacing_joins_verb_prefixes_and_says_where(tmp_path, capsys):
+    from conftest import write_article
+
+    folder = tmp_path / "fa"
+    write_article(folder, "a", "آزمون", [
+        "من هر روز می روم و او هنوز نمی داند؛ این روش علمی است.",
+        "```poem\nمی نوش / که روز می‌گذرد\n```"])
+    layout = tmp_path / "l.yaml"
+    manifest = folder / "issue.yaml"
+    manifest.write_text(
+        "publication: {name: چراغ بندر}\nvolume: 4\nnumber: 19\ndate: مرداد ۱۴۰۲\n"
+        "language: fa\nlayout: ../l.yaml\narticles:\n  - articles/a.md\n", encoding="utf-8")
+    fa_layout = ROOT / "issues" / "harbor-light-fa-layout.yaml"
+    layout.write_text(f"extends: {fa_layout}\ntext: {{persian_spacing: true}}\n",
+                      encoding="utf-8")
+    assert main(["build", str(manifest), "--no-preflight", "--variant", "web"]) == 0
+    said = capsys.readouterr()
+    notes = [n for n in (said.out + said.err).splitlines() if "zero-width non-joiner" in n]
+    assert len(notes) == 2 and all("a.md:4: note:" in n for n in notes), notes
+    text = "".join(p.extract_text() for p in
+                   pypdf.PdfReader(folder / "build" / "fa-web.pdf").pages)
+    assert "می\u200cروم" in text and "نمی\u200cداند" in text
+    assert "روش علمی است" in text  # a word that merely ends in می is left alone
+    assert "می نوش" in text  # verse is never changed
+    layout.write_text(f"extends: {fa_layout}\ntext: {{persian_spacing: maybe}}\n",
+                      encoding="utf-8")
+    assert main(["build", str(manifest), "--no-preflight", "--variant", "web"]) == 1
+    assert "persian_spacing" in capsys.readouterr().err

@@ -131,7 +131,8 @@ def test_latin_name_prints_left_to_right_in_place(persian):
     # The comma typed after the name belongs to the Persian sentence: left of "Ingrid".
     assert solberg["text"] == "Solberg" and ingrid["text"] == "،Ingrid"
     assert ingrid["x1"] < solberg["x0"]  # "Ingrid Solberg", left to right
-    assert words[k - 2] == "باشگاه،" and line[k - 2]["x0"] > solberg["x1"]
+    if k >= 2:  # the word before the name is on this line (where it breaks may vary)
+        assert words[k - 2] == "باشگاه،" and line[k - 2]["x0"] > solberg["x1"]
     if k + 1 < len(line):
         assert words[k + 1] == "پس" and line[k + 1]["x1"] < ingrid["x0"]
 

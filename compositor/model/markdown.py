@@ -135,6 +135,10 @@ def _smart_captions(block: Block, language: str) -> Block:
     if isinstance(block, ListBlock):
         return replace(block, items=tuple(tuple(_smart_captions(b, language) for b in item)
                                           for item in block.items))
+    if isinstance(block, Paragraph) and block.role == "verse":
+        # Verse comes from a fenced block, which the typographer does not reach either.
+        return replace(block, runs=tuple(replace(r, text=smart_text(r.text, language))
+                                         for r in block.runs))
     return block
 
 
