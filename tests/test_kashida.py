@@ -285,3 +285,26 @@ def test_persian_spacing_joins_verb_prefixes_and_says_where(tmp_path, capsys):
                       encoding="utf-8")
     assert main(["build", str(manifest), "--no-preflight", "--variant", "web"]) == 1
     assert "persian_spacing" in capsys.readouterr().err
+
+
+def test_harfbuzz_is_told_the_language_urdu_digits_take_their_forms(tmp_path):
+    from conftest import write_article
+    from fontTools.ttLib import TTFont
+
+    folder = tmp_path / "ur"
+    write_article(folder, "a", "خبر", ["کشتی رانی کے ۴۶۷ ارکان نے آج دریا پر مشق کی۔"])
+    (folder / "issue.yaml").write_text(
+        "publication: {name: بندرگاہ}\nvolume: 4\nnumber: 19\ndate: ۲۰۲۳\nlanguage: ur\n"
+        f"layout: {ROOT / 'issues' / 'harbor-light-fa-layout.yaml'}\n"
+        "articles:\n  - articles/a.md\n", encoding="utf-8")
+    assert main(["build", str(folder / "issue.yaml"), "-q", "--no-preflight",
+                 "--variant", "web"]) == 0
+    font = TTFont(FONTS / "Vazirmatn-NL-Regular.ttf")
+    upem, advance = font["head"].unitsPerEm, font["hmtx"]
+    with pdfplumber.open(folder / "build" / "ur-web.pdf") as pdf:
+        four = [c for c in pdf.pages[0].chars if c["text"] == "۴" and c["size"] == 10]
+    assert four
+    # Urdu's own form of four (the font's locl for URD), not the Persian one.
+    for c in four:
+        assert c["width"] == pytest.approx(advance["uni06F4.locl"][0] / upem * 10, abs=0.01)
+        assert c["width"] != pytest.approx(advance["uni06F4"][0] / upem * 10, abs=0.01)

@@ -30,7 +30,7 @@ from compositor.model.markdown import iri_to_uri
 from compositor.render.images import jpeg_size, photo_ink, prepare
 from compositor.text.fonts import FontBook
 from compositor.text.paragraph import NO_SPACING
-from compositor.text.shaping import Shaper, is_rtl_language
+from compositor.text.shaping import Shaper, is_rtl_language, needs_shaping
 
 # Binary streams: ASCII85 only makes files a quarter bigger and slower to write.
 rl_config.useA85 = 0
@@ -119,6 +119,9 @@ class _Painter:
         self._mcid = 0
         self._order: dict[int, int] = {}
         self.latin_lang = "en" if is_rtl_language(layout.issue.language) else ""
+        # Shaped text is drawn as the typesetter measured it: HarfBuzz is told the
+        # issue's language (Urdu digits, Persian letter forms).
+        self.language = layout.issue.language
 
     # -- colour ------------------------------------------------------------------------------
 
@@ -310,11 +313,12 @@ class _Painter:
         `kashida` is the share of its kashida room every word is lengthened by."""
         shaper = Shaper.for_path(face.path)
         words = frag.text.split(" ")
+        lang = self.language
         if kashida > 0:
-            shaped = [shaper.stretched(w, kashida * shaper.kashida_room(w) * 1000.0)
-                      if w else () for w in reversed(words)]
+            shaped = [shaper.stretched(w, kashida * shaper.kashida_room(w, lang) * 1000.0,
+                                       lang) if w else () for w in reversed(words)]
         else:
-            shaped = [shaper.word(w)[0] if w else () for w in reversed(words)]
+            shaped = [shaper.word(w, lang)[0] if w else () for w in reversed(words)]
         return pdfmetrics.getFont(face.name).glyph_string(shaped, track * 1000.0 / frag.size)
 
     def frags(self, t, frags, state: _TextState, share: float) -> None:
@@ -344,6 +348,13 @@ class _Painter:
                             "BDC")
                 t.textOut(shaped)
                 code.append("EMC")
+            elif needs_shaping(frag.text):
+                # Digits of the script in a number read left to right, but still take
+                # the forms the language gives them (Urdu's own four, six and seven).
+                shaper = Shaper.for_path(face.path)
+                t.textOut(pdfmetrics.getFont(face.name).glyph_string(
+                    [shaper.word(w, self.language, rtl=False)[0] if w else ()
+                     for w in frag.text.split(" ")]))
             elif self.latin_lang and _LATIN.search(frag.text):
                 # A Latin name or term in a right-to-left issue is read by a screen
                 # reader's voice for English, not the issue's.

@@ -692,6 +692,7 @@ class Typesetter:
                              measure: float, hyph: bool, justify: bool, missing: set[str]
                              ) -> None:
         fonts = self.fonts
+        lang = self.settings.language
         for face, _size, _c, text, _h in parts:
             f = fonts.face(face)
             for ch in text:
@@ -710,7 +711,7 @@ class Typesetter:
         else:
             pieces.append((list(parts), None))
         for k, (frags, kind) in enumerate(pieces):
-            width = sum(fonts.face(fc).width(t, sz) for fc, sz, _c, t, _h in frags)
+            width = sum(fonts.face(fc).width(t, sz, lang) for fc, sz, _c, t, _h in frags)
             if width > measure:
                 self._emergency(frags, items, payload, measure)
             else:
@@ -754,7 +755,9 @@ class Typesetter:
         if not needs_shaping(text):
             return 0.0
         shaper = Shaper.for_path(self.fonts.face(face).path)
-        return sum(shaper.kashida_room(w) for w in without_isolates(text).split(" ")) * size
+        lang = self.settings.language
+        return sum(shaper.kashida_room(w, lang) for w in without_isolates(text).split(" ")) \
+            * size
 
     def _cuts(self, text: str, hyph: bool) -> list[tuple[int, str]]:
         cuts: list[tuple[int, str]] = []
@@ -773,21 +776,22 @@ class Typesetter:
     def _emergency(self, frags, items: list[Item], payload: list[object], measure: float) -> None:
         """A piece wider than the column: cut it between characters so nothing overflows."""
         fonts = self.fonts
+        lang = self.settings.language
         for n, (face, size, color, text, href) in enumerate(frags):
             f = fonts.face(face)
             chunk = ""
             for i, ch in enumerate(text):
                 # Closing punctuation stays with the letters before it (the 3 % kept
                 # free takes it): a line never starts with a lone full stop.
-                if chunk and f.width(chunk + ch, size) > measure * 0.97 and \
+                if chunk and f.width(chunk + ch, size, lang) > measure * 0.97 and \
                         text[i:].strip(_TRAIL):
-                    items.append(Item(BOX, f.width(chunk, size)))
+                    items.append(Item(BOX, f.width(chunk, size, lang)))
                     payload.append(((face, size, color, chunk, href),))
                     self._ragged_break(items, payload, measure, 0)
                     chunk = ""
                 chunk += ch
             if chunk:
-                items.append(Item(BOX, f.width(chunk, size)))
+                items.append(Item(BOX, f.width(chunk, size, lang)))
                 payload.append(((face, size, color, chunk, href),))
                 if n < len(frags) - 1:
                     self._ragged_break(items, payload, measure, 0)
@@ -818,7 +822,8 @@ class Typesetter:
             if not text:
                 continue
             out.append(Frag(f.face, f.size, f.color, text,
-                            fonts.face(f.face).width(text, f.size), f.href, rtl))
+                            fonts.face(f.face).width(text, f.size, self.settings.language),
+                            f.href, rtl))
         return tuple(out)
 
     def _line_levels(self, logical: list[tuple[tuple[Frag, ...], bool, str]]
@@ -864,7 +869,7 @@ class Typesetter:
                 p = payload[i]
                 if it.kind == BOX and p is not None:
                     for face, size, color, text, href in p:
-                        w = fonts.face(face).width(text, size)
+                        w = fonts.face(face).width(text, size, self.settings.language)
                         last = frags[-1] if frags else None
                         if last and last[0] == face and last[1] == size and \
                                 last[2] == color and last[4] == href:

@@ -92,20 +92,23 @@ class Shaper:
             shaper = cls._by_path[path] = cls(path)
         return shaper
 
-    def word(self, word: str, language: str = "") -> tuple[tuple[Glyph, ...], float]:
+    def word(self, word: str, language: str = "", rtl: bool = True
+             ) -> tuple[tuple[Glyph, ...], float]:
         """Glyphs of a right-to-left word in visual (left-to-right) order, and its width
-        in 1/1000 em."""
-        key = (word, language)
+        in 1/1000 em. With `rtl` false, a left-to-right run of the script (Persian or
+        Urdu digits in a number) in its own order."""
+        key = (word, language) if rtl else (word, language, False)
         hit = self._words.get(key)
         if hit is None:
-            hit = self._words[key] = self._shape(word, language)
+            hit = self._words[key] = self._shape(word, language, rtl)
         return hit
 
-    def _shape(self, word: str, language: str) -> tuple[tuple[Glyph, ...], float]:
+    def _shape(self, word: str, language: str, rtl: bool = True
+               ) -> tuple[tuple[Glyph, ...], float]:
         hb = self._hb
         buf = hb.Buffer()
         buf.add_str(word)
-        buf.direction = "rtl"
+        buf.direction = "rtl" if rtl else "ltr"
         if language:
             buf.language = language
         # One cluster per character where possible, so ToUnicode maps stay exact.
@@ -120,11 +123,11 @@ class Shaper:
         texts = [""] * len(infos)
         # Visual order runs against the logical one: the first glyph of a cluster in
         # logical order is the last one here; it carries the cluster's characters.
-        for k in range(len(infos) - 1, -1, -1):
+        for k in (range(len(infos) - 1, -1, -1) if rtl else range(len(infos))):
             c = infos[k].cluster
             if c not in seen:
                 seen.add(c)
-                texts[k] = word[c:ends[c]][::-1]
+                texts[k] = word[c:ends[c]][::-1] if rtl else word[c:ends[c]]
         own = self.font.get_glyph_h_advance
         sc = self.scale
         glyphs = tuple(Glyph(info.codepoint, pos.x_advance * sc, texts[k],
