@@ -14,6 +14,7 @@ from compositor.layout.result import IssueLayout
 from compositor.load.layout import LayoutSpec, load_layout
 from compositor.load.manifest import load_issue
 from compositor.model.content import Issue
+from compositor.model.persian import join_in_issue
 
 
 @dataclass
@@ -40,6 +41,12 @@ def load(manifest: Path) -> Loaded:
     """Stage 1 for `check` and `build`: everything validated, nothing laid out."""
     issue, report = load_issue(manifest)
     spec = load_layout(issue.layout_ref, issue.layout_where)
+    if spec.section("text")["persian_spacing"]:
+        issue, changes = join_in_issue(issue)
+        for where, before, after in changes:
+            report.diagnostics.append(Diagnostic(
+                where, f"joined with a zero-width non-joiner: '{before}' -> '{after}'",
+                "note"))
     return Loaded(issue, spec, report)
 
 

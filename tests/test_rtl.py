@@ -95,7 +95,9 @@ def persian(tmp_path_factory) -> dict[str, Path]:
 def test_first_column_is_on_the_right_and_text_flows_leftwards(persian):
     with pdfplumber.open(persian["web"]) as pdf:
         page = pdf.pages[0]
-        words = {logical(w["text"]): w for w in page.extract_words()}
+        # Words as lines_of groups them: pdfplumber's extract_words splits a word at a
+        # kashida stroke (a glyph that gives back no text).
+        words = {logical(w["text"]): w for line in lines_of(page) for w in line}
         # The lead article opens in the right-hand column and goes on in the next one
         # to its left ("سپاس از داوطلبان" is its subhead, further on in the text).
         opening = words["پاروزن"]
@@ -129,7 +131,8 @@ def test_latin_name_prints_left_to_right_in_place(persian):
     # The comma typed after the name belongs to the Persian sentence: left of "Ingrid".
     assert solberg["text"] == "Solberg" and ingrid["text"] == "،Ingrid"
     assert ingrid["x1"] < solberg["x0"]  # "Ingrid Solberg", left to right
-    assert words[k - 2] == "باشگاه،" and line[k - 2]["x0"] > solberg["x1"]
+    if k >= 2:  # the word before the name is on this line (where it breaks may vary)
+        assert words[k - 2] == "باشگاه،" and line[k - 2]["x0"] > solberg["x1"]
     if k + 1 < len(line):
         assert words[k + 1] == "پس" and line[k + 1]["x1"] < ingrid["x0"]
 

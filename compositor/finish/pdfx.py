@@ -27,7 +27,7 @@ INK_KEY = f"{{{INK_NS}}}MaxInk"
 
 
 def finish_pdfx(data: bytes, standard: str, profile: Path, condition: str,
-                max_ink: float | None = None) -> bytes:
+                max_ink: float | None = None, right_to_left: bool = False) -> bytes:
     version, conformance, pdf_version = VERSIONS[standard]
     digest = hashlib.sha256(data).digest()
     doc_id = uuid.UUID(bytes=digest[:16])
@@ -40,6 +40,11 @@ def finish_pdfx(data: bytes, standard: str, profile: Path, condition: str,
                             RegistryName=String("http://www.color.org"),
                             Info=String(profile.stem), DestOutputProfile=icc)
         pdf.Root.OutputIntents = Array([intent])
+        if right_to_left:  # proofs show spreads and read pages right to left
+            prefs = pdf.Root.get("/ViewerPreferences")
+            if prefs is None:
+                pdf.Root.ViewerPreferences = prefs = Dictionary()
+            prefs.Direction = Name.R2L
         info = pdf.docinfo
         info.GTS_PDFXVersion = String(version)
         if conformance:

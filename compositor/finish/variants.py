@@ -213,8 +213,11 @@ def _make(layout: IssueLayout, outputs: dict[str, Path], checks: str, force: boo
             clock.mark(f"render {variant}")
             if variant == "print":
                 p = layout.spec.section("print")
+                from compositor.load.locale import right_to_left
                 data = finish_pdfx(data, p["standard"], Path(opts.icc_profile),
-                                   str(p["output_condition"]), float(p["max_ink"]))
+                                   str(p["output_condition"]), float(p["max_ink"]),
+                                   right_to_left(layout.spec.section("page")["direction"],
+                                                 layout.issue.language))
                 print_data = data
             else:
                 from compositor.load.locale import right_to_left

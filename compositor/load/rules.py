@@ -102,6 +102,8 @@ LAYOUT_RULES: dict[tuple[str, str], Rule] = {
     ("text", "max_glyph_scale"): _number(1.0, 1.1), ("text", "min_glyph_scale"): _number(0.9, 1.0),
     ("text", "numerals"): _choice("auto", "latin", "persian", "arabic"),
     ("text", "date_calendar"): _choice("auto", "gregorian", "persian", "hijri"),
+    ("text", "justify"): _choice("both", "kashida", "spaces"),
+    ("text", "persian_spacing"): BOOL,
     ("masthead", "height"): _length(36, 600),
     ("masthead", "background"): COLOUR_NAME,
     # A logo under 3 pt cannot be seen; a negative one was drawn upside down over the text.

@@ -27,6 +27,7 @@ from compositor.model.content import (
     Run,
 )
 from compositor.model.smart import quotes_for, smart_spacing, smart_text
+from compositor.text.verse import VERSE_BREAK
 
 # markdown-it silently drops everything past its nesting limit (20 by default), so the
 # limit is raised and reaching it is an error; past MAX_INDENT levels, lists and quotes
@@ -134,6 +135,10 @@ def _smart_captions(block: Block, language: str) -> Block:
     if isinstance(block, ListBlock):
         return replace(block, items=tuple(tuple(_smart_captions(b, language) for b in item)
                                           for item in block.items))
+    if isinstance(block, Paragraph) and block.role == "verse":
+        # Verse comes from a fenced block, which the typographer does not reach either.
+        return replace(block, runs=tuple(replace(r, text=smart_text(r.text, language))
+                                         for r in block.runs))
     return block
 
 
@@ -205,6 +210,11 @@ def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int,
             elif inner:
                 out.append(Quote(tuple(inner), where, pull))
             i = close + 1
+        elif kind == "fence" and tok.info.strip().lower() in ("poem", "verse"):
+            poem = _poem(tok.content)
+            if poem:
+                out.append(Paragraph((Run(poem),), where, "verse"))
+            i += 1
         elif kind in ("fence", "code_block"):
             lines = clean_text(tok.content).rstrip("\n").split("\n")
             for line in lines:
@@ -216,6 +226,20 @@ def _blocks(tokens: list[Token], i: int, end: int, path: Path, first_line: int,
         else:
             i += 1
     return out, i
+
+
+def _poem(content: str) -> str:
+    """A ```poem block as the text engine takes verse: one couplet a line, its halves
+    (typed with " / " or a tab between them) joined by VERSE_BREAK. The separator is
+    never printed; blank lines are left out."""
+    lines = []
+    for raw in content.split("\n"):
+        halves = raw.split("\t", 1) if "\t" in raw else raw.split(" / ", 1)
+        halves = [" ".join(clean_text(h).split()) for h in halves]
+        halves = [h for h in halves if h]
+        if halves:
+            lines.append(VERSE_BREAK.join(halves))
+    return "\n".join(lines)
 
 
 def _flat_items(items: list[tuple[Block, ...]], ordered: bool, start: int) -> list[Block]:

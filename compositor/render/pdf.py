@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass, field
 
 from reportlab import rl_config
@@ -29,7 +30,7 @@ from compositor.model.markdown import iri_to_uri
 from compositor.render.images import jpeg_size, photo_ink, prepare
 from compositor.text.fonts import FontBook
 from compositor.text.paragraph import NO_SPACING
-from compositor.text.shaping import Shaper
+from compositor.text.shaping import Shaper, is_rtl_language, needs_shaping
 
 # Binary streams: ASCII85 only makes files a quarter bigger and slower to write.
 rl_config.useA85 = 0
@@ -117,6 +118,10 @@ class _Painter:
         self.off = options.mark_offset
         self._mcid = 0
         self._order: dict[int, int] = {}
+        self.latin_lang = "en" if is_rtl_language(layout.issue.language) else ""
+        # Shaped text is drawn as the typesetter measured it: HarfBuzz is told the
+        # issue's language (Urdu digits, Persian letter forms).
+        self.language = layout.issue.language
 
     # -- colour ------------------------------------------------------------------------------
 
@@ -300,26 +305,70 @@ class _Painter:
                             self.Y(y + p.dy + p.height), p.width, p.height)
         self.end_mark(code, p.tag)
 
-    def glyphs(self, face, frag, track: float = 0.0):
+    def glyphs(self, face, frag, track: float = 0.0, kashida: float = 0.0):
         """A right-to-left run as HarfBuzz shaped it, word by word, in visual order; word
         spaces stay spaces so justification (word spacing) applies to them. `track` is
         the line's letter spacing (points), taken back after every glyph of the run:
-        joined letters must touch (the line's spacing counted no glyphs here)."""
+        joined letters must touch (the line's spacing counted no glyphs here).
+        `kashida` is the share of its kashida room every word is lengthened by."""
         shaper = Shaper.for_path(face.path)
         words = frag.text.split(" ")
-        return pdfmetrics.getFont(face.name).glyph_string(
-            [shaper.word(w)[0] if w else () for w in reversed(words)],
-            track * 1000.0 / frag.size)
+        lang = self.language
+        if kashida > 0:
+            shaped = [shaper.stretched(w, kashida * shaper.kashida_room(w, lang) * 1000.0,
+                                       lang) if w else () for w in reversed(words)]
+        else:
+            shaped = [shaper.word(w, lang)[0] if w else () for w in reversed(words)]
+        return pdfmetrics.getFont(face.name).glyph_string(shaped, track * 1000.0 / frag.size)
+
+    def frags(self, t, frags, state: _TextState, share: float) -> None:
+        """Draw a line's fragments from the text object's current point; `share` is the
+        share of its kashida room every right-to-left word is lengthened by."""
+        code = t._code
+        for frag in frags:
+            face = self.fonts.face(frag.face)
+            if (face.name, frag.size) != state.font:
+                t.setFont(face.name, frag.size)
+                state.font = (face.name, frag.size)
+            if frag.color != state.color:
+                self.fill(frag.color, t)
+                state.color = frag.color
+            if frag.rtl:
+                shaped = self.glyphs(face, frag, state.tc, share)
+                if shaped.__shapeData__ and shaped.__shapeData__[0].y_offset:
+                    # ReportLab sets the rise only after an operator of the run
+                    # (it looks at the last one): make the font selection that.
+                    t._curSubset = -1
+                # What the run says, for extractors that read marked content
+                # (poppler): marks and kashida strokes are glyphs of their own,
+                # placed by offsets, and would otherwise come back as letters of
+                # their own. Given in visual order, as the glyphs' own ToUnicode
+                # texts are: the extractor reorders the line as a whole.
+                code.append(f"/Span <</ActualText <{_actual_text(frag.text[::-1])}>>> "
+                            "BDC")
+                t.textOut(shaped)
+                code.append("EMC")
+            elif needs_shaping(frag.text):
+                # Digits of the script in a number read left to right, but still take
+                # the forms the language gives them (Urdu's own four, six and seven).
+                shaper = Shaper.for_path(face.path)
+                t.textOut(pdfmetrics.getFont(face.name).glyph_string(
+                    [shaper.word(w, self.language, rtl=False)[0] if w else ()
+                     for w in frag.text.split(" ")]))
+            elif self.latin_lang and _LATIN.search(frag.text):
+                # A Latin name or term in a right-to-left issue is read by a screen
+                # reader's voice for English, not the issue's.
+                code.append(f"/Span <</Lang ({self.latin_lang})>> BDC")
+                t.textOut(frag.text)
+                code.append("EMC")
+            else:
+                t.textOut(frag.text)
 
     def text(self, texts: list[tuple[float, float, TextPart]], marks: list) -> None:
         canv = self.canv
         t = canv.beginText()
         code = t._code
-        current_font = None
-        current_color = None
-        current_ws = 0.0
-        current_tc = 0.0
-        current_h = 1.0
+        state = _TextState()
         for x, y, part in texts:
             line = part.line
             lx = x + part.dx
@@ -327,37 +376,39 @@ class _Painter:
                 lx += (line.measure - line.natural) / 2
             elif part.align == "right":
                 lx += line.measure - line.natural
-            ws, tc, h = line.spacing() if part.align == "justify" else NO_SPACING
             self.begin_mark(code, part.tag, marks, part)
-            t.setTextOrigin(self.X(lx), self.Y(y + part.baseline))
-            if ws != current_ws:
-                t.setWordSpace(ws)
-                current_ws = ws
-            if tc != current_tc:
-                t.setCharSpace(tc)
-                current_tc = tc
-            if h != current_h:
-                t.setHorizScale(h * 100)
-                current_h = h
-            for frag in line.frags:
-                face = self.fonts.face(frag.face)
-                if (face.name, frag.size) != current_font:
-                    t.setFont(face.name, frag.size)
-                    current_font = (face.name, frag.size)
-                if frag.color != current_color:
-                    self.fill(frag.color, t)
-                    current_color = frag.color
-                if frag.rtl:
-                    shaped = self.glyphs(face, frag, current_tc)
-                    if shaped.__shapeData__ and shaped.__shapeData__[0].y_offset:
-                        # ReportLab sets the rise only after an operator of the run
-                        # (it looks at the last one): make the font selection that.
-                        t._curSubset = -1
-                    t.textOut(shaped)
-                else:
-                    t.textOut(frag.text)
+            # A couplet side by side is drawn as its two halves, each justified.
+            pieces = [(lx + dx, half, "justify") for dx, half in line.halves] \
+                if line.halves else [(lx, line, part.align)]
+            for px, piece, align in pieces:
+                (ws, tc, h), kashida = piece._fill() if align == "justify" else (
+                    NO_SPACING, 0.0)
+                # Each word's share of its own kashida room (the fill over the room).
+                share = kashida / piece.kashida if kashida > 0 else 0.0
+                t.setTextOrigin(self.X(px), self.Y(y + part.baseline))
+                if ws != state.ws:
+                    t.setWordSpace(ws)
+                    state.ws = ws
+                if tc != state.tc:
+                    t.setCharSpace(tc)
+                    state.tc = tc
+                if h != state.h:
+                    t.setHorizScale(h * 100)
+                    state.h = h
+                self.frags(t, piece.frags, state, share)
             self.end_mark(code, part.tag)
         canv.drawText(t)
+
+
+@dataclass
+class _TextState:
+    """What the text object has set, so an operator is written only when it changes."""
+
+    font: tuple[str, float] | None = None
+    color: str | None = None
+    ws: float = 0.0
+    tc: float = 0.0
+    h: float = 1.0
 
 
 class _JpegReader(ImageReader):
@@ -372,6 +423,14 @@ class _JpegReader(ImageReader):
 
     def getRGBData(self) -> bytes:  # noqa: N802 - ReportLab's name
         return self._jpeg
+
+
+_LATIN = re.compile("[A-Za-z]")
+
+
+def _actual_text(text: str) -> str:
+    """A PDF text string in hex: UTF-16 with its byte order mark."""
+    return "FEFF" + text.encode("utf-16-be").hex().upper()
 
 
 def pdf_name(text: str) -> str:

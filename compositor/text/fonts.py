@@ -33,25 +33,28 @@ class Face:
     cap_height: float
     _cache: dict[str, float] = field(default_factory=dict)
 
-    def measure(self, text: str) -> float:
-        """Width of text in 1/1000 em (multiply by size / 1000 for points)."""
-        w = self._cache.get(text)
+    def measure(self, text: str, language: str = "") -> float:
+        """Width of text in 1/1000 em (multiply by size / 1000 for points). `language`
+        is what HarfBuzz is told of text in a joined script (Urdu digits have forms of
+        their own); other text does not depend on it."""
+        key = f"{language}\0{text}" if language and needs_shaping(text) else text
+        w = self._cache.get(key)
         if w is None:
             # Bidi isolates are never drawn (paragraph.py drops them after reordering).
             if needs_shaping(text):
                 # Joined scripts are as wide as their shaped glyphs, not their letters.
                 w = Shaper.for_path(self.path).width(without_isolates(text),
-                                                     self.widths.get(32, 250.0))
+                                                     self.widths.get(32, 250.0), language)
             else:
                 get = self.widths.get
                 d = self.default_width
                 w = sum(get(ord(c), d) for c in without_isolates(text))
             if len(self._cache) < 200_000:
-                self._cache[text] = w
+                self._cache[key] = w
         return w
 
-    def width(self, text: str, size: float) -> float:
-        return self.measure(text) * size / 1000.0
+    def width(self, text: str, size: float, language: str = "") -> float:
+        return self.measure(text, language) * size / 1000.0
 
     def covers(self, char: str) -> bool:
         return ord(char) in self.widths
@@ -180,7 +183,9 @@ class GlyphTTFont(TTFont):
 
 
 def _utf16_hex(text: str) -> str:
-    return text.encode("utf-16-be").hex().upper() or "200D"  # a second glyph of a cluster
+    # A glyph that stands for no character of its own (a second glyph of a cluster, a
+    # kashida stroke) gives back nothing: copied text reads exactly as typed.
+    return text.encode("utf-16-be").hex().upper()
 
 
 def to_unicode_cmap(name: str, texts: list[str]) -> str:

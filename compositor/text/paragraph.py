@@ -10,7 +10,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from compositor import cache
@@ -31,12 +31,14 @@ from compositor.text.linebreak import (
 )
 from compositor.text.shaping import (
     BIDI_ISOLATES,
+    Shaper,
     has_rtl,
     needs_shaping,
     paragraph_levels,
     visual_runs,
     without_isolates,
 )
+from compositor.text.verse import VERSE_SLACK, couplets, gap, is_verse
 
 HYPHEN = "-"
 REPLACEMENT = "\ufffd"  # drawn for characters no font of the layout has
@@ -161,6 +163,13 @@ class Line:
     scale: float = 0.0  # most horizontal glyph scaling added, as a fraction
     scale_shrink: float = 0.0  # most horizontal glyph scaling taken away, as a fraction
     glyphs: int = 0
+    # How far the line's Arabic-script words may be lengthened by kashida in all, in
+    # points, and whether kashida fills the line before the word spaces grow.
+    kashida: float = 0.0
+    kashida_first: bool = False
+    # A couplet side by side: its two halves, each a justified line of its own, with
+    # where each starts from the line's left edge (visual order). `frags` holds both.
+    halves: tuple[tuple[float, Line], ...] = ()
 
     @property
     def text(self) -> str:
@@ -176,11 +185,22 @@ class Line:
         line within the limits never shows a gap beyond what the designer allowed, and
         slack that word spaces alone would turn into holes is spread over the letters.
         """
-        if not self.justified or not (self.spaces or self.track or self.scale):
-            return NO_SPACING
+        return self._fill()[0]
+
+    def kashida_fill(self) -> float:
+        """How much the line's words are lengthened by kashida in all, in points (shared
+        among them in proportion to what each may give)."""
+        return self._fill()[1]
+
+    def _fill(self) -> tuple[Spacing, float]:
+        if not self.justified or not (self.spaces or self.track or self.scale or
+                                      self.kashida):
+            return NO_SPACING, 0.0
         extra = self.measure - self.natural
+        kash = 0.0
         if extra >= 0:
             room, track, scale = self.stretch * self.space, self.track, self.scale
+            kash = self.kashida
         else:
             room, track, scale = -self.shrink * self.space, -self.track_shrink, \
                 -self.scale_shrink
@@ -190,15 +210,22 @@ class Line:
         word_room = sign * word_space_give(self.space, sign * room, sign * track,
                                            sign * scale)
         capacity = self.spaces * word_room + (self.glyphs - 1) * track + self.natural * scale
-        ratio = min(1.0, extra / capacity) if capacity else 0.0
+        if kash and self.kashida_first:
+            # Kashida first; what it cannot fill goes to the word spaces.
+            k = min(extra, kash)
+            ratio = min(1.0, (extra - k) / capacity) if capacity else 0.0
+        else:
+            capacity += kash
+            ratio = min(1.0, extra / capacity) if capacity else 0.0
+            k = ratio * kash
         tc, h = ratio * track, quantise_scale(1.0 + ratio * scale)
         if not self.spaces:
             # A line with no word space (a piece of a long address) is filled by letter
-            # spacing and scaling alone, as far as they go.
-            return Spacing(0.0, tc, h)
+            # spacing, scaling and kashida alone, as far as they go.
+            return Spacing(0.0, tc, h), k
         # The word spaces take the rest exactly; beyond the limits, only they grow on.
         # PDF scales glyphs, letter and word spacing alike: h * (natural + tc's + tw's).
-        tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc) / self.spaces
+        tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc - k) / self.spaces
         if ratio < 1.0 and abs((self.space + tw + 2 * tc) * h - self.space) > abs(room):
             # Rounding the scale towards 100 % left the few word spaces of a line of long
             # words more than their share: one step further, within the layout's limit,
@@ -206,8 +233,9 @@ class Line:
             away = h + sign / SCALE_STEPS
             if abs(away - 1.0) <= abs(scale) + 1e-9:
                 h = away
-                tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc) / self.spaces
-        return Spacing(tw, tc, h)
+                tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc - k) / \
+                    self.spaces
+        return Spacing(tw, tc, h), k
 
     def is_runt(self) -> bool:
         """As a paragraph's last line: shorter than a quarter of the measure, or a single
@@ -247,6 +275,9 @@ class Settings:
     scaling: float = 0.0  # most horizontal glyph scaling added, as a fraction (0.02 = 102%)
     scaling_shrink: float = 0.0  # most taken away (0.02 = 98%)
     rtl: bool = False  # paragraphs run right to left (bidi base direction)
+    # How justified lines with Arabic-script words are filled: "both" shares the slack
+    # between word spaces and kashida, "kashida" lengthens words first, "spaces" never.
+    justify: str = "both"
 
 
 _WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
@@ -280,6 +311,7 @@ class Typesetter:
         self._new: dict[str, tuple] = {}  # digest -> cache key, encoded only when saved
         self._store_name: str | None = None
         self._ragged_urls = False  # breaks inside addresses may end a line short
+        self._stretch_words = True  # words offer their kashida stretch to the breaker
 
     def set(self, runs: tuple[Run, ...], style: Style, measure: float, *, align: str = "justify",
             indent: float = 0.0, hyphenate: bool = True,
@@ -356,7 +388,7 @@ class Typesetter:
         if key in self._cache:
             return self._cache[key]
         result = None
-        if lines >= 1 and self.settings.optimal:
+        if lines >= 1 and self.settings.optimal and not is_verse(runs):
             items, payload, missing, widths = self._items(runs, style, measure, "justify",
                                                           indent, True, hang)
             breaks = optimal_breaks(items, widths, 1.0, lines=lines)
@@ -401,22 +433,37 @@ class Typesetter:
         minimise badness over the whole paragraph (spreading unavoidable slack rather than
         dumping it on one line)."""
         items, payload, missing, widths = self._items(runs, style, measure, "justify", indent,
-                                                      hyphenate, hang)
+                                                      hyphenate, hang, kashida=False)
         breaks = (optimal_breaks(items, widths, 1.0, **constraints)
                   or optimal_breaks(items, widths, 2.5, **constraints))
+        ragged = False
         if breaks is None and self._has_address_break(items):
             # An address too long for any good justified setting: rather than gaping word
             # spaces, the line before a break inside it may end short.
+            ragged = True
             items, payload, missing, widths = self._items(
-                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=True)
+                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=True,
+                kashida=False)
             breaks = (optimal_breaks(items, widths, 1.0, **constraints)
                       or optimal_breaks(items, widths, 2.5, **constraints))
         breaks = breaks or optimal_breaks(items, widths, 60.0, **constraints)
+        if breaks is not None and self._kashida and any(b.ratio > 1.0 for b in breaks[:-1]):
+            # Word spaces alone leave a loose line: broken again counting what kashida
+            # may give, in as many lines (the page make-up keeps the paragraph's height).
+            kept = {**constraints, "lines": constraints.get("lines") or len(breaks)}
+            k_items, k_payload, k_missing, k_widths = self._items(
+                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=ragged)
+            better = (optimal_breaks(k_items, k_widths, 1.0, **kept)
+                      or optimal_breaks(k_items, k_widths, 2.5, **kept))
+            if better is not None:
+                return k_items, k_payload, k_missing, k_widths, better
         return None if breaks is None else (items, payload, missing, widths, breaks)
 
     def _set(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
              indent: float, hyphenate: bool, hang: tuple[int, float] = (0, 0.0)
              ) -> SetParagraph:
+        if is_verse(runs):
+            return self._set_verse(runs, style, measure)
         found = None
         if align == "justify" and self.settings.optimal:
             found = self._optimal(runs, style, measure, indent, hyphenate, hang)
@@ -429,18 +476,71 @@ class Typesetter:
         lines = self._lines(items, payload, breaks, measure, indent, align, hang)
         return SetParagraph(tuple(lines), frozenset(missing))
 
+    def _set_verse(self, runs: tuple[Run, ...], style: Style, measure: float
+                   ) -> SetParagraph:
+        """A poem (verse.py): each couplet one line, its halves side by side and each
+        justified to its half; stacked and centred when a half does not fit."""
+        poem = couplets(runs)
+        space = gap(measure, style.size)
+        missing: set[str] = set()
+        # Every half of the poem as wide as its widest hemistich (a little more, so that
+        # one is justified too), at most half the measure: the couplets line up, and on a
+        # wide measure the poem is a centred block rather than words spread across it.
+        widest = max((self._set(h, style, 1e6, "left", 0.0, False).lines[0].natural
+                      for c in poem for h in c), default=0.0)
+        half = min((measure - space) / 2, widest * (1 + VERSE_SLACK))
+        start = (measure - 2 * half - space) / 2
+        sets = [[self._set(h, style, half, "justify", 0.0, False) for h in c] for c in poem]
+        for c in sets:
+            for s_ in c:
+                missing.update(s_.missing)
+        side_by_side = all(len(s_.lines) == 1 for c in sets for s_ in c)
+        lines: list[Line] = []
+        if side_by_side:
+            for c in sets:
+                if len(c) == 1:  # a line of its own (a refrain, a closing half): centred
+                    one = c[0].lines[0]
+                    lines.append(replace(one, indent=(measure - one.natural) / 2,
+                                         measure=measure, justified=False))
+                    continue
+                first, second = (self._filled(s_.lines[0], half) for s_ in c[:2])
+                # The first half on the reading side.
+                left, right = (second, first) if self.settings.rtl else (first, second)
+                lines.append(Line(left.frags + right.frags, measure, 0, measure, 0.0, 0.0,
+                                  False, True, halves=((start, left),
+                                                       (start + half + space, right))))
+        else:
+            for c in couplets(runs):
+                for h in c:
+                    for one in self._set(h, style, measure, "left", 0.0, False).lines:
+                        lines.append(replace(one, indent=(measure - one.natural) / 2,
+                                             measure=(measure + one.natural) / 2))
+        return SetParagraph(tuple(lines), frozenset(missing))
+
+    def _filled(self, line: Line, width: float) -> Line:
+        """A hemistich justified to `width` by word spaces and kashida."""
+        kash = sum(self._kashida_room(f.face, f.text, f.size) for f in line.frags if f.rtl) \
+            if self._kashida else 0.0
+        return replace(line, measure=width, indent=0.0, justified=True, kashida=kash)
+
     @staticmethod
     def _has_address_break(items: list[Item]) -> bool:
         return any(it.kind == PENALTY and not it.flagged and 0 < it.penalty < INFINITY
                    for it in items)
 
+    @property
+    def _kashida(self) -> bool:
+        return self.settings.rtl and self.settings.justify != "spaces"
+
     def _items(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
                indent: float, hyphenate: bool, hang: tuple[int, float],
-               ragged_urls: bool = False
+               ragged_urls: bool = False, kashida: bool = True
                ) -> tuple[list[Item], list[object], set[str], list[float]]:
-        """Boxes, glue and penalties of a paragraph, what they draw, and the line widths."""
+        """Boxes, glue and penalties of a paragraph, what they draw, and the line widths;
+        with `kashida`, words that may be lengthened stretch."""
         settings = self.settings
         self._ragged_urls = ragged_urls
+        self._stretch_words = kashida
         items: list[Item] = []
         payload: list[object] = []
         missing: set[str] = set()
@@ -571,7 +671,8 @@ class Typesetter:
     def _word_items(self, parts, items: list[Item], payload: list[object], measure: float,
                     hyph: bool, justify: bool, missing: set[str]) -> None:
         """Boxes and break points of one word, cached: a newsletter repeats its words."""
-        key = (tuple(parts), round(measure, 2), hyph, justify, self._ragged_urls)
+        key = (tuple(parts), round(measure, 2), hyph, justify, self._ragged_urls,
+               self._stretch_words)
         hit = self._words.get(key)
         if hit is None:
             w_items: list[Item] = []
@@ -591,6 +692,7 @@ class Typesetter:
                              measure: float, hyph: bool, justify: bool, missing: set[str]
                              ) -> None:
         fonts = self.fonts
+        lang = self.settings.language
         for face, _size, _c, text, _h in parts:
             f = fonts.face(face)
             for ch in text:
@@ -609,7 +711,7 @@ class Typesetter:
         else:
             pieces.append((list(parts), None))
         for k, (frags, kind) in enumerate(pieces):
-            width = sum(fonts.face(fc).width(t, sz) for fc, sz, _c, t, _h in frags)
+            width = sum(fonts.face(fc).width(t, sz, lang) for fc, sz, _c, t, _h in frags)
             if width > measure:
                 self._emergency(frags, items, payload, measure)
             else:
@@ -621,7 +723,11 @@ class Typesetter:
                              if not has_rtl(t)) if justify else 0.0
                 scale = width if justify else 0.0
                 st = self.settings
-                items.append(Item(BOX, width, glyphs * st.tracking + scale * st.scaling,
+                # Arabic-script words may be lengthened by kashida: the breaker counts
+                # that stretch with the word spaces'.
+                kash = sum(self._kashida_room(fc, t, sz) for fc, sz, _c, t, _h in frags) \
+                    if justify and self._stretch_words and self._kashida else 0.0
+                items.append(Item(BOX, width, glyphs * st.tracking + scale * st.scaling + kash,
                                   glyphs * st.tracking_shrink + scale * st.scaling_shrink))
                 payload.append(tuple(frags))
             if kind is not None and k < len(pieces) - 1:
@@ -643,6 +749,16 @@ class Typesetter:
                         items.append(Item(PENALTY, 0.0, 0, 0, cost, False))
                         payload.append(None)
 
+    def _kashida_room(self, face: str, text: str, size: float) -> float:
+        """How far the words of `text` may be lengthened by kashida, in points. Only in a
+        right-to-left edition: an Arabic word quoted in English text keeps its length."""
+        if not needs_shaping(text):
+            return 0.0
+        shaper = Shaper.for_path(self.fonts.face(face).path)
+        lang = self.settings.language
+        return sum(shaper.kashida_room(w, lang) for w in without_isolates(text).split(" ")) \
+            * size
+
     def _cuts(self, text: str, hyph: bool) -> list[tuple[int, str]]:
         cuts: list[tuple[int, str]] = []
         if is_address(text):
@@ -660,21 +776,22 @@ class Typesetter:
     def _emergency(self, frags, items: list[Item], payload: list[object], measure: float) -> None:
         """A piece wider than the column: cut it between characters so nothing overflows."""
         fonts = self.fonts
+        lang = self.settings.language
         for n, (face, size, color, text, href) in enumerate(frags):
             f = fonts.face(face)
             chunk = ""
             for i, ch in enumerate(text):
                 # Closing punctuation stays with the letters before it (the 3 % kept
                 # free takes it): a line never starts with a lone full stop.
-                if chunk and f.width(chunk + ch, size) > measure * 0.97 and \
+                if chunk and f.width(chunk + ch, size, lang) > measure * 0.97 and \
                         text[i:].strip(_TRAIL):
-                    items.append(Item(BOX, f.width(chunk, size)))
+                    items.append(Item(BOX, f.width(chunk, size, lang)))
                     payload.append(((face, size, color, chunk, href),))
                     self._ragged_break(items, payload, measure, 0)
                     chunk = ""
                 chunk += ch
             if chunk:
-                items.append(Item(BOX, f.width(chunk, size)))
+                items.append(Item(BOX, f.width(chunk, size, lang)))
                 payload.append(((face, size, color, chunk, href),))
                 if n < len(frags) - 1:
                     self._ragged_break(items, payload, measure, 0)
@@ -705,7 +822,8 @@ class Typesetter:
             if not text:
                 continue
             out.append(Frag(f.face, f.size, f.color, text,
-                            fonts.face(f.face).width(text, f.size), f.href, rtl))
+                            fonts.face(f.face).width(text, f.size, self.settings.language),
+                            f.href, rtl))
         return tuple(out)
 
     def _line_levels(self, logical: list[tuple[tuple[Frag, ...], bool, str]]
@@ -751,7 +869,7 @@ class Typesetter:
                 p = payload[i]
                 if it.kind == BOX and p is not None:
                     for face, size, color, text, href in p:
-                        w = fonts.face(face).width(text, size)
+                        w = fonts.face(face).width(text, size, self.settings.language)
                         last = frags[-1] if frags else None
                         if last and last[0] == face and last[1] == size and \
                                 last[2] == color and last[4] == href:
@@ -806,13 +924,16 @@ class Typesetter:
             size = out[0].size if out else 0.0
             s = self.settings
             on = 1.0 if justified else 0.0
+            kash = sum(self._kashida_room(f.face, f.text, f.size) for f in out if f.rtl) \
+                if justified and self._kashida else 0.0
             lines.append(Line(out, natural, spaces, measure - line_indent, line_indent,
                               brk.ratio, brk.hyphenated, justified,
                               sum(spaces_w) / len(spaces_w) if spaces_w else 0.0,
                               s.stretch, s.shrink, on * size * s.tracking,
                               on * size * s.tracking_shrink, on * s.scaling,
                               on * s.scaling_shrink,
-                              sum(len(f.text) for f in out if not f.rtl)))
+                              sum(len(f.text) for f in out if not f.rtl), kash,
+                              s.justify == "kashida"))
         return lines
 
 
@@ -820,14 +941,22 @@ def _digest(key: tuple) -> str:
     return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
+def _encode_line(ln: Line) -> list:
+    return [[[f.face, f.size, f.color, f.text, f.width, f.href, f.rtl] for f in ln.frags],
+            ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
+            ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
+            ln.scale, ln.scale_shrink, ln.glyphs, ln.kashida, ln.kashida_first,
+            [[x, _encode_line(h)] for x, h in ln.halves]]
+
+
+def _decode_line(ln: list) -> Line:
+    halves = tuple((x, _decode_line(h)) for x, h in ln[18]) if len(ln) > 18 else ()
+    return Line(tuple(Frag(*f) for f in ln[0]), *ln[1:18], halves)
+
+
 def _encode(par: SetParagraph) -> list:
-    lines = [[[[f.face, f.size, f.color, f.text, f.width, f.href, f.rtl] for f in ln.frags],
-              ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
-              ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
-              ln.scale, ln.scale_shrink, ln.glyphs] for ln in par.lines]
-    return [lines, sorted(par.missing)]
+    return [[_encode_line(ln) for ln in par.lines], sorted(par.missing)]
 
 
 def _decode(data: list) -> SetParagraph:
-    lines = tuple(Line(tuple(Frag(*f) for f in ln[0]), *ln[1:]) for ln in data[0])
-    return SetParagraph(lines, frozenset(data[1]))
+    return SetParagraph(tuple(_decode_line(ln) for ln in data[0]), frozenset(data[1]))

@@ -14,11 +14,12 @@ come from HarfBuzz, which mirrors characters in right-to-left runs.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from compositor.text import uba
+from compositor.text import kashida, uba
 
 # Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Arabic Extended, presentation forms,
 # and the right-to-left blocks of the supplementary planes.
@@ -65,6 +66,7 @@ class Glyph:
     width: float  # the glyph's own advance in the font (what a PDF width must say)
     dx: float = 0.0  # offset from the pen position (marks), 1/1000 em
     dy: float = 0.0
+    cluster: int = 0  # index in the word of the first character it stands for
 
 
 class Shaper:
@@ -80,6 +82,8 @@ class Shaper:
         self.font = hb.Font(face)
         self.scale = 1000.0 / face.upem
         self._words: dict[tuple[str, str], tuple[tuple[Glyph, ...], float]] = {}
+        self._places: dict[tuple[str, str], tuple[int, int] | None] = {}
+        self.tatweel = self.font.get_nominal_glyph(ord(kashida.TATWEEL)) or 0
 
     @classmethod
     def for_path(cls, path: Path) -> Shaper:
@@ -88,20 +92,23 @@ class Shaper:
             shaper = cls._by_path[path] = cls(path)
         return shaper
 
-    def word(self, word: str, language: str = "") -> tuple[tuple[Glyph, ...], float]:
+    def word(self, word: str, language: str = "", rtl: bool = True
+             ) -> tuple[tuple[Glyph, ...], float]:
         """Glyphs of a right-to-left word in visual (left-to-right) order, and its width
-        in 1/1000 em."""
-        key = (word, language)
+        in 1/1000 em. With `rtl` false, a left-to-right run of the script (Persian or
+        Urdu digits in a number) in its own order."""
+        key = (word, language) if rtl else (word, language, False)
         hit = self._words.get(key)
         if hit is None:
-            hit = self._words[key] = self._shape(word, language)
+            hit = self._words[key] = self._shape(word, language, rtl)
         return hit
 
-    def _shape(self, word: str, language: str) -> tuple[tuple[Glyph, ...], float]:
+    def _shape(self, word: str, language: str, rtl: bool = True
+               ) -> tuple[tuple[Glyph, ...], float]:
         hb = self._hb
         buf = hb.Buffer()
         buf.add_str(word)
-        buf.direction = "rtl"
+        buf.direction = "rtl" if rtl else "ltr"
         if language:
             buf.language = language
         # One cluster per character where possible, so ToUnicode maps stay exact.
@@ -116,17 +123,59 @@ class Shaper:
         texts = [""] * len(infos)
         # Visual order runs against the logical one: the first glyph of a cluster in
         # logical order is the last one here; it carries the cluster's characters.
-        for k in range(len(infos) - 1, -1, -1):
+        for k in (range(len(infos) - 1, -1, -1) if rtl else range(len(infos))):
             c = infos[k].cluster
             if c not in seen:
                 seen.add(c)
-                texts[k] = word[c:ends[c]][::-1]
+                texts[k] = word[c:ends[c]][::-1] if rtl else word[c:ends[c]]
         own = self.font.get_glyph_h_advance
         sc = self.scale
         glyphs = tuple(Glyph(info.codepoint, pos.x_advance * sc, texts[k],
-                             own(info.codepoint) * sc, pos.x_offset * sc, pos.y_offset * sc)
+                             own(info.codepoint) * sc, pos.x_offset * sc, pos.y_offset * sc,
+                             info.cluster)
                        for k, (info, pos) in enumerate(zip(infos, positions, strict=True)))
         return glyphs, sum(g.advance for g in glyphs)
+
+    # -- kashida ------------------------------------------------------------------------
+
+    def kashida_place(self, word: str, language: str = "") -> tuple[int, int] | None:
+        """Where `word` may be lengthened, as (index, kind) (kashida.places), or None:
+        the best place whose two letters are separate glyphs once shaped (a ligature
+        cannot be drawn apart), in a font that has a tatweel to draw the stroke with."""
+        key = (word, language)
+        if key in self._places:
+            return self._places[key]
+        found = None
+        if self.tatweel and needs_shaping(word):
+            starts = {g.cluster for g in self.word(word, language)[0]}
+            found = next((p for p in kashida.places(word) if p[0] in starts), None)
+        self._places[key] = found
+        return found
+
+    def kashida_room(self, word: str, language: str = "") -> float:
+        """How far `word` may be lengthened, in em (0 when it may not be)."""
+        place = self.kashida_place(word, language)
+        return 0.0 if place is None else kashida.MOST_EM * kashida.weight(place[1])
+
+    def stretched(self, word: str, extra: float, language: str = ""
+                  ) -> tuple[Glyph, ...]:
+        """The glyphs of `word` lengthened by `extra` (1/1000 em) at its kashida place:
+        tatweel strokes between the two joined letters, as many as cover the length,
+        each advancing an equal share so they overlap into one unbroken stroke. The
+        letters keep their shaped forms (they were joined already), so the word is
+        exactly `extra` wider. The strokes stand for no text: copied, the word reads as
+        typed."""
+        glyphs = self.word(word, language)[0]
+        place = self.kashida_place(word, language)
+        if place is None or extra <= 0:
+            return glyphs
+        own = self.font.get_glyph_h_advance(self.tatweel) * self.scale
+        count = max(1, math.ceil(extra / own - 1e-9)) if own > 0 else 1
+        stroke = Glyph(self.tatweel, extra / count, "", own, 0.0, 0.0, place[0])
+        # Visual order runs right to left through the word: the stroke goes just left of
+        # the last glyph of the letters before the place.
+        at = next((k for k, g in enumerate(glyphs) if g.cluster < place[0]), len(glyphs))
+        return (*glyphs[:at], *(stroke,) * count, *glyphs[at:])
 
     def width(self, text: str, space: float, language: str = "") -> float:
         """Width (1/1000 em) of right-to-left text of one or more words; `space` is the
