@@ -308,3 +308,25 @@ def test_harfbuzz_is_told_the_language_urdu_digits_take_their_forms(tmp_path):
     for c in four:
         assert c["width"] == pytest.approx(advance["uni06F4.locl"][0] / upem * 10, abs=0.01)
         assert c["width"] != pytest.approx(advance["uni06F4"][0] / upem * 10, abs=0.01)
+
+
+def test_the_justify_key_chooses_word_spaces_or_kashida(tmp_path, built):
+    # `text.justify: spaces` in the Persian sample's layout: no kashida strokes are drawn
+    # and the fit report counts many more loose lines than with the default (both).
+    import shutil
+    issues = tmp_path / "issues"
+    shutil.copytree(ROOT / "issues", issues, ignore=shutil.ignore_patterns("build"))
+    layout = issues / "harbor-light-fa-layout.yaml"
+    raw = layout.read_text(encoding="utf-8")
+    assert re.search(r"(?m)^text:", raw)
+    layout.write_text(re.sub(r"(?m)^text:\n", "text:\n  justify: spaces\n", raw, count=1),
+                      encoding="utf-8")
+    out = tmp_path / "spaces.pdf"
+    assert main(["build", str(issues / SAMPLES["fa"] / "issue.yaml"), "-q", "--no-preflight",
+                 "--variant", "web", "-o", str(out), "--report",
+                 str(tmp_path / "spaces.json")]) == 0
+    strokes, _, _ = strokes_and_latin(out)
+    assert strokes == 0
+    both = json.loads((built["fa"] / "fa.json").read_text())["counts"]["loose"]
+    spaces = json.loads((tmp_path / "spaces.json").read_text())["counts"]["loose"]
+    assert spaces > 3 * max(both, 1), (spaces, both)
