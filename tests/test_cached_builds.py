@@ -77,3 +77,31 @@ def test_a_warm_rebuild_applies_the_fitting_decisions_in_one_layout(which, reque
     assert builds["uncached"][1] > 3  # the fitting searched
     assert builds["filling"][1] == builds["uncached"][1]
     assert builds["warm"][1] == 1
+
+
+def test_watch_reuses_the_decisions_of_content_it_built_before(tmp_path, monkeypatch):
+    """An edit and its undo: the undo finds the fitting decisions of the first build."""
+    from compositor.designer.session import Session
+
+    shutil.copytree(ROOT / "issues", tmp_path / "issues",
+                    ignore=shutil.ignore_patterns("build"))
+    manifest = tmp_path / "issues" / "harbor-light-2023-07" / "issue.yaml"
+    article = manifest.parent / "articles" / "regatta-report.md"
+    original = article.read_text(encoding="utf-8")
+    monkeypatch.setenv("COMPOSITOR_CACHE", str(tmp_path / "cache"))
+    calls = []
+    real = planner.layout_issue
+    monkeypatch.setattr(planner, "layout_issue",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    session = Session(manifest, log=lambda _: None)
+    counts, texts = [], []
+    for text in (original, original.replace("promised rain", "promised sleet"), original):
+        article.write_text(text, encoding="utf-8")
+        calls.clear()
+        assert session.rebuild({article})
+        counts.append(len(calls))
+        texts.append(" ".join(p["text"] for p in session.state["pages"]))
+    assert counts[0] > 3 and counts[1] > 3  # new content: the fitting searched
+    assert counts[2] == 1  # the undo: the first build's decisions, one layout
+    assert "promised sleet" in texts[1] and "promised rain" in texts[2]
+    assert texts[2] == texts[0]

@@ -26,6 +26,7 @@ from compositor.model.content import Article, Issue
 from compositor.model.excerpt import excerpted, without_optional_pullquotes
 
 KIND = "fitting"
+_PARSED = (".md", ".markdown", ".yaml", ".yml")
 _PATH = re.compile(r"""PosixPath\((?:'([^']*)'|"([^"]*)")\)""")
 
 
@@ -41,9 +42,13 @@ def code_version() -> str:
 
 def content_key(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None) -> str:
     """The digest of everything fitting reads: the issue and layout as loaded, and the
-    size and time of every file they name (photos, logo, fonts)."""
+    size and time of every other file they name (photos, logo, fonts). A text file saved
+    again with the same words keeps its digest (an undo in `watch` finds its decisions)."""
     text = repr((issue, spec, spec.raw))
-    files = sorted({a or b for a, b in _PATH.findall(text)})
+    # Articles, boxes, the manifest and the layout are in the model as read: only what
+    # the model names without holding (a photo's pixels, a font) is known by its file.
+    files = sorted({name for a, b in _PATH.findall(text)
+                    if not (name := a or b).lower().endswith(_PARSED)})
     stats = []
     for name in files:
         try:
