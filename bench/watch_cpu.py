@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = ["drizzle", "sleet", "hail", "showers", "storms", "rain"]
+WORDS = ["drizzle", "sleet", "hail", "showers", "storms", "fog"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,11 +19,15 @@ class Call:
 
 
 _MADE: dict[int, tuple[weakref.ref, Call]] = {}
+KEPT = 256
 
 
 def layout_issue(*args: Any, **kwargs: Any) -> IssueLayout:
     """The planner's layout_issue, remembering which arguments made the layout."""
     made = planner.layout_issue(*args, **kwargs)
+    if len(_MADE) >= KEPT:  # fitting called outside a build (tests, a script): stay small
+        for key in [k for k, (ref, _) in _MADE.items() if ref() is None]:
+            del _MADE[key]
     _MADE[id(made)] = (weakref.ref(made), Call(args, kwargs))
     return made
 
