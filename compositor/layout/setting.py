@@ -74,7 +74,7 @@ def save_caches() -> None:
         ts.save_store()
 
 
-FITS_KEPT = 20_000  # settings in a given number of lines held in memory, per typesetter
+FITS_KEPT = 5_000  # settings in a given number of lines read from the store, held in memory
 _ABSENT = object()
 
 
@@ -106,18 +106,21 @@ class KeepingTypesetter(Typesetter):
                                                                 **kwargs))
 
     def _kept(self, key: tuple, make) -> SetParagraph | None:
+        # What this run sets is remembered by the typesetter itself (and let go with the
+        # rest of its memory in a long watch session); only what comes from the store is
+        # held here, bounded.
         hit = self._fits.get(key, _ABSENT)
         if hit is not _ABSENT:
             return hit  # type: ignore[return-value]
         digest = _digest(key)
         stored = self._fits_stored.get(digest)
-        if stored is not None:
-            hit = None if stored == 0 else _decode(stored)  # type: ignore[arg-type]
-        else:
-            hit = make()
-            if self._fits_name:
-                self._fits_new[digest] = hit
-        if len(self._fits) >= FITS_KEPT:  # a long watch session: let the oldest go
+        if stored is None:
+            made = make()
+            if self._fits_name and digest not in self._fits_new:
+                self._fits_new[digest] = made
+            return made
+        hit = None if stored == 0 else _decode(stored)  # type: ignore[arg-type]
+        if len(self._fits) >= FITS_KEPT:
             self._fits.clear()
         self._fits[key] = hit
         return hit
