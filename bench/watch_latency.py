@@ -70,7 +70,9 @@ def main() -> int:
             for k in range(args.rounds):
                 time.sleep(args.pause)
                 build = int(page.evaluate("document.body.dataset.build"))
-                word = WORDS[k % len(WORDS)]
+                # Never the word already there: a save that changes nothing rebuilds
+                # nothing, and the article starts with the first word of the list.
+                word = WORDS[(k + 1) % len(WORDS)]
                 new = re.sub(r"The forecast promised \w+", f"The forecast promised {word}", text)
                 start = time.perf_counter()
                 article.write_text(new, encoding="utf-8")

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.errors import Diagnostic, Location, Report
-from compositor.layout.fit import fit_issue
 from compositor.layout.makeup import forget_extents
 from compositor.layout.planner import layout_issue
+from compositor.layout.remembered import fit
 from compositor.layout.result import IssueLayout
 from compositor.load.layout import LayoutSpec, load_layout
 from compositor.load.manifest import load_issue
@@ -55,7 +55,8 @@ def lay_out(loaded: Loaded, optimal: bool | None = None, pages: int | None = Non
     """Lay the issue out; with `pages` (or `pages:` in the manifest) fit it to that count."""
     pages = pages or loaded.issue.pages
     if pages:
-        outcome = fit_issue(loaded.issue, loaded.spec, pages, optimal)
+        # The decisions of an earlier build of the same content, when there was one.
+        outcome = fit(loaded.issue, loaded.spec, pages, optimal)
         layout = outcome.layout
         for note in outcome.notes:
             loaded.report.diagnostics.append(

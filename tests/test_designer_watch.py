@@ -62,6 +62,32 @@ def test_watch_ignores_files_the_issue_does_not_use(issue):
         assert any("house.yaml" in line for line in w.log if line.startswith("changed:"))
 
 
+def test_watch_does_not_rebuild_for_a_save_that_changed_nothing(issue):
+    article = issue.parent / "articles" / "a1.md"
+    original = article.read_bytes()
+    # Files saved just as a build starts are read again on their next save (their time
+    # cannot tell whether the build saw them): these were written well before.
+    time.sleep(0.2)
+    with InProcessWatch(issue) as w:
+        builds, shown = w.session.builds, w.session.state["build"]
+        for _ in range(3):  # saved as it was, three times over (new timestamps each time)
+            article.write_bytes(original)
+            time.sleep(0.3)
+        time.sleep(1.0)
+        assert w.session.builds == builds, w.log
+        assert w.session.state["build"] == shown
+        assert any("saved without a change" in line for line in w.log)
+        # The same file with one word changed is rebuilt, and the preview shows the word.
+        article.write_bytes(original.replace(b"Story 1:", b"Altered 1:", 1))
+        wait_for(lambda: w.session.builds > builds and not w.session.state["building"])
+        assert "Altered 1:" in " ".join(p["text"] for p in w.session.state["pages"])
+        # ...and saving the original back is a change again, relative to that build.
+        builds = w.session.builds
+        article.write_bytes(original)
+        wait_for(lambda: w.session.builds > builds and not w.session.state["building"])
+        assert "Altered 1:" not in " ".join(p["text"] for p in w.session.state["pages"])
+
+
 def test_watch_turns_a_burst_of_saves_into_one_rebuild(issue):
     articles = [issue.parent / "articles" / f"a{i}.md" for i in range(3)]
     originals = [a.read_text(encoding="utf-8") for a in articles]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from compositor.designer.saved import SavedContent, now_ns
 from compositor.errors import UserError
 
 _PAGE_IN_MESSAGE = re.compile(r"\bpage (\d+)(?:, column (\d+))?")
@@ -54,6 +55,7 @@ class Session:
         self._pdf: bytes | None = None  # the last good build's web PDF (sharper images)
         self._index: dict[str, int] = {}  # page image id -> its page, in that PDF
         self._hires: dict[str, bytes] = {}
+        self._saved = SavedContent()
 
     # -- what to watch -------------------------------------------------------------------
     def folders(self) -> set[Path]:
@@ -97,6 +99,11 @@ class Session:
         """Rebuild the web PDF and the preview; False (and the error published, the last
         good pages kept) when the files have a problem."""
         with self.build_lock:
+            if changed and self.ok and self._saved.unchanged(changed):
+                # Saved again as it was (a "save all", a save without an edit): the
+                # preview and files already show these bytes.
+                self.log("saved without a change: nothing to rebuild")
+                return True
             try:
                 return self._rebuild(changed)
             except Exception as exc:  # noqa: BLE001 - a bug must not end the session
@@ -118,7 +125,10 @@ class Session:
         from compositor.render.pdf import render
 
         started = time.perf_counter()
+        started_ns = now_ns()
         cpu = time.process_time()
+        before = self._saved.snapshot(self.deps | {self.manifest.resolve()})
+        self._saved.forget()
         self.builds += 1
         self.publish(building=True)
         timings = Timings()
@@ -144,6 +154,7 @@ class Session:
             return False
         from compositor.designer.deps import used_files
         self.deps = used_files(loaded)
+        self._saved.record(before, self.deps | {self.manifest.resolve()}, started_ns)
         _keep_recent_typesetters(loaded.spec)
         self.ok = True
         self._layout = layout

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from compositor.errors import Location, UserError
 from compositor.layout.fillers import ends_at_holes
-from compositor.layout.planner import layout_issue
+from compositor.layout.recorded import layout_issue  # each call remembered
 from compositor.layout.result import IssueLayout
 from compositor.layout.score import score_of, tries_for
 from compositor.load.layout import LayoutSpec

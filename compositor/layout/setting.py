@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,7 +11,14 @@ from compositor import cache
 from compositor.load.layout import LayoutSpec
 from compositor.load.locale import right_to_left
 from compositor.text.fonts import FontBook
-from compositor.text.paragraph import Settings, Typesetter
+from compositor.text.paragraph import (
+    SetParagraph,
+    Settings,
+    Typesetter,
+    _decode,
+    _digest,
+    _encode,
+)
 
 _TYPESETTERS: dict[tuple, Typesetter] = {}
 
@@ -47,7 +55,8 @@ def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None,
     key = (spec.source, str(spec.raw), settings, issue_path)
     ts = _TYPESETTERS.get(key)
     if ts is None:
-        ts = _TYPESETTERS[key] = Typesetter(FontBook(spec.fonts), settings, link_color=None)
+        ts = _TYPESETTERS[key] = KeepingTypesetter(FontBook(spec.fonts), settings,
+                                                   link_color=None)
         if issue_path is not None:
             # Reused by later builds of this issue only, with identical fonts and settings.
             fonts = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns)
@@ -63,3 +72,79 @@ def save_caches() -> None:
     """Keep this run's set paragraphs for the next build."""
     for ts in _TYPESETTERS.values():
         ts.save_store()
+
+
+FITS_KEPT = 5_000  # settings in a given number of lines read from the store, held in memory
+_ABSENT = object()
+
+
+class KeepingTypesetter(Typesetter):
+    """A typesetter that also keeps, between builds, the paragraphs it set in a given
+    number of lines (a line longer or shorter to close a hole; again without a hyphen at
+    a page turn). The make-up asks for hundreds of these per build, each a fresh line
+    breaking; the typesetter remembers them only for one run, while they depend on
+    nothing but the paragraph, its measure and the settings, like the paragraphs kept in
+    the store. An answer of "no such setting" is kept too."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._fits: dict[tuple, SetParagraph | None] = {}
+        self._fits_stored: dict[str, object] = {}
+        self._fits_new: dict[str, SetParagraph | None] = {}
+        self._fits_name: str | None = None
+
+    def set_in_lines(self, runs, style, measure, **kwargs):
+        return self._kept(("lines", runs, style, round(measure, 3),
+                           tuple(sorted(kwargs.items()))),
+                          lambda: Typesetter.set_in_lines(self, runs, style, measure,
+                                                          **kwargs))
+
+    def set_without_hyphen(self, runs, style, measure, **kwargs):
+        return self._kept(("nohyphen", runs, style, round(measure, 3),
+                           tuple(sorted(kwargs.items()))),
+                          lambda: Typesetter.set_without_hyphen(self, runs, style, measure,
+                                                                **kwargs))
+
+    def _kept(self, key: tuple, make) -> SetParagraph | None:
+        # What this run sets is remembered by the typesetter itself (and let go with the
+        # rest of its memory in a long watch session); only what comes from the store is
+        # held here, bounded.
+        hit = self._fits.get(key, _ABSENT)
+        if hit is not _ABSENT:
+            return hit  # type: ignore[return-value]
+        digest = _digest(key)
+        stored = self._fits_stored.get(digest)
+        if stored is None:
+            made = make()
+            if self._fits_name and digest not in self._fits_new:
+                self._fits_new[digest] = made
+            return made
+        hit = None if stored == 0 else _decode(stored)  # type: ignore[arg-type]
+        if len(self._fits) >= FITS_KEPT:
+            self._fits.clear()
+        self._fits[key] = hit
+        return hit
+
+    def load_store(self, name: str) -> None:
+        super().load_store(name)
+        if cache.cache_dir() is None:
+            return
+        self._fits_name = cache.key_for("fits-1", name)
+        data = cache.get("paragraph-fits", self._fits_name)
+        if data:
+            try:
+                self._fits_stored = json.loads(data)
+            except ValueError:
+                self._fits_stored = {}
+
+    def save_store(self) -> None:
+        super().save_store()
+        if not self._fits_name or not self._fits_new:
+            return
+        new = {d: 0 if par is None else _encode(par) for d, par in self._fits_new.items()}
+        merged = {**self._fits_stored, **new}
+        if len(merged) > 60_000:  # bounded as the paragraph store is
+            merged = new
+        cache.put("paragraph-fits", self._fits_name,
+                  json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode())
+        self._fits_stored, self._fits_new = merged, {}
