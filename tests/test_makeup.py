@@ -651,3 +651,34 @@ def test_a_drop_cap_with_a_tail_keeps_the_fourth_line_clear(tmp_path):
             starts[letter] = [x > cap["x1"] for x in ordered]
     assert starts["Q"][:4] == [True] * 4 and starts["Q"][4] is False
     assert starts["T"][:3] == [True] * 3 and starts["T"][3] is False
+
+
+def _photo_widths(pdf: Path) -> list[float]:
+    """Widths of the photos after page 1 (where the lead photo spans columns anyway)."""
+    with pdfplumber.open(pdf) as doc:
+        return [round(im["x1"] - im["x0"], 1) for page in doc.pages[1:] for im in page.images]
+
+
+def test_photos_in_the_text_span_columns_and_fill_a_fitted_issue(tmp_path, capsys):
+    # A landscape photo in an article's text spans two columns with
+    # `article.photo_columns: 2`; and a fitted issue whose text leaves room sets it so by
+    # itself, saying so, before it loosens the leading.
+    spec = None
+    widths = {}
+    for name, layout, args in (("one", "", ()), ("two", "article: {photo_columns: 2}\n", ()),
+                               ("fit", "", ("--pages", "3"))):
+        folder = tmp_path / name
+        manifest = with_layout(folder, layout, articles=3, sentences=20)
+        body = [prose(800 + k, 6) for k in range(6)]
+        body.insert(3, "![The harbour wall at dawn.](../images/lead.jpg)")
+        write_article(folder, "a2", "Story 2: the harbour wall", body, byline="Ana Brook",
+                      date="2023-07-02")
+        capsys.readouterr()
+        widths[name] = _photo_widths(web_pdf(manifest, *args))
+        spec = load(manifest).spec
+        if name == "fit":
+            assert "photo set across two columns" in capsys.readouterr().err
+    column, wide = spec.column_width, 2 * spec.column_width + spec.gutter
+    assert widths["one"] == [pytest.approx(column, abs=0.5)]
+    assert widths["two"] == [pytest.approx(wide, abs=0.5)]
+    assert widths["fit"] == [pytest.approx(wide, abs=0.5)]

@@ -495,10 +495,29 @@ class Composer:
                 keep = False
                 after_heading = True
             elif isinstance(block, Figure):
+                mark = self.element_mark()
                 fig = self.figure(block, index, width, source)
                 out.append(space(self.L * 0.5, index))
-                out.append(self.with_smaller(Chunk(fig.height, fig.parts, keep_before=keep,
-                                                   article=index, kind="figure")))
+                inline = self.with_smaller(Chunk(fig.height, fig.parts, keep_before=keep,
+                                                 article=index, kind="figure"))
+                cols = min(int(self.spec.section("article")["photo_columns"]),
+                           self.spec.columns)
+                if cols > 1 and dx == 0 and abs(width - self.width) < 0.01 \
+                        and not is_portrait(block):
+                    # A landscape photo across columns where the page allows, as a pull
+                    # quote is (layout/floats.py); within its column where it does not.
+                    # Both settings are one structure element: only one is printed.
+                    after, seen = self.element_mark(), len(self.images)
+                    self.element_reset(mark)
+                    wide = self.figure(block, index, cols * self.width
+                                       + (cols - 1) * self.spec.gutter, source)
+                    del self.images[seen:]
+                    self.element_reset(after)
+                    out.append(Chunk(0.0, (), article=index, kind="float",
+                                     meta={"float": self.new_element(), "wide": wide,
+                                           "inline": inline, "columns": cols}))
+                else:
+                    out.append(inline)
                 keep = True
                 after_heading = True
             elif isinstance(block, Rule):

@@ -54,8 +54,19 @@ def fit_issue(issue: Issue, spec: LayoutSpec, pages: int, optimal: bool | None =
     layout = layout_issue(issue, spec, optimal, fill_last=True, refine=False)
     notes: list[str] = []
     if len(layout.pages) <= pages:
-        # All the text fits: the room left is filled by looser body leading (the same
-        # grid in every column) up to `fit.max_leading`, before any white is left.
+        # All the text fits: the room left is filled first by landscape photos set across
+        # two columns, then by looser body leading (the same grid in every column) up to
+        # `fit.max_leading`, before any white is left.
+        if spec.columns >= 3 and int(spec.section("article")["photo_columns"]) < 2:
+            wider = with_photo_columns(spec, 2)
+            trial = layout_issue(issue, wider, optimal, fill_last=True, refine=False)
+            passes += 1
+            spanned = sum(1 for page in trial.pages for p in page.placed
+                          if p.chunk.kind == "figure" and p.chunk.meta.get("band"))
+            if spanned and len(trial.pages) <= pages:
+                spec, layout = wider, trial
+                notes.append(f"{spanned} photo{'s' if spanned > 1 else ''} set across two "
+                             f"columns to fill the {pages} pages")
         body = spec.styles["body"].leading
         looser, looser_layout, tries = loosened(issue, spec, optimal, pages)
         passes += tries
@@ -272,6 +283,12 @@ def one_less_sentence(article: Article, kept: int, min_words: int) -> Article | 
     if shorter.words_kept >= kept or shorter.words_kept < min_words:
         return None
     return shorter
+
+
+def with_photo_columns(spec: LayoutSpec, columns: int) -> LayoutSpec:
+    """The layout with landscape photos in the text set across `columns` columns."""
+    return replace(spec, raw={**spec.raw, "article": {**spec.raw["article"],
+                                                      "photo_columns": columns}})
 
 
 def with_leading(spec: LayoutSpec, leading: float) -> LayoutSpec:

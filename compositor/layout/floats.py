@@ -65,12 +65,17 @@ def spots(result: FlowResult, plan: PagePlan, inline: set[int]) -> dict[int, Flo
 def settle(old: dict[int, FloatSpot | None], new: dict[int, FloatSpot | None], line: float
            ) -> dict[int, FloatSpot | None]:
     """The new spots, keeping an old one where the quote only moved by up to a line in
-    the same columns (the text around it cannot always end exactly on the grid)."""
+    the same columns (the text around it cannot always end exactly on the grid), or where
+    its anchor now follows the band cut for it."""
     out = dict(new)
     for key, spot in new.items():
         before = old.get(key)
         if spot is not None and before is not None and (before.page, before.column) == (
-                spot.page, spot.column) and abs(before.y - spot.y) <= line + EPS:
+                spot.page, spot.column) and (
+                abs(before.y - spot.y) <= line + EPS
+                # the anchor now sits right under the band cut for it: the float is
+                # where its anchor is (a tall one would otherwise swap above and below)
+                or abs(before.y + before.height - spot.y) <= 2 * line + EPS):
             out[key] = before
     return out
 

@@ -117,6 +117,7 @@ LAYOUT_RULES: dict[tuple[str, str], Rule] = {
     ("article", "lead_photo_columns"): _integer(1, 6),
     ("article", "pullquote_columns"): _integer(1, 6),
     ("article", "title_lines"): _integer(0, 20),
+    ("article", "photo_columns"): _integer(1, 6),
     ("article", "drop_cap"): _choice("none", "lead", "all"),
     ("article", "jump_first"): _integer(0, 1000),
     ("article", "jump_lines"): _integer(4, 1000),
