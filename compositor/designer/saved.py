@@ -26,6 +26,7 @@ class SavedContent:
     def __init__(self) -> None:
         self._digests: dict[Path, tuple[tuple[int, int, int], str]] = {}
         self.built: dict[Path, str | None] = {}  # what the last good build read
+        self.used: set[Path] = set()  # every file it read (some too new to be recorded)
 
     def digest(self, path: Path) -> str | None:
         """A digest of the file's bytes (None: there is no such file)."""
@@ -61,20 +62,22 @@ class SavedContent:
             if key is not None and key[1] < started_ns - MTIME_MARGIN_NS:
                 built[p] = self.digest(p)
         self.built = built
+        self.used = set(used)
 
     def forget(self) -> None:
         """After a failed build nothing is known to be built."""
-        self.built = {}
+        self.built, self.used = {}, set()
 
     def unchanged(self, saved: set[Path]) -> bool:
-        """Do all the saved files hold what the last good build read?"""
-        if not saved or not self.built:
+        """Do the saved files, and every other file the last good build read, hold what
+        it read? (A folder moved away and back, or a file deleted beside the one saved,
+        is a change even when the saved file is not.)"""
+        if not saved or not self.built or not self.used <= self.built.keys():
             return False
         for path in saved:
-            path = _absolute(path)
-            if path not in self.built or self.digest(path) != self.built[path]:
+            if _absolute(path) not in self.built:
                 return False
-        return True
+        return all(self.digest(path) == digest for path, digest in self.built.items())
 
 
 def _absolute(path: Path) -> Path:
