@@ -210,3 +210,62 @@ def test_straight_quotes_become_guillemets_in_persian(bidi_issue):
     # back to the characters typed, an opening and a closing guillemet.
     assert shown.count("\u00ab") == 1 and shown.count("\u00bb") == 1, shown
     assert not set(shown) & set('"\u201c\u201d'), shown
+
+
+def test_addresses_broken_across_columns_keep_their_pieces_in_order(tmp_path):
+    # A long Persian paragraph of addresses runs over several columns: wherever a column
+    # ends inside an address, its first piece ends that column and the rest starts the
+    # next one, every piece reading left to right, so the address reads whole.
+    from conftest import write_article
+
+    os.environ["SOURCE_DATE_EPOCH"] = "1690000000"
+    folder = tmp_path / "fa"
+    shutil.copy(ROOT / "issues" / "harbor-light-fa-layout.yaml", folder.parent / "l.yaml")
+    links = [f"https://harborlight.example.org/news/members/notice-{k}-summer/"
+             for k in range(90)]
+    write_article(folder, "a", "نشانی‌ها", [" ".join(
+        f"برای خبر شماره {k} به {link} بروید." for k, link in enumerate(links))])
+    (folder / "issue.yaml").write_text(
+        "publication: {name: چراغ بندر}\nvolume: 4\nnumber: 19\ndate: مرداد ۱۴۰۲\n"
+        "language: fa\nlayout: ../l.yaml\narticles:\n  - articles/a.md\n", encoding="utf-8")
+    assert main(["build", str(folder / "issue.yaml"), "-q", "--no-preflight",
+                 "--variant", "web"]) == 0
+    lines = []  # (page, column, ASCII words left to right), in reading order
+    with pdfplumber.open(folder / "build" / "fa-web.pdf") as pdf:
+        for number, page in enumerate(pdf.pages):
+            rows: dict[tuple[float, int], list[dict]] = {}
+            chars = [c for c in page.chars if c["top"] < page.height - 40]  # no footer
+            # The gutters: the two widest x ranges no character covers.
+            spans = sorted((c["x0"], c["x1"]) for c in chars)
+            gaps, reach = [], spans[0][1]
+            for x0, x1 in spans[1:]:
+                if x0 > reach:
+                    gaps.append((x0 - reach, (reach + x0) / 2))
+                reach = max(reach, x1)
+            cuts = sorted(x for _, x in sorted(gaps)[-2:])
+            for c in chars:
+                col = sum(1 for x in cuts if (c["x0"] + c["x1"]) / 2 > x)
+                rows.setdefault((round(c["matrix"][5], 1), col), []).append(c)
+            for key in sorted(rows, key=lambda k: (-k[1], -k[0])):
+                words, word, last = [], "", None
+                for c in sorted(rows[key], key=lambda c: c["x0"]):
+                    if last is not None and c["x0"] - last > 1.5:
+                        words.append(word)
+                        word = ""
+                    word, last = word + c["text"], c["x1"]
+                words.append(word)
+                lines.append((number, key[1], [w for w in words if re.fullmatch(r"[!-~]+", w)]))
+    crossings = 0
+    for (page, col, before), (page2, col2, after) in zip(lines, lines[1:], strict=False):
+        if (page, col) == (page2, col2) or not before or not after:
+            continue
+        # A right-to-left line ends on its left: the piece an address breaks after is the
+        # leftmost Latin word of a column's last line, and the rest is the rightmost of
+        # the next column's first line.
+        end, start = before[0], after[-1]
+        if not any(link.startswith(end) and link != end for link in links):
+            continue
+        crossings += 1
+        assert any(link.startswith(end) and link[len(end):].startswith(start)
+                   for link in links), (end, start)
+    assert crossings >= 1

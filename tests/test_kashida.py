@@ -255,6 +255,38 @@ def test_a_couplet_too_wide_for_half_the_measure_is_stacked_and_centred():
     assert len(narrow) == 4 and not any(line.halves for line in narrow)
     for line in narrow:
         assert line.indent == pytest.approx((200.0 - line.natural) / 2)
+    # Each couplet's second hemistich is joined to its first: no break parts them.
+    assert [line.joined for line in narrow] == [False, True, False, True]
+
+
+def test_a_stacked_couplet_is_never_parted_by_a_column_break(tmp_path):
+    # Three couplets stacked in a narrow column: every line after a couplet's first is
+    # kept with the line before it (no column or page break between the hemistichs).
+    from conftest import write_article
+
+    from compositor.build import lay_out, load
+    from compositor.layout.chunks import TextPart
+
+    folder = tmp_path / "fa"
+    poem = "\n".join(["```poem", "ای نسیم سحر آرامگه یار کجاست / منزل آن مه عاشق‌کش عیار کجاست",
+                      "شب تار است و ره وادی ایمن در پیش / آتش طور کجا موعد دیدار کجاست",
+                      "هر که آمد به جهان نقش خرابی دارد / در خرابات بگویید که هشیار کجاست",
+                      "```"])
+    write_article(folder, "a", "آزمون", ["این شعر را در جلسه خواندیم.", poem,
+                                         "پایان جلسه با چای و گفت‌وگو همراه بود."])
+    manifest = folder / "issue.yaml"
+    manifest.write_text(
+        "publication: {name: چراغ بندر}\nvolume: 4\nnumber: 19\ndate: مرداد ۱۴۰۲\n"
+        "language: fa\nlayout: ../l.yaml\narticles:\n  - articles/a.md\n", encoding="utf-8")
+    fa_layout = ROOT / "issues" / "harbor-light-fa-layout.yaml"
+    (tmp_path / "l.yaml").write_text(f"extends: {fa_layout}\n", encoding="utf-8")
+    layout = lay_out(load(manifest))
+    kept = []
+    for c in layout.chunks:
+        lines = [x.line for x in c.parts if isinstance(x, TextPart)]
+        if any(getattr(line, "joined", False) for line in lines):
+            kept.append(c.keep_before)
+    assert len(kept) == 3 and all(kept), kept
 
 
 def test_persian_spacing_joins_verb_prefixes_and_says_where(tmp_path, capsys):

@@ -579,7 +579,7 @@ class Composer:
             if cap is not None and k == 0:
                 p.insert(0, cap[0])
             keep = (k == 0 and keep_first) or k == 1 or (k == n - 1 and n > 1) or (
-                cap is not None and 2 <= k < cap[3]) or role == "fulltext"
+                cap is not None and 2 <= k < cap[3]) or role == "fulltext" or line.joined
             out.append(Chunk(st.leading, tuple(p), keep_before=keep, article=index,
                              kind="body", lines=1, meta={"ratio": line.space_ratio(),
                                                          "hyphen": line.hyphenated,

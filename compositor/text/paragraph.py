@@ -170,6 +170,9 @@ class Line:
     # A couplet side by side: its two halves, each a justified line of its own, with
     # where each starts from the line's left edge (visual order). `frags` holds both.
     halves: tuple[tuple[float, Line], ...] = ()
+    # A stacked couplet's later lines: never parted from the line before by a column or
+    # page break.
+    joined: bool = False
 
     @property
     def text(self) -> str:
@@ -511,10 +514,13 @@ class Typesetter:
                                                        (start + half + space, right))))
         else:
             for c in couplets(runs):
+                first = True
                 for h in c:
                     for one in self._set(h, style, measure, "left", 0.0, False).lines:
                         lines.append(replace(one, indent=(measure - one.natural) / 2,
-                                             measure=(measure + one.natural) / 2))
+                                             measure=(measure + one.natural) / 2,
+                                             joined=not first))
+                        first = False
         return SetParagraph(tuple(lines), frozenset(missing))
 
     def _filled(self, line: Line, width: float) -> Line:
