@@ -135,6 +135,9 @@ def test_fitted_issue_counts_the_boxes_page(tmp_path, capsys):
     assert len(pages) == 3
     assert "shortened to fit" in err
     assert "page 3 holds only boxes, as asked (page: own)" in err
+    # located by the page it is about, not a meaningless line 1 of the manifest
+    assert "issue.yaml: page 3: warning: page 3 holds only boxes" in err
+    assert "issue.yaml:1: warning" not in err
     assert body_words(page_words(pdf, 3), spec.styles["body"].size) == []
     assert "six friends" in " ".join(w["text"] for w in page_words(pdf, 3))
     assert pages[0].has_body_text() and pages[1].has_body_text()

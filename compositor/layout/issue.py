@@ -644,7 +644,7 @@ def place_boxes(state: Pass, flowed: Flowed, out: list[PageLayout]) -> None:
         top = bottom - height  # on the foot of the text area
         if not any(p.chunk.height > 0 for p in out[page - 1].placed):
             free = (plan.full_height(page) - height - gap) * spec.columns / gap
-            state.warnings.append((Location(state.issue.manifest),
+            state.warnings.append((Location(state.issue.manifest, place=f"page {page}"),
                                    f"page {page} holds only boxes; about {free:.0f} lines of "
                                    "column space on it are left empty"))
         for chunk, col, dx, dy in made:
@@ -658,7 +658,7 @@ def place_boxes(state: Pass, flowed: Flowed, out: list[PageLayout]) -> None:
         left = plan.content_box(page)[0]
         top = plan.columns_top(page)
         free = (plan.full_height(page) - height) * spec.columns / gap
-        state.warnings.append((Location(state.issue.manifest),
+        state.warnings.append((Location(state.issue.manifest, place=f"page {page}"),
                                f"page {page} holds only boxes, as asked (page: own); about "
                                f"{free:.0f} lines of column space on it are left empty"))
         for chunk, col, dx, dy in made:
