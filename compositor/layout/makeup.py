@@ -20,7 +20,7 @@ from dataclasses import replace
 from compositor.layout.chunks import Chunk, ImagePart, RectPart, TextPart
 from compositor.layout.compose import reframe
 from compositor.layout.flow import Placed
-from compositor.layout.pages import FlowResult, PagePlan, flowed_on, run_flow
+from compositor.layout.pages import FlowResult, PagePlan, flow_from, flowed_on, run_flow
 
 EPS = 0.5
 # Lines a column may give up to carry text over to the boxes' last page: so few that
@@ -51,10 +51,11 @@ def hold_back(chunks: list[Chunk], plan: PagePlan, result: FlowResult, box_page:
     lines = {page: int(max(s.height for s in plan.slots(page)) / plan.gap + 1e-6)
              for page in range(2, last + 1)}
     found: list[tuple[float, int, FlowResult, dict]] = []  # shortfall, order, flow, caps
+    base = run_flow(chunks, plan)  # no caps: each try flows again from its first cap on
 
     def carries(caps: dict) -> FlowResult | None:
         plan.caps = caps
-        trial = run_flow(chunks, plan)
+        trial = flow_from(chunks, plan, base, min(caps, default=1))
         moved = sum(p.chunk.height for p in trial.placed if p.page == box_page)
         ok = trial.complete and trial.pages == box_page and moved >= want - EPS
         return trial if ok else None
@@ -103,12 +104,13 @@ def fill_thin_page(chunks: list[Chunk], plan: PagePlan, result: FlowResult, page
     best: tuple[float, FlowResult, dict] | None = None
     base = flowed_on(result, page)
     plan.caps = {}
+    uncapped = run_flow(chunks, plan)  # each try flows again from its first cap on
     worst = max(_worst_short(result, plan, page), HOLE_SHORT + max(SPREAD))
     for shave in SPREAD:
         for first in range(page - 1, max(2, page - THIN_PAGES) - 1, -1):
             caps = {p: (lines[p] - shave) * plan.gap for p in range(first, page)}
             plan.caps = caps
-            trial = run_flow(chunks, plan)
+            trial = flow_from(chunks, plan, uncapped, first)
             if not trial.complete or trial.pages != page:
                 continue
             moved = flowed_on(trial, page)

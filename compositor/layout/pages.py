@@ -131,13 +131,22 @@ class FlowResult:
 
 def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
              last_page: int | None = None,
-             caps: dict[int, float | tuple[float, ...]] | None = None) -> FlowResult:
-    """Flow chunks from `first_page` on, adding pages as needed (up to `last_page`)."""
+             caps: dict[int, float | tuple[float, ...]] | None = None,
+             resume: FlowResult | None = None) -> FlowResult:
+    """Flow chunks from `first_page` on, adding pages as needed (up to `last_page`). With
+    `resume` (a flow of the same chunks from page 1), the pages before `first_page` are
+    taken from it as they are and the flow goes on from where it began that page."""
     chunks = list(chunks)  # photos may be swapped for a smaller setting in this flow
     placed: list[Placed] = []
     forced: list[Placed] = []
     page_start: dict[int, int] = {}
     i, n = 0, len(chunks)
+    if resume is not None:
+        i = resume.page_start[first_page]
+        chunks[:i] = (resume.chunks or chunks)[:i]
+        placed = [p for p in resume.placed if p.page < first_page]
+        forced = [p for p in resume.forced if p.page < first_page]
+        page_start = {k: v for k, v in resume.page_start.items() if k < first_page}
     page = first_page
     while i < n:
         if (last_page is not None and page > last_page) or page > first_page + 5000:
@@ -174,6 +183,20 @@ def run_flow(chunks: list[Chunk], plan: PagePlan, first_page: int = 1,
                 break
         page += 1
     return FlowResult(placed, max(page - 1, first_page), forced, page_start, i >= n, chunks)
+
+
+def flow_from(chunks: list[Chunk], plan: PagePlan, base: FlowResult, page: int
+              ) -> FlowResult:
+    """`run_flow(chunks, plan)` when `base` is a flow of the same chunks whose pages before
+    `page` had the caps the plan now gives them: those pages are reused, and only the rest
+    is flowed again. When the base flow swapped a chunk at or after the start of `page`
+    (a photo set smaller), the whole issue is flowed again."""
+    start = base.page_start.get(page)
+    done = base.chunks
+    if page <= 1 or start is None or done is None or len(done) != len(chunks) or \
+            any(a is not b for a, b in zip(done[start:], chunks[start:], strict=True)):
+        return run_flow(chunks, plan)
+    return run_flow(chunks, plan, first_page=page, resume=base)
 
 
 def _opening_of(chunks: list[Chunk], i: int) -> int | None:
