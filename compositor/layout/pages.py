@@ -366,9 +366,10 @@ def _balance(rest: list[Chunk], plan: PagePlan, result: FlowResult, last: int) -
                 trial_whites = tuple(max(0, w + (d if k == c else 0))
                                      for k, w in enumerate(current))
                 trial = flow(trial_whites)
-                if trial is None or _unevenness(trial, bottoms) >= uneven - EPS:
+                score = _unevenness(trial, bottoms) if trial is not None else uneven
+                if score >= uneven - EPS:
                     continue
-                current, uneven, improved = trial_whites, _unevenness(trial, bottoms), True
+                current, uneven, improved = trial_whites, score, True
                 if _spread(trial, bottoms) < spread - EPS:
                     best, spread = trial, _spread(trial, bottoms)
         if not improved:
@@ -378,7 +379,6 @@ def _balance(rest: list[Chunk], plan: PagePlan, result: FlowResult, last: int) -
         total = sum(p.chunk.height for p in best.placed)
         chosen: list[int] = []
         for c in range(cols - 1):
-            given = 0.0
             pick = None
             for w in range(max(0, white - EVEN_REACH), white + EVEN_REACH + 1):
                 trial = flow(tuple(chosen) + (w,) + (0,) * (cols - c - 1))
@@ -418,12 +418,17 @@ def end_spread(result: FlowResult, plan: PagePlan, page: int) -> float:
     return (max(white) - min(white)) / plan.gap if white else 0.0
 
 
-def _unevenness(result: FlowResult, bottoms: list[float]) -> float:
-    """How far the columns of a one-page flow end from their mean white, squared."""
+def _whites(result: FlowResult, bottoms: list[float]) -> list[float]:
+    """The white under the end of each column a one-page flow put something in."""
     ends: dict[int, float] = {}
     for p in result.placed:
         ends[p.column] = max(ends.get(p.column, 0.0), p.y + p.chunk.height)
-    white = [bottoms[c] - end for c, end in ends.items()]
+    return [bottoms[c] - end for c, end in ends.items()]
+
+
+def _unevenness(result: FlowResult, bottoms: list[float]) -> float:
+    """How far the columns of a one-page flow end from their mean white, squared."""
+    white = _whites(result, bottoms)
     mean = sum(white) / len(white) if white else 0.0
     return sum((w - mean) ** 2 for w in white)
 
@@ -431,10 +436,7 @@ def _unevenness(result: FlowResult, bottoms: list[float]) -> float:
 def _spread(result: FlowResult, bottoms: list[float]) -> float:
     """How unevenly the columns of a one-page flow end above their feet: the difference
     between the most and the least white under them."""
-    ends: dict[int, float] = {}
-    for p in result.placed:
-        ends[p.column] = max(ends.get(p.column, 0.0), p.y + p.chunk.height)
-    white = [bottoms[c] - end for c, end in ends.items()]
+    white = _whites(result, bottoms)
     return max(white) - min(white) if white else 0.0
 
 
