@@ -74,7 +74,7 @@ def printed_grid(pdf_path: Path, spec: LayoutSpec) -> LayoutSpec:
     column, read from the page."""
     from collections import Counter
 
-    from compositor.layout.fit import with_leading
+    from compositor.layout.variants import with_leading
 
     size = spec.styles["body"].size
     leading = spec.styles["body"].leading

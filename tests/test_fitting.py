@@ -101,7 +101,11 @@ def test_last_page_columns_balanced(tmp_path):
         col = int((w["x0"] - 39) // ((width - 78) / 3))
         bottoms[col] = max(bottoms.get(col, 0), w["bottom"])
     assert len(bottoms) == 3
-    assert max(bottoms.values()) - min(bottoms.values()) <= 12.4 + 0.5
+    # Within one line of the grid as printed (a thin last page may have had its leading
+    # loosened over the whole issue).
+    leading = _body_baseline_gap(out, 9.4)
+    assert 12.4 <= leading <= load(manifest).spec.section("makeup")["max_leading"]
+    assert max(bottoms.values()) - min(bottoms.values()) <= leading + 0.5
 
 
 def test_report_counts_a_constructed_widow(tmp_path):
@@ -288,7 +292,10 @@ def test_room_to_spare_is_filled_by_looser_leading(tmp_path, capsys):
     assert main(["build", str(manifest), "-q", "-o", str(natural)]) == 0
     pages = len(PdfReader(natural).pages)
     body = load(manifest).spec.styles["body"]
-    assert abs(_body_baseline_gap(natural, body.size) - body.leading) < 0.02
+    # Unfitted, a thin last page may have had the leading loosened: the note says to what.
+    loose = re.search(r"loosened from 12.4 to ([\d.]+) pt", capsys.readouterr().err)
+    natural_leading = float(loose.group(1)) if loose else body.leading
+    assert abs(_body_baseline_gap(natural, body.size) - natural_leading) < 0.02
     out = tmp_path / "fit.pdf"
     capsys.readouterr()
     # A page more than the text needs, within what 13.4 pt can fill at most.

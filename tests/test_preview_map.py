@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,10 @@ def laid_out(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mapped")
     manifest = marked_issue(folder)
     loaded = load(manifest)
+    # The hole on page 1 is kept: no leading loosened for the thin last page.
+    raw = loaded.spec.raw
+    loaded = replace(loaded, spec=replace(loaded.spec, raw={
+        **raw, "makeup": {**raw["makeup"], "max_leading": 0}}))
     layout = lay_out(loaded)
     data, _ = render(layout, options_for("web", layout))
     return folder, loaded, layout, page_maps(layout), data

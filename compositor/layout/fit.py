@@ -15,6 +15,7 @@ from compositor.layout.fillers import ends_at_holes
 from compositor.layout.recorded import layout_issue  # each call remembered
 from compositor.layout.result import IssueLayout
 from compositor.layout.score import score_of, tries_for
+from compositor.layout.variants import with_leading, with_photo_columns
 from compositor.load.layout import LayoutSpec
 from compositor.model.content import Article, Issue
 from compositor.model.excerpt import excerpted, without_optional_pullquotes
@@ -283,20 +284,6 @@ def one_less_sentence(article: Article, kept: int, min_words: int) -> Article | 
     if shorter.words_kept >= kept or shorter.words_kept < min_words:
         return None
     return shorter
-
-
-def with_photo_columns(spec: LayoutSpec, columns: int) -> LayoutSpec:
-    """The layout with landscape photos in the text set across `columns` columns."""
-    return replace(spec, raw={**spec.raw, "article": {**spec.raw["article"],
-                                                      "photo_columns": columns}})
-
-
-def with_leading(spec: LayoutSpec, leading: float) -> LayoutSpec:
-    """The layout with body leading (and every style on the body's grid) set to `leading`."""
-    body = spec.styles["body"].leading
-    styles = {name: replace(st, leading=round(leading, 2)) if st.leading == body else st
-              for name, st in spec.styles.items()}
-    return replace(spec, styles=styles)
 
 
 def free_lines(layout: IssueLayout) -> int:

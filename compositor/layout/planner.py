@@ -11,21 +11,29 @@ score improves; each search spends a bounded number of passes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
+from compositor.errors import Location
 from compositor.layout.chunks import ImagePart
+from compositor.layout.compose import is_portrait
 from compositor.layout.fillers import place_fillers
 from compositor.layout.issue import lay_out_pass
 from compositor.layout.linefit import close_holes
 from compositor.layout.result import IssueLayout
-from compositor.layout.score import score_of
+from compositor.layout.score import last_spread, score_of, tries_for
 from compositor.layout.setting import typesetter
+from compositor.layout.variants import with_leading, with_photo_columns
 from compositor.load.layout import LayoutSpec
-from compositor.model.content import Issue
+from compositor.model.content import Figure, Issue
 
 # Lines a photo in a column may be set taller to carry text on to a thin last page
 # (each within `makeup.photo_lines` and its shape's limits).
 GROW_LINES = (2, 4)
+WIDE_COLUMNS = 2  # columns a landscape photo may take to carry text on to a thin last page
+LEADING_STEP = 0.05  # points: body leadings tried for a thin last page
+BEAM = 2  # make-ups moved on from in each round of the thin-page search
+THIN_TRIES = 16  # passes the thin-page search may spend on a short issue
 FRACTION_HOLE = 4.0  # body lines: a hole that fractions of a line at pauses may close
 
 
@@ -37,11 +45,16 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     the columns are then closed where setting paragraphs a line longer or shorter can
     (layout/linefit.py); fitting turns that off for its trial passes."""
     hint = [0]
+    wide = with_photo_columns(spec, WIDE_COLUMNS) if widens(spec, issue) else None
 
     def lay_out(issue: Issue, loose: dict[int, int], mode: Mode) -> IssueLayout:
         # Later passes start from the page count the first found (an exact shortcut).
-        made = lay_out_pass(issue, spec, optimal, photo_scale, min_pages, fill_last, loose,
-                            mode.spill, hint[0], mode.grid)
+        used = wide if mode.wide and wide else spec
+        if mode.leading:
+            used = with_leading(used, mode.leading)
+        made = lay_out_pass(issue, used, optimal,
+                            photo_scale, min_pages, fill_last, loose, mode.spill, hint[0],
+                            mode.grid)
         hint[0] = hint[0] or made.flow_pages
         return made
 
@@ -61,25 +74,28 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         return first
 
     # The make-ups to start the search from: the flow as it comes; for a thin last page,
-    # with text held back for it and without (holding back can leave columns short
-    # elsewhere), and with the photos a few lines taller, which carries text on; where
-    # holes are left, with short columns filled by fractions of a line (off the grid).
+    # without the text held back for it (holding back can leave columns short
+    # elsewhere); where holes are left, with short columns filled by fractions of a line
+    # (off the grid).
     usual = Mode()
     first = lay_out(issue, {}, usual)
     options: list[tuple[IssueLayout, Mode, dict[int, int]]] = [(first, usual, {})]
     if first.spilled:
         options.append((lay_out(issue, {}, Mode(spill=False)), Mode(spill=False), {}))
-    if refine:
-        for layout, mode, _ in list(options):
-            photos = photo_elements(layout) if layout.thin_lines > 0 else []
-            for lines in GROW_LINES if photos else ():
-                loose = {el: lines for el in photos}
-                options.append((lay_out(issue, loose, mode), mode, loose))
-        if any(lines < FRACTION_HOLE for _, _, lines in first.holes):
-            # Fractions of a line at a column's pauses add up to a few lines at most: only
-            # a hole that short can close this way, so only then is the pass spent.
-            loose_grid = Mode(spill=first.spilled, grid=False)
-            options.append((lay_out(issue, {}, loose_grid), loose_grid, {}))
+    if refine and any(lines < FRACTION_HOLE for _, _, lines in first.holes):
+        # Fractions of a line at a column's pauses add up to a few lines at most: only
+        # a hole that short can close this way, so only then is the pass spent.
+        loose_grid = Mode(spill=first.spilled, grid=False)
+        options.append((lay_out(issue, {}, loose_grid), loose_grid, {}))
+    if refine and not fill_last and any(o[0].thin_lines > 0 for o in options):
+        photos = photo_elements(first)
+
+        def made(mode: Mode) -> tuple[IssueLayout, Mode, dict[int, int]]:
+            loose = {el: mode.grow for el in photos} if mode.grow else {}
+            return lay_out(issue, loose, mode), mode, loose
+
+        options = thin_page_search(options, made, spec, wide is not None, bool(photos),
+                                   tries_for(len(first.pages), THIN_TRIES))
     options.sort(key=lambda o: score_of(o[0]))  # stable: the flow as it comes on a tie
     best = refined(*options[0])
     runner_up = next((o for o in options[1:] if o[1].spill != options[0][1].spill), None)
@@ -89,6 +105,15 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         other = refined(*runner_up)
         if score_of(other) < score_of(best):
             best = other
+    body, used = spec.styles["body"].leading, best.spec.styles["body"].leading
+    if used != body:
+        best.notes.append((Location(issue.manifest), f"body leading loosened from {body:g} "
+                           f"to {used:g} pt to carry text on to a last page that would "
+                           "fill under a quarter of its columns"))
+    if best.spec is not spec and best.spec.raw is not spec.raw:
+        best.notes.append((Location(issue.manifest), "landscape photos in the text set "
+                           f"across {WIDE_COLUMNS} columns to carry text on to a last page "
+                           "that would fill under a quarter of its columns"))
     return best
 
 
@@ -99,6 +124,91 @@ class Mode:
 
     spill: bool = True
     grid: bool = True
+    wide: bool = False  # landscape photos in the text set across WIDE_COLUMNS columns
+    leading: float = 0.0  # body leading (points) instead of the layout's; 0: the layout's
+    grow: int = 0  # lines each photo in a column is set taller (within its shape's limits)
+
+
+Option = tuple[IssueLayout, "Mode", dict[int, int]]
+
+
+def thin_page_search(options: list[Option], made, spec: LayoutSpec, widen: bool,
+                     photos: bool, budget: int) -> list[Option]:
+    """The make-ups a beam search reaches from `options` for a last page whose text fills
+    under a quarter of its columns. A move changes one decision of a make-up (text held
+    back for the last page or not, photos a few lines taller, landscape photos across two
+    columns, body leading a step looser or tighter); the best BEAM make-ups by score are
+    moved on from, until `budget` passes are spent or no move is left. All are returned,
+    the search's starting points first."""
+    seen = {mode: (layout, mode, loose) for layout, mode, loose in options}
+    done: set[Mode] = set()
+    spent = 0
+    while spent < budget:
+        ranked = sorted(seen.values(), key=lambda o: score_of(o[0]))
+        frontier = [o for o in ranked if o[1] not in done][:BEAM]
+        if not frontier:
+            break
+        for layout, mode, _ in frontier:
+            done.add(mode)
+            for move in moves(layout, mode, spec, widen, photos):
+                if move in seen or spent >= budget:
+                    continue
+                seen[move] = made(move)
+                spent += 1
+    return list(seen.values())
+
+
+def moves(layout: IssueLayout, mode: Mode, spec: LayoutSpec, widen: bool, photos: bool
+          ) -> list[Mode]:
+    """The make-ups one decision away from `mode` worth a pass, given how `layout` (laid
+    out with it) looks."""
+    out: list[Mode] = []
+    thin = layout.thin_lines > 0
+    flawed = thin or layout.holes or layout.foot_openings or last_spread(layout) > 0
+    if not flawed:
+        return out
+    top = float(spec.section("makeup")["max_leading"])
+    if thin:
+        out.append(replace(mode, spill=not mode.spill))
+        if mode.leading:
+            if mode.leading + LEADING_STEP <= top + 1e-6:
+                out.append(replace(mode, leading=round(mode.leading + LEADING_STEP, 2)))
+        elif (leading := thin_leading(layout, spec)) is not None:
+            out.append(replace(mode, leading=leading))
+        if photos and mode.grow < max(GROW_LINES):
+            out.append(replace(mode, grow=min(g for g in GROW_LINES if g > mode.grow)))
+        if widen and not mode.wide:
+            out.append(replace(mode, wide=True))
+    elif mode.leading:
+        # Loosened too far (a hole or an opening at a column's foot came with it): a step
+        # back, or a step further.
+        out.append(replace(mode, leading=round(mode.leading - LEADING_STEP, 2)))
+        if mode.leading + LEADING_STEP <= top + 1e-6:
+            out.append(replace(mode, leading=round(mode.leading + LEADING_STEP, 2)))
+    return out
+
+
+def thin_leading(layout: IssueLayout, spec: LayoutSpec) -> float | None:
+    """The body leading to try first for a thin last page: the one that carries just the
+    lines the page lacks (in proportion to the lines before it), at most
+    `makeup.max_leading`. None when the layout may not loosen."""
+    top = float(spec.section("makeup")["max_leading"])
+    body = spec.styles["body"].leading
+    lines = sum(layout.capacity.get(p.number, 0.0) for p in layout.pages[:-1]) \
+        * spec.columns / body
+    if layout.thin_lines <= 0 or top < body + LEADING_STEP or lines <= 0:
+        return None
+    need = math.ceil(body * (1 + layout.thin_lines / lines) / LEADING_STEP) * LEADING_STEP
+    return round(min(need, top), 2)
+
+
+def widens(spec: LayoutSpec, issue: Issue) -> bool:
+    """May the make-up set landscape photos in the text across columns the layout sets
+    them in one, and has the issue any?"""
+    return spec.columns >= WIDE_COLUMNS and \
+        int(spec.section("article")["photo_columns"]) < WIDE_COLUMNS and any(
+            isinstance(b, Figure) and not is_portrait(b)
+            for a in issue.articles for b in a.blocks)
 
 
 def photo_elements(layout: IssueLayout) -> list[int]:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from compositor import cache
 from compositor.layout import planner, recorded
-from compositor.layout.fit import FitOutcome, fit_issue, with_leading
+from compositor.layout.fit import FitOutcome, fit_issue
+from compositor.layout.variants import with_leading
 from compositor.load.layout import LayoutSpec
 from compositor.model.content import Article, Issue
 from compositor.model.excerpt import excerpted, without_optional_pullquotes

@@ -131,6 +131,7 @@ LAYOUT_RULES: dict[tuple[str, str], Rule] = {
     ("makeup", "last_page_lines"): _integer(1, 200),
     ("makeup", "photo_lines"): _integer(0, 40),
     ("makeup", "opening_lines"): _integer(1, 40),
+    ("makeup", "max_leading"): _number(0, 100),
     ("boxes", "background"): COLOUR_NAME,
     **{("footer", slot): Rule("template", max_chars=200, fields=FOOTER_FIELDS)
        for slot in ("left", "center", "right")},
