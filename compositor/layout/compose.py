@@ -487,11 +487,14 @@ class Composer:
                     else:
                         out.append(quote)
                 else:
-                    out.append(space(self.L / 2, index))
+                    # A whole line above and below, so the quotation keeps the column's
+                    # grid even when a column break falls inside it (half a line each
+                    # side would leave the text after it half a line off its neighbours').
+                    out.append(space(self.L, index))
                     el = self.container("BlockQuote", parent)
                     self.blocks(list(block.blocks), index, source, out, keep, dx + self.body.size,
                                 width - 2 * self.body.size, "quote", parent=el)
-                    out.append(space(self.L / 2, index))
+                    out.append(space(self.L, index))
                 keep = False
                 after_heading = True
             elif isinstance(block, Figure):

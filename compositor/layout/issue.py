@@ -48,6 +48,7 @@ from compositor.layout.pages import (
     flowed_on,
     past_whole_lines,
     run_flow,
+    text_reach,
 )
 from compositor.layout.pageturn import avoid_hyphen_at_turns
 from compositor.layout.placing import column_rules, printed_ppi, resolve_refs
@@ -623,7 +624,7 @@ def place_pages(state: Pass, flowed: Flowed) -> IssueLayout:
     # as flowed, photos moved or set smaller included
     chunks = result.chunks if result.chunks is not None else flowed.chunks
     thin = 0.0 if state.fill_last or last < 2 else \
-        max(0.0, thin_page_limit(plan, last) - flowed_on(result, last)) / gap
+        max(0.0, thin_page_limit(plan, last) - text_reach(result, plan, last)) / gap
     return IssueLayout(spec, issue, out, anchors, anchor_y, warnings, result, chunks,
                        printed_ppi(comp.images, out),
                        capacity, dict(comp.containers), found_holes,

@@ -445,6 +445,15 @@ def past_whole_lines(room: float, line: float) -> float:
     return room - int(room / line + 1e-6) * line if room > 0 else 0.0
 
 
+def text_reach(result: FlowResult, plan: PagePlan, page: int) -> float:
+    """How much of a page's columns the text fills, all columns together, as a reader
+    sees it: lines and photos, and the white between them up to a line at a time (more
+    reads as white, not text)."""
+    return sum(p.chunk.height for p in result.placed
+               if p.page == page and (p.chunk.kind != "space"
+                                      or p.chunk.height <= plan.gap + 0.01))
+
+
 def flowed_on(result: FlowResult, page: int) -> float:
     """Height of the text and photos the flow put on a page, all columns together."""
     return sum(p.chunk.height for p in result.placed if p.page == page)
