@@ -71,6 +71,7 @@ MAX_HYPHENS_IN_A_ROW = 2
 # Costs about as much as two hyphens: worth a slightly fuller line, not a loose one.
 RUNT_DEMERITS = 5000
 RUNT_SHARE = 0.25
+FRAGMENT_RUNT_DEMERITS = 100_000
 RUNT_WORD_SHARE = 1 / 3
 
 
@@ -165,6 +166,10 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                 if i == n - 1 and a.line and (natural < measure * RUNT_SHARE or (
                         sum_s[i] == a.spaces and natural < measure * RUNT_WORD_SHARE)):
                     d += RUNT_DEMERITS
+                    if sum_s[i] == a.spaces and items[a.position].flagged:
+                        # The tail of a broken word alone ("sixty-/two."): worse than a
+                        # loose line above it.
+                        d += FRAGMENT_RUNT_DEMERITS
                 fit = _fitness(ratio) if not forced else 1
                 if abs(fit - a.fitness) > 1:
                     d += FITNESS_DEMERITS

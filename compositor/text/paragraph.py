@@ -43,12 +43,20 @@ from compositor.text.verse import VERSE_SLACK, couplets, gap, is_verse
 HYPHEN = "-"
 REPLACEMENT = "\ufffd"  # drawn for characters no font of the layout has
 HYPHEN_PENALTY = 50
+# A capitalised word (a name, mostly) broken by a hyphen: only offered once the paragraph
+# has no setting within the word-space limits without one, and then at a price (a million
+# demerits) that only a line of gaps over about twice a space outweighs.
+NAME_PENALTY = 1000
 URL_BREAK_PENALTY = 30  # after "//" or a colon, before "/": the natural places
 URL_MINOR_PENALTY = 70  # before . - _ ? # % ~, around = and &
 _ADDRESS = re.compile(r"^[(\[<\"'\u201c\u2018]*(?:[a-z][a-z0-9+.\-]*://|www\.|mailto:"
                       r"|[^\s@/()]+@[^\s@/]+\.[a-z])", re.IGNORECASE)
 _LEAD = "([<\"'\u201c\u2018\u00ab"
 _TRAIL = ".,;:!?)]>\"'\u201d\u2019\u00bb\u2026"
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
 
 
 def is_address(word: str) -> bool:
@@ -173,6 +181,9 @@ class Line:
     # A stacked couplet's later lines: never parted from the line before by a column or
     # page break.
     joined: bool = False
+    # How far a word gap grows (times `space`) before letter spacing and glyph scaling
+    # have given all they may; 0 = the three share the slack evenly up to the limit.
+    knee: float = 0.0
 
     @property
     def text(self) -> str:
@@ -207,6 +218,12 @@ class Line:
         else:
             room, track, scale = -self.shrink * self.space, -self.track_shrink, \
                 -self.scale_shrink
+        if extra >= 0 and 0 < self.knee < self.stretch and self.spaces and not kash:
+            # As InDesign's composer: letter spacing and scaling reach their limits by the
+            # time word gaps reach the knee (1.33 spaces); beyond it only the word spaces
+            # grow, up to the limit and past it. A loose line so shows its letters at full
+            # stretch before its gaps turn into holes.
+            room = self.knee * self.space
         # What each gap's own word space may give once letter spacing (on the letter
         # before the gap and on the space itself) and scaling have taken their part.
         sign = 1.0 if room >= 0 else -1.0
@@ -281,6 +298,9 @@ class Settings:
     # How justified lines with Arabic-script words are filled: "both" shares the slack
     # between word spaces and kashida, "kashida" lengthens words first, "spaces" never.
     justify: str = "both"
+    # Word-gap growth (times a space) at which letter spacing and glyph scaling have given
+    # all they may: InDesign's default maximum word spacing, 133 %.
+    knee: float = 0.33
 
 
 _WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
@@ -315,6 +335,7 @@ class Typesetter:
         self._store_name: str | None = None
         self._ragged_urls = False  # breaks inside addresses may end a line short
         self._stretch_words = True  # words offer their kashida stretch to the breaker
+        self._names = False  # capitalised words offer (costly) hyphenation points
 
     def set(self, runs: tuple[Run, ...], style: Style, measure: float, *, align: str = "justify",
             indent: float = 0.0, hyphenate: bool = True,
@@ -437,8 +458,19 @@ class Typesetter:
         dumping it on one line)."""
         items, payload, missing, widths = self._items(runs, style, measure, "justify", indent,
                                                       hyphenate, hang, kashida=False)
-        breaks = (optimal_breaks(items, widths, 1.0, **constraints)
-                  or optimal_breaks(items, widths, 2.5, **constraints))
+        breaks = optimal_breaks(items, widths, 1.0, **constraints)
+        names = False
+        if breaks is None and hyphenate and self.settings.hyphenate and \
+                not self.settings.hyphenate_capitalized:
+            # No setting within the limits keeps every name whole: names may break now,
+            # each break at NAME_PENALTY, so as few as possible and only where a line
+            # would otherwise gape.
+            names = True
+            items, payload, missing, widths = self._items(
+                runs, style, measure, "justify", indent, hyphenate, hang, kashida=False,
+                names=True)
+            breaks = optimal_breaks(items, widths, 1.0, **constraints)
+        breaks = breaks or optimal_breaks(items, widths, 2.5, **constraints)
         ragged = False
         if breaks is None and self._has_address_break(items):
             # An address too long for any good justified setting: rather than gaping word
@@ -446,7 +478,7 @@ class Typesetter:
             ragged = True
             items, payload, missing, widths = self._items(
                 runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=True,
-                kashida=False)
+                kashida=False, names=names)
             breaks = (optimal_breaks(items, widths, 1.0, **constraints)
                       or optimal_breaks(items, widths, 2.5, **constraints))
         breaks = breaks or optimal_breaks(items, widths, 60.0, **constraints)
@@ -455,7 +487,8 @@ class Typesetter:
             # may give, in as many lines (the page make-up keeps the paragraph's height).
             kept = {**constraints, "lines": constraints.get("lines") or len(breaks)}
             k_items, k_payload, k_missing, k_widths = self._items(
-                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=ragged)
+                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=ragged,
+                names=names)
             better = (optimal_breaks(k_items, k_widths, 1.0, **kept)
                       or optimal_breaks(k_items, k_widths, 2.5, **kept))
             if better is not None:
@@ -540,12 +573,14 @@ class Typesetter:
 
     def _items(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
                indent: float, hyphenate: bool, hang: tuple[int, float],
-               ragged_urls: bool = False, kashida: bool = True
+               ragged_urls: bool = False, kashida: bool = True, names: bool = False
                ) -> tuple[list[Item], list[object], set[str], list[float]]:
         """Boxes, glue and penalties of a paragraph, what they draw, and the line widths;
-        with `kashida`, words that may be lengthened stretch."""
+        with `kashida`, words that may be lengthened stretch; with `names`, capitalised
+        words may break at NAME_PENALTY."""
         settings = self.settings
         self._ragged_urls = ragged_urls
+        self._names = names
         self._stretch_words = kashida
         items: list[Item] = []
         payload: list[object] = []
@@ -678,7 +713,7 @@ class Typesetter:
                     hyph: bool, justify: bool, missing: set[str]) -> None:
         """Boxes and break points of one word, cached: a newsletter repeats its words."""
         key = (tuple(parts), round(measure, 2), hyph, justify, self._ragged_urls,
-               self._stretch_words)
+               self._stretch_words, self._names)
         hit = self._words.get(key)
         if hit is None:
             w_items: list[Item] = []
@@ -738,9 +773,10 @@ class Typesetter:
                 payload.append(tuple(frags))
             if kind is not None and k < len(pieces) - 1:
                 fc, sz = frags[-1][0], frags[-1][1]
-                if kind == "hyphen":
+                if kind == "hyphen" or kind == "name":
                     hw = fonts.face(fc).width(HYPHEN, sz)
-                    items.append(Item(PENALTY, hw, 0, 0, HYPHEN_PENALTY, True))
+                    cost = HYPHEN_PENALTY if kind == "hyphen" else NAME_PENALTY
+                    items.append(Item(PENALTY, hw, 0, 0, cost, True))
                     payload.append((fc, sz, frags[-1][2], HYPHEN, frags[-1][4]))
                 elif kind == "hard":
                     items.append(Item(PENALTY, 0.0, 0, 0, HYPHEN_PENALTY, True))
@@ -771,12 +807,17 @@ class Typesetter:
             cuts = [(pos, "url" if cost <= URL_BREAK_PENALTY else "url2")
                     for pos, cost in address_breaks(text)]
         elif "-" in text:
+            # After an explicit hyphen (a compound, a transliteration such as
+            # Bandar-e-Anzali), with at least three letters on either side: "e-" or "-two"
+            # alone on a line reads as a stray.
             for i, ch in enumerate(text[:-1]):
-                if 2 <= i <= len(text) - 3 and ch == "-":
+                if ch == "-" and _letters(text[:i]) >= 3 and _letters(text[i + 1:]) >= 3:
                     cuts.append((i + 1, "hard"))
         elif hyph and not needs_shaping(text):  # Arabic script is never hyphenated
-            cuts = [(p, "hyphen") for p in hyphen_points(
-                text, self.settings.language, self.settings.hyphenate_capitalized)]
+            lang, capitalized = self.settings.language, self.settings.hyphenate_capitalized
+            cuts = [(p, "hyphen") for p in hyphen_points(text, lang, capitalized)]
+            if not cuts and self._names and not capitalized:
+                cuts = [(p, "name") for p in hyphen_points(text, lang, True)]
         return cuts
 
     def _emergency(self, frags, items: list[Item], payload: list[object], measure: float) -> None:
@@ -939,7 +980,7 @@ class Typesetter:
                               on * size * s.tracking_shrink, on * s.scaling,
                               on * s.scaling_shrink,
                               sum(len(f.text) for f in out if not f.rtl), kash,
-                              s.justify == "kashida"))
+                              s.justify == "kashida", knee=on * s.knee))
         return lines
 
 
@@ -952,12 +993,12 @@ def _encode_line(ln: Line) -> list:
             ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
             ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
             ln.scale, ln.scale_shrink, ln.glyphs, ln.kashida, ln.kashida_first,
-            [[x, _encode_line(h)] for x, h in ln.halves]]
+            [[x, _encode_line(h)] for x, h in ln.halves], ln.joined, ln.knee]
 
 
 def _decode_line(ln: list) -> Line:
     halves = tuple((x, _decode_line(h)) for x, h in ln[18]) if len(ln) > 18 else ()
-    return Line(tuple(Frag(*f) for f in ln[0]), *ln[1:18], halves)
+    return Line(tuple(Frag(*f) for f in ln[0]), *ln[1:18], halves, *ln[19:21])
 
 
 def _encode(par: SetParagraph) -> list:
