@@ -60,6 +60,7 @@ class _Node:
     hyphens: int
     previous: _Node | None
     spaces: int = 0  # word spaces before the line this node starts
+    glue_stretch: float = 0.0  # stretch of the glue alone before the line it starts
 
 
 LINE_PENALTY = 10
@@ -85,24 +86,34 @@ def _fitness(ratio: float) -> int:
     return 3  # very loose
 
 
+# How a layout's spacing colour weighs stretched against squeezed lines: tighter colour
+# makes stretching dearer (lines take a word more and shrink), looser the reverse.
+COLOUR_WEIGHTS = {"tighter": (3.0, 0.5), "even": (1.0, 1.0), "looser": (0.5, 3.0)}
+
+
 def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.0, *,
-                   avoid_hyphen: int | None = None, lines: int | None = None
-                   ) -> list[Break] | None:
+                   avoid_hyphen: int | None = None, lines: int | None = None,
+                   colour: str = "even") -> list[Break] | None:
     """Best breaks for the paragraph, or None if no set of lines stays within tolerance.
 
     `widths[k]` is the measure of line k; the last entry is used for all later lines.
     The paragraph must end with a forced break (penalty -INFINITY). With `avoid_hyphen`,
     line number `avoid_hyphen` (from 0) may not end in a hyphen; with `lines`, only a
     setting of exactly that many lines is accepted (a paragraph re-broken after page
-    make-up must keep its height).
+    make-up must keep its height). `colour` (COLOUR_WEIGHTS) weighs the badness of
+    stretched and squeezed lines.
     """
     n = len(items)
+    grow_w, squeeze_w = COLOUR_WEIGHTS[colour]
     # Word spaces before each item, to count the words of a paragraph's last line.
     sum_s = [0, *accumulate(1 if it.kind == GLUE and it.width > 0 else 0 for it in items)]
     # Prefix sums of width, stretch and shrink (penalties add nothing until a break).
     sum_w = [0.0, *accumulate(0.0 if it.kind == PENALTY else it.width for it in items)]
     sum_y = [0.0, *accumulate(it.stretch for it in items)]
     sum_z = [0.0, *accumulate(it.shrink for it in items)]
+    # The glue's share of the stretch: past the limit (ratio 1) letter spacing and scaling
+    # give no more, so only the word spaces grow, and much faster than the ratio says.
+    sum_g = [0.0, *accumulate(it.stretch if it.kind == GLUE else 0.0 for it in items)]
     # Legal breakpoints: glue right after a box, and penalties below infinity.
     points = [i for i, it in enumerate(items)
               if (it.kind == GLUE and i and items[i - 1].kind == BOX)
@@ -152,7 +163,13 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                     continue
                 if lines is not None and a.line >= lines:
                     continue
-                badness = 100 * abs(ratio) ** 3
+                if ratio > 1.0 and not forced:
+                    # Badness of what a reader sees: how far the word gaps pass their limit.
+                    glue = sum_g[i] - a.glue_stretch
+                    seen = 1.0 + (ratio - 1.0) * (yi - a.stretch) / glue if glue > 0 else ratio
+                    badness = 100 * seen ** 3 * grow_w
+                else:
+                    badness = 100 * abs(ratio) ** 3 * (grow_w if ratio > 0 else squeeze_w)
                 if forced and ratio > tolerance:
                     badness = 0  # last line: its glue may stretch without limit
                 if pen >= 0:
@@ -195,7 +212,7 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
             for (fit, _, _), (d, a, ratio) in best.items():
                 hy = a.hyphens + 1 if flagged else 0
                 active.append(_Node(i, a.line + 1, fit, tw, ty, tz, d, ratio, hy, a,
-                                    sum_s[j]))
+                                    sum_s[j], sum_g[j]))
         if not active:
             return None
     ends = [a for a in active if a.position == n - 1 and (lines is None or a.line == lines)]

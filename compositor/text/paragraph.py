@@ -43,10 +43,14 @@ from compositor.text.verse import VERSE_SLACK, couplets, gap, is_verse
 HYPHEN = "-"
 REPLACEMENT = "\ufffd"  # drawn for characters no font of the layout has
 HYPHEN_PENALTY = 50
+SHORT_PART_PENALTY = 300  # after "Kanoon-", leaving "e-Nevisandegan" to open a line
 # A capitalised word (a name, mostly) broken by a hyphen: only offered once the paragraph
-# has no setting within the word-space limits without one, and then at a price (a million
-# demerits) that only a line of gaps over about twice a space outweighs.
+# has no setting without one whose gaps stay under about twice a space, and then at a
+# price (a million demerits) that only a line of such gaps outweighs.
 NAME_PENALTY = 1000
+# The loosest setting accepted to keep names whole: an adjustment ratio of 1.45 leaves
+# word gaps of about twice a space once letter spacing and scaling are spent.
+NAMES_WHOLE_TOLERANCE = 1.45
 URL_BREAK_PENALTY = 30  # after "//" or a colon, before "/": the natural places
 URL_MINOR_PENALTY = 70  # before . - _ ? # % ~, around = and &
 _ADDRESS = re.compile(r"^[(\[<\"'\u201c\u2018]*(?:[a-z][a-z0-9+.\-]*://|www\.|mailto:"
@@ -301,6 +305,7 @@ class Settings:
     # Word-gap growth (times a space) at which letter spacing and glyph scaling have given
     # all they may: InDesign's default maximum word spacing, 133 %.
     knee: float = 0.33
+    colour: str = "even"  # text.spacing_colour: tighter, even or looser
 
 
 _WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
@@ -415,7 +420,8 @@ class Typesetter:
         if lines >= 1 and self.settings.optimal and not is_verse(runs):
             items, payload, missing, widths = self._items(runs, style, measure, "justify",
                                                           indent, True, hang)
-            breaks = optimal_breaks(items, widths, 1.0, lines=lines)
+            breaks = optimal_breaks(items, widths, 1.0, lines=lines,
+                                    colour=self.settings.colour)
             if breaks is not None:
                 set_lines = self._lines(items, payload, breaks, measure, indent, "justify",
                                         hang)
@@ -456,15 +462,17 @@ class Typesetter:
         """Whole-paragraph breaking in passes: strict first, then looser passes that still
         minimise badness over the whole paragraph (spreading unavoidable slack rather than
         dumping it on one line)."""
+        constraints = {**constraints, "colour": self.settings.colour}
         items, payload, missing, widths = self._items(runs, style, measure, "justify", indent,
                                                       hyphenate, hang, kashida=False)
-        breaks = optimal_breaks(items, widths, 1.0, **constraints)
+        breaks = (optimal_breaks(items, widths, 1.0, **constraints)
+                  or optimal_breaks(items, widths, NAMES_WHOLE_TOLERANCE, **constraints))
         names = False
         if breaks is None and hyphenate and self.settings.hyphenate and \
                 not self.settings.hyphenate_capitalized:
-            # No setting within the limits keeps every name whole: names may break now,
-            # each break at NAME_PENALTY, so as few as possible and only where a line
-            # would otherwise gape.
+            # No setting keeps every name whole without a gap over about twice a space:
+            # names may break now, each break at NAME_PENALTY, so as few as possible and
+            # only where a line would otherwise gape.
             names = True
             items, payload, missing, widths = self._items(
                 runs, style, measure, "justify", indent, hyphenate, hang, kashida=False,
@@ -778,8 +786,9 @@ class Typesetter:
                     cost = HYPHEN_PENALTY if kind == "hyphen" else NAME_PENALTY
                     items.append(Item(PENALTY, hw, 0, 0, cost, True))
                     payload.append((fc, sz, frags[-1][2], HYPHEN, frags[-1][4]))
-                elif kind == "hard":
-                    items.append(Item(PENALTY, 0.0, 0, 0, HYPHEN_PENALTY, True))
+                elif kind == "hard" or kind == "hard-short":
+                    cost = HYPHEN_PENALTY if kind == "hard" else SHORT_PART_PENALTY
+                    items.append(Item(PENALTY, 0.0, 0, 0, cost, True))
                     payload.append(None)
                 else:
                     # A break inside an address adds no hyphen, and the line before it is
@@ -808,11 +817,21 @@ class Typesetter:
                     for pos, cost in address_breaks(text)]
         elif "-" in text:
             # After an explicit hyphen (a compound, a transliteration such as
-            # Bandar-e-Anzali), with at least three letters on either side: "e-" or "-two"
-            # alone on a line reads as a stray.
+            # Bandar-e-Anzali), with at least three letters on either side ("-to" alone
+            # reads as a stray). A line opening with a linking "e-" costs more than
+            # "Bandar-e-", which keeps the "e" with its word, as it is spoken.
             for i, ch in enumerate(text[:-1]):
                 if ch == "-" and _letters(text[:i]) >= 3 and _letters(text[i + 1:]) >= 3:
-                    cuts.append((i + 1, "hard"))
+                    short = _letters(text[i + 1:].split("-", 1)[0]) < 3
+                    cuts.append((i + 1, "hard-short" if short else "hard"))
+            if self._names and hyph:
+                # As a last resort the parts break too (Kanoon-e-Nevisan-degan).
+                start = 0
+                for part in text.split("-"):
+                    cuts += [(start + p, "name") for p in hyphen_points(
+                        part, self.settings.language, True)]
+                    start += len(part) + 1
+                cuts.sort()
         elif hyph and not needs_shaping(text):  # Arabic script is never hyphenated
             lang, capitalized = self.settings.language, self.settings.hyphenate_capitalized
             cuts = [(p, "hyphen") for p in hyphen_points(text, lang, capitalized)]
