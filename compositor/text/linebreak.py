@@ -93,7 +93,8 @@ COLOUR_WEIGHTS = {"tighter": (3.0, 0.5), "even": (1.0, 1.0), "looser": (0.5, 3.0
 
 def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.0, *,
                    avoid_hyphen: int | None = None, lines: int | None = None,
-                   colour: str = "even") -> list[Break] | None:
+                   colour: str = "even", max_gap: float | None = None
+                   ) -> list[Break] | None:
     """Best breaks for the paragraph, or None if no set of lines stays within tolerance.
 
     `widths[k]` is the measure of line k; the last entry is used for all later lines.
@@ -101,7 +102,8 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
     line number `avoid_hyphen` (from 0) may not end in a hyphen; with `lines`, only a
     setting of exactly that many lines is accepted (a paragraph re-broken after page
     make-up must keep its height). `colour` (COLOUR_WEIGHTS) weighs the badness of
-    stretched and squeezed lines.
+    stretched and squeezed lines. With `max_gap`, no line's word gaps may pass that
+    many times their stretch limit (the ratio a reader sees, letters spent).
     """
     n = len(items)
     grow_w, squeeze_w = COLOUR_WEIGHTS[colour]
@@ -167,6 +169,8 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                     # Badness of what a reader sees: how far the word gaps pass their limit.
                     glue = sum_g[i] - a.glue_stretch
                     seen = 1.0 + (ratio - 1.0) * (yi - a.stretch) / glue if glue > 0 else ratio
+                    if max_gap is not None and seen > max_gap:
+                        continue
                     badness = 100 * seen ** 3 * grow_w
                 else:
                     badness = 100 * abs(ratio) ** 3 * (grow_w if ratio > 0 else squeeze_w)

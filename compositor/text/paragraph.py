@@ -48,9 +48,9 @@ SHORT_PART_PENALTY = 300  # after "Kanoon-", leaving "e-Nevisandegan" to open a 
 # has no setting without one whose gaps stay under about twice a space, and then at a
 # price (a million demerits) that only a line of such gaps outweighs.
 NAME_PENALTY = 1000
-# The loosest setting accepted to keep names whole: an adjustment ratio of 1.45 leaves
-# word gaps of about twice a space once letter spacing and scaling are spent.
-NAMES_WHOLE_TOLERANCE = 1.45
+# The loosest word gaps accepted to keep names whole, in times their stretch limit: 2.0
+# is twice a space with the default max_word_space of 1.5.
+NAMES_WHOLE_GAP = 2.0
 URL_BREAK_PENALTY = 30  # after "//" or a colon, before "/": the natural places
 URL_MINOR_PENALTY = 70  # before . - _ ? # % ~, around = and &
 _ADDRESS = re.compile(r"^[(\[<\"'\u201c\u2018]*(?:[a-z][a-z0-9+.\-]*://|www\.|mailto:"
@@ -466,7 +466,8 @@ class Typesetter:
         items, payload, missing, widths = self._items(runs, style, measure, "justify", indent,
                                                       hyphenate, hang, kashida=False)
         breaks = (optimal_breaks(items, widths, 1.0, **constraints)
-                  or optimal_breaks(items, widths, NAMES_WHOLE_TOLERANCE, **constraints))
+                  or optimal_breaks(items, widths, 2.5, max_gap=NAMES_WHOLE_GAP,
+                                    **constraints))
         names = False
         if breaks is None and hyphenate and self.settings.hyphenate and \
                 not self.settings.hyphenate_capitalized:
@@ -752,6 +753,10 @@ class Typesetter:
         if len(parts) == 1:
             face, size, color, text, href = parts[0]
             cuts = self._cuts(text, hyph)
+            if not cuts and hyph and fonts.face(face).width(text, size, lang) > measure:
+                # A word wider than the column (a long capitalised compound) breaks where
+                # hyphenation allows before it is cut between any two letters.
+                cuts = [(p, "hyphen") for p in hyphen_points(text, lang, True)]
             prev = 0
             for pos, kind in cuts:
                 pieces.append(([(face, size, color, text[prev:pos], href)], kind))
