@@ -86,6 +86,10 @@ def _fitness(ratio: float) -> int:
     return 3  # very loose
 
 
+# Extra badness of a line whose word gaps reach their limit, over one whose gaps stop at
+# the knee (1.33 spaces): worth about a hyphen, so a paragraph takes a hyphen rather than
+# gaps past InDesign's maximum word spacing.
+KNEE_BADNESS = 100.0
 # How a layout's spacing colour weighs stretched against squeezed lines: tighter colour
 # makes stretching dearer (lines take a word more and shrink), looser the reverse.
 COLOUR_WEIGHTS = {"tighter": (3.0, 0.5), "even": (1.0, 1.0), "looser": (0.5, 3.0)}
@@ -93,7 +97,7 @@ COLOUR_WEIGHTS = {"tighter": (3.0, 0.5), "even": (1.0, 1.0), "looser": (0.5, 3.0
 
 def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.0, *,
                    avoid_hyphen: int | None = None, lines: int | None = None,
-                   colour: str = "even", max_gap: float | None = None
+                   colour: str = "even", max_gap: float | None = None, knee: float = 0.0
                    ) -> list[Break] | None:
     """Best breaks for the paragraph, or None if no set of lines stays within tolerance.
 
@@ -103,10 +107,15 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
     setting of exactly that many lines is accepted (a paragraph re-broken after page
     make-up must keep its height). `colour` (COLOUR_WEIGHTS) weighs the badness of
     stretched and squeezed lines. With `max_gap`, no line's word gaps may pass that
-    many times their stretch limit (the ratio a reader sees, letters spent).
+    many times their stretch limit (the ratio a reader sees, letters spent). With `knee`
+    (0 < knee < 1: the share of the gaps' stretch limit at which letter spacing and
+    scaling are spent, Line.knee over the stretch), badness follows the gaps a reader
+    sees, and a line whose gaps pass the knee costs KNEE_BADNESS more at the limit.
     """
     n = len(items)
     grow_w, squeeze_w = COLOUR_WEIGHTS[colour]
+    over_knee = KNEE_BADNESS / (1.0 - knee) if 0 < knee < 1 else 0.0
+    knee = knee if 0 < knee < 1 else 0.0
     # Word spaces before each item, to count the words of a paragraph's last line.
     sum_s = [0, *accumulate(1 if it.kind == GLUE and it.width > 0 else 0 for it in items)]
     # Prefix sums of width, stretch and shrink (penalties add nothing until a break).
@@ -171,7 +180,19 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                     seen = 1.0 + (ratio - 1.0) * (yi - a.stretch) / glue if glue > 0 else ratio
                     if max_gap is not None and seen > max_gap:
                         continue
-                    badness = 100 * seen ** 3 * grow_w
+                    badness = (100 * seen ** 3 + over_knee * (seen - knee)) * grow_w
+                elif ratio > 0.0 and knee and not forced:
+                    # The gaps as the line fills: letters take their share up to the knee
+                    # (where the gaps are at `knee` of their limit and the letters spent),
+                    # then only the word spaces grow. Past the knee every step costs more.
+                    total = yi - a.stretch
+                    at_knee = 1.0 - (1.0 - knee) * (sum_g[i] - a.glue_stretch) / total
+                    if ratio <= at_knee:
+                        seen = knee * ratio / at_knee
+                        badness = 100 * seen ** 3 * grow_w
+                    else:
+                        seen = knee + (1.0 - knee) * (ratio - at_knee) / (1.0 - at_knee)
+                        badness = (100 * seen ** 3 + over_knee * (seen - knee)) * grow_w
                 else:
                     badness = 100 * abs(ratio) ** 3 * (grow_w if ratio > 0 else squeeze_w)
                 if forced and ratio > tolerance:

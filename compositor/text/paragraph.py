@@ -420,8 +420,7 @@ class Typesetter:
         if lines >= 1 and self.settings.optimal and not is_verse(runs):
             items, payload, missing, widths = self._items(runs, style, measure, "justify",
                                                           indent, True, hang)
-            breaks = optimal_breaks(items, widths, 1.0, lines=lines,
-                                    colour=self.settings.colour)
+            breaks = optimal_breaks(items, widths, 1.0, lines=lines, **self._breaker_options())
             if breaks is not None:
                 set_lines = self._lines(items, payload, breaks, measure, indent, "justify",
                                         hang)
@@ -462,7 +461,7 @@ class Typesetter:
         """Whole-paragraph breaking in passes: strict first, then looser passes that still
         minimise badness over the whole paragraph (spreading unavoidable slack rather than
         dumping it on one line)."""
-        constraints = {**constraints, "colour": self.settings.colour}
+        constraints = {**constraints, **self._breaker_options()}
         items, payload, missing, widths = self._items(runs, style, measure, "justify", indent,
                                                       hyphenate, hang, kashida=False)
         breaks = (optimal_breaks(items, widths, 1.0, **constraints)
@@ -570,6 +569,11 @@ class Typesetter:
         kash = sum(self._kashida_room(f.face, f.text, f.size) for f in line.frags if f.rtl) \
             if self._kashida else 0.0
         return replace(line, measure=width, indent=0.0, justified=True, kashida=kash)
+
+    def _breaker_options(self) -> dict:
+        s = self.settings
+        knee = s.knee / s.stretch if s.stretch > 0 and (s.tracking or s.scaling) else 0.0
+        return {"colour": s.colour, "knee": knee}
 
     @staticmethod
     def _has_address_break(items: list[Item]) -> bool:
