@@ -3,6 +3,7 @@ word gaps, letter advances against the font's own widths, and where words break.
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import defaultdict
 
@@ -56,8 +57,32 @@ def names_issue(tmp_path_factory):
         encoding="utf-8")
     pdf = folder / "out.pdf"
     assert main(["build", str(folder / "issue.yaml"), "-q", "--no-preflight",
-                 "--variant", "print", "-o", str(pdf)]) == 0
+                 "--variant", "print", "-o", str(pdf), "--report",
+                 str(folder / "report.json")]) == 0
     return folder, pdf
+
+
+def test_the_fit_report_counts_the_names_broken(names_issue):
+    """Names broken as a last resort, read from the PDF (a body line ending in "X-" whose
+    join with the next line's first word is a capitalised word of the text), are what
+    the fit report counts."""
+    folder, pdf = names_issue
+    words = {w.strip(".,;:“”’") for p in PARAGRAPHS for w in p.split()}
+    found = []
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            for half in (page.crop((0, 0, page.width / 2, page.height)),
+                         page.crop((page.width / 2, 0, page.width, page.height))):
+                lines = [ln["text"] for ln in half.extract_text_lines()
+                         if abs(ln["chars"][0]["size"] - BODY) < 0.05]
+                for ln, nxt in zip(lines, lines[1:], strict=False):
+                    last, first = ln.split()[-1], nxt.split()[0]
+                    joined = (last[:-1] + first).strip(".,;:“”’")
+                    if last.endswith("-") and last[:1].isupper() and joined in words:
+                        found.append(last + first)
+    counts = json.loads((folder / "report.json").read_text())["counts"]
+    assert found, "text this crowded breaks a few names"
+    assert counts["names_broken"] == len(found), found
 
 
 def test_word_gaps_in_narrow_columns_of_names(names_issue):

@@ -188,6 +188,7 @@ class Line:
     # How far a word gap grows (times `space`) before letter spacing and glyph scaling
     # have given all they may; 0 = the three share the slack evenly up to the limit.
     knee: float = 0.0
+    name_break: bool = False  # ends inside a capitalised word broken as a last resort
 
     @property
     def text(self) -> str:
@@ -1008,7 +1009,9 @@ class Typesetter:
                               on * size * s.tracking_shrink, on * s.scaling,
                               on * s.scaling_shrink,
                               sum(len(f.text) for f in out if not f.rtl), kash,
-                              s.justify == "kashida", knee=on * s.knee))
+                              s.justify == "kashida", knee=on * s.knee,
+                              name_break=brk.hyphenated
+                              and items[brk.position].penalty == NAME_PENALTY))
         return lines
 
 
@@ -1021,12 +1024,12 @@ def _encode_line(ln: Line) -> list:
             ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
             ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
             ln.scale, ln.scale_shrink, ln.glyphs, ln.kashida, ln.kashida_first,
-            [[x, _encode_line(h)] for x, h in ln.halves], ln.joined, ln.knee]
+            [[x, _encode_line(h)] for x, h in ln.halves], ln.joined, ln.knee, ln.name_break]
 
 
 def _decode_line(ln: list) -> Line:
     halves = tuple((x, _decode_line(h)) for x, h in ln[18]) if len(ln) > 18 else ()
-    return Line(tuple(Frag(*f) for f in ln[0]), *ln[1:18], halves, *ln[19:21])
+    return Line(tuple(Frag(*f) for f in ln[0]), *ln[1:18], halves, *ln[19:22])
 
 
 def _encode(par: SetParagraph) -> list:
