@@ -206,3 +206,22 @@ def test_compounds_break_after_their_hyphens_without_stray_fragments(setter):
         # A broken word's tail is never a paragraph's last line on its own.
         assert " " in lines[-1].text.strip() or not lines[-2].text.endswith("-"), \
             (lines[-2].text, lines[-1].text)
+
+
+def test_an_emphasised_word_followed_by_its_stop_still_hyphenates(setter):
+    """"*counterrevolutionaries*." is an italic word with a roman full stop: it breaks
+    inside the italic part (the hyphen in italic), rather than leaving a gaping line
+    before it or being cut between letters without a hyphen."""
+    ts, body = setter
+    runs = (Run("Every member agreed that they were, in a word, "),
+            Run("counterrevolutionaries", italic=True), Run(". The meeting closed."))
+    breaks = 0
+    for width in range(120, 200, 4):
+        lines = ts.set(runs, body, float(width)).lines
+        for ln in lines[:-1]:
+            last = ln.frags[-1]
+            # The only italic text is the word, so an italic "-" ends a piece of it.
+            breaks += ln.hyphenated and last.text.endswith("-") and last.face.endswith("italic")
+        assert "".join(ln.text for ln in lines).replace("-", "").replace(" ", "") == \
+            "".join(r.text for r in runs).replace(" ", "")
+    assert breaks >= 3

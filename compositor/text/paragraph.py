@@ -768,7 +768,17 @@ class Typesetter:
                 prev = pos
             pieces.append(([(face, size, color, text[prev:], href)], None))
         else:
-            pieces.append((list(parts), None))
+            # A word in several styles ("*Rindfleisch…*." or "**bold**," with its stop in
+            # roman) breaks inside each styled part as a word of one style would.
+            current: list[tuple] = []
+            for face, size, color, text, href in parts:
+                prev = 0
+                for pos, kind in self._cuts(text, hyph) if hyph else ():
+                    current.append((face, size, color, text[prev:pos], href))
+                    pieces.append((current, kind))
+                    current, prev = [], pos
+                current.append((face, size, color, text[prev:], href))
+            pieces.append((current, None))
         for k, (frags, kind) in enumerate(pieces):
             width = sum(fonts.face(fc).width(t, sz, lang) for fc, sz, _c, t, _h in frags)
             if width > measure:
