@@ -55,6 +55,7 @@ def fit_report(layout: IssueLayout) -> dict:
             elif m["ratio"] < -1.0 - 1e-6:
                 counts["tight"] += 1
 
+    counts["names_broken"] = sum(1 for c in layout.chunks if c.kind == "body" and any(getattr(getattr(p, "line", None), "name_break", False) for p in c.parts))  # noqa: E501
     counts["hyphen_at_turn"] = sum(1 for c in turn_lines(getattr(layout.flow, "placed", []))
                                    if c.meta.get("hyphen"))
     fullness = {}

@@ -51,7 +51,7 @@ def typesetter(spec: LayoutSpec, language: str, optimal: bool | None = None,
                         tracking_shrink=glyph * max(0.0, float(t["min_letter_spacing"])),
                         scaling=glyph * max(0.0, float(t["max_glyph_scale"]) - 1.0),
                         scaling_shrink=glyph * max(0.0, 1.0 - float(t["min_glyph_scale"])),
-                        rtl=rtl, justify=str(t["justify"]))
+                        rtl=rtl, justify=str(t["justify"]), colour=str(t["spacing_colour"]))
     key = (spec.source, str(spec.raw), settings, issue_path)
     ts = _TYPESETTERS.get(key)
     if ts is None:

@@ -103,6 +103,7 @@ LAYOUT_RULES: dict[tuple[str, str], Rule] = {
     ("text", "numerals"): _choice("auto", "latin", "persian", "arabic"),
     ("text", "date_calendar"): _choice("auto", "gregorian", "persian", "hijri"),
     ("text", "justify"): _choice("both", "kashida", "spaces"),
+    ("text", "spacing_colour"): _choice("tighter", "even", "looser"),
     ("text", "persian_spacing"): BOOL,
     ("masthead", "height"): _length(36, 600),
     ("masthead", "background"): COLOUR_NAME,

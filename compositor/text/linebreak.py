@@ -60,6 +60,7 @@ class _Node:
     hyphens: int
     previous: _Node | None
     spaces: int = 0  # word spaces before the line this node starts
+    glue_stretch: float = 0.0  # stretch of the glue alone before the line it starts
 
 
 LINE_PENALTY = 10
@@ -71,6 +72,7 @@ MAX_HYPHENS_IN_A_ROW = 2
 # Costs about as much as two hyphens: worth a slightly fuller line, not a loose one.
 RUNT_DEMERITS = 5000
 RUNT_SHARE = 0.25
+FRAGMENT_RUNT_DEMERITS = 100_000
 RUNT_WORD_SHARE = 1 / 3
 
 
@@ -84,8 +86,18 @@ def _fitness(ratio: float) -> int:
     return 3  # very loose
 
 
+# Extra badness of a line whose word gaps reach their limit, over one whose gaps stop at
+# the knee (1.33 spaces): worth about a hyphen, so a paragraph takes a hyphen rather than
+# gaps past InDesign's maximum word spacing.
+KNEE_BADNESS = 100.0
+# How a layout's spacing colour weighs stretched against squeezed lines: tighter colour
+# makes stretching dearer (lines take a word more and shrink), looser the reverse.
+COLOUR_WEIGHTS = {"tighter": (3.0, 0.5), "even": (1.0, 1.0), "looser": (0.5, 3.0)}
+
+
 def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.0, *,
-                   avoid_hyphen: int | None = None, lines: int | None = None
+                   avoid_hyphen: int | None = None, lines: int | None = None,
+                   colour: str = "even", max_gap: float | None = None, knee: float = 0.0
                    ) -> list[Break] | None:
     """Best breaks for the paragraph, or None if no set of lines stays within tolerance.
 
@@ -93,15 +105,26 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
     The paragraph must end with a forced break (penalty -INFINITY). With `avoid_hyphen`,
     line number `avoid_hyphen` (from 0) may not end in a hyphen; with `lines`, only a
     setting of exactly that many lines is accepted (a paragraph re-broken after page
-    make-up must keep its height).
+    make-up must keep its height). `colour` (COLOUR_WEIGHTS) weighs the badness of
+    stretched and squeezed lines. With `max_gap`, no line's word gaps may pass that
+    many times their stretch limit (the ratio a reader sees, letters spent). With `knee`
+    (0 < knee < 1: the share of the gaps' stretch limit at which letter spacing and
+    scaling are spent, Line.knee over the stretch), badness follows the gaps a reader
+    sees, and a line whose gaps pass the knee costs KNEE_BADNESS more at the limit.
     """
     n = len(items)
+    grow_w, squeeze_w = COLOUR_WEIGHTS[colour]
+    over_knee = KNEE_BADNESS / (1.0 - knee) if 0 < knee < 1 else 0.0
+    knee = knee if 0 < knee < 1 else 0.0
     # Word spaces before each item, to count the words of a paragraph's last line.
     sum_s = [0, *accumulate(1 if it.kind == GLUE and it.width > 0 else 0 for it in items)]
     # Prefix sums of width, stretch and shrink (penalties add nothing until a break).
     sum_w = [0.0, *accumulate(0.0 if it.kind == PENALTY else it.width for it in items)]
     sum_y = [0.0, *accumulate(it.stretch for it in items)]
     sum_z = [0.0, *accumulate(it.shrink for it in items)]
+    # The glue's share of the stretch: past the limit (ratio 1) letter spacing and scaling
+    # give no more, so only the word spaces grow, and much faster than the ratio says.
+    sum_g = [0.0, *accumulate(it.stretch if it.kind == GLUE else 0.0 for it in items)]
     # Legal breakpoints: glue right after a box, and penalties below infinity.
     points = [i for i, it in enumerate(items)
               if (it.kind == GLUE and i and items[i - 1].kind == BOX)
@@ -151,7 +174,27 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                     continue
                 if lines is not None and a.line >= lines:
                     continue
-                badness = 100 * abs(ratio) ** 3
+                if ratio > 1.0 and not forced:
+                    # Badness of what a reader sees: how far the word gaps pass their limit.
+                    glue = sum_g[i] - a.glue_stretch
+                    seen = 1.0 + (ratio - 1.0) * (yi - a.stretch) / glue if glue > 0 else ratio
+                    if max_gap is not None and seen > max_gap:
+                        continue
+                    badness = (100 * seen ** 3 + over_knee * (seen - knee)) * grow_w
+                elif ratio > 0.0 and knee and not forced:
+                    # The gaps as the line fills: letters take their share up to the knee
+                    # (where the gaps are at `knee` of their limit and the letters spent),
+                    # then only the word spaces grow. Past the knee every step costs more.
+                    total = yi - a.stretch
+                    at_knee = 1.0 - (1.0 - knee) * (sum_g[i] - a.glue_stretch) / total
+                    if ratio <= at_knee:
+                        seen = knee * ratio / at_knee
+                        badness = 100 * seen ** 3 * grow_w
+                    else:
+                        seen = knee + (1.0 - knee) * (ratio - at_knee) / (1.0 - at_knee)
+                        badness = (100 * seen ** 3 + over_knee * (seen - knee)) * grow_w
+                else:
+                    badness = 100 * abs(ratio) ** 3 * (grow_w if ratio > 0 else squeeze_w)
                 if forced and ratio > tolerance:
                     badness = 0  # last line: its glue may stretch without limit
                 if pen >= 0:
@@ -165,6 +208,10 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
                 if i == n - 1 and a.line and (natural < measure * RUNT_SHARE or (
                         sum_s[i] == a.spaces and natural < measure * RUNT_WORD_SHARE)):
                     d += RUNT_DEMERITS
+                    if sum_s[i] == a.spaces and items[a.position].flagged:
+                        # The tail of a broken word alone ("sixty-/two."): worse than a
+                        # loose line above it.
+                        d += FRAGMENT_RUNT_DEMERITS
                 fit = _fitness(ratio) if not forced else 1
                 if abs(fit - a.fitness) > 1:
                     d += FITNESS_DEMERITS
@@ -190,7 +237,7 @@ def optimal_breaks(items: list[Item], widths: list[float], tolerance: float = 1.
             for (fit, _, _), (d, a, ratio) in best.items():
                 hy = a.hyphens + 1 if flagged else 0
                 active.append(_Node(i, a.line + 1, fit, tw, ty, tz, d, ratio, hy, a,
-                                    sum_s[j]))
+                                    sum_s[j], sum_g[j]))
         if not active:
             return None
     ends = [a for a in active if a.position == n - 1 and (lines is None or a.line == lines)]

@@ -43,12 +43,24 @@ from compositor.text.verse import VERSE_SLACK, couplets, gap, is_verse
 HYPHEN = "-"
 REPLACEMENT = "\ufffd"  # drawn for characters no font of the layout has
 HYPHEN_PENALTY = 50
+SHORT_PART_PENALTY = 300  # after "Kanoon-", leaving "e-Nevisandegan" to open a line
+# A capitalised word (a name, mostly) broken by a hyphen: only offered once the paragraph
+# has no setting without one whose gaps stay under about twice a space, and then at a
+# price (a million demerits) that only a line of such gaps outweighs.
+NAME_PENALTY = 1000
+# The loosest word gaps accepted to keep names whole, in times their stretch limit: 2.0
+# is twice a space with the default max_word_space of 1.5.
+NAMES_WHOLE_GAP = 2.0
 URL_BREAK_PENALTY = 30  # after "//" or a colon, before "/": the natural places
 URL_MINOR_PENALTY = 70  # before . - _ ? # % ~, around = and &
 _ADDRESS = re.compile(r"^[(\[<\"'\u201c\u2018]*(?:[a-z][a-z0-9+.\-]*://|www\.|mailto:"
                       r"|[^\s@/()]+@[^\s@/]+\.[a-z])", re.IGNORECASE)
 _LEAD = "([<\"'\u201c\u2018\u00ab"
 _TRAIL = ".,;:!?)]>\"'\u201d\u2019\u00bb\u2026"
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
 
 
 def is_address(word: str) -> bool:
@@ -173,6 +185,10 @@ class Line:
     # A stacked couplet's later lines: never parted from the line before by a column or
     # page break.
     joined: bool = False
+    # How far a word gap grows (times `space`) before letter spacing and glyph scaling
+    # have given all they may; 0 = the three share the slack evenly up to the limit.
+    knee: float = 0.0
+    name_break: bool = False  # ends inside a capitalised word broken as a last resort
 
     @property
     def text(self) -> str:
@@ -207,6 +223,12 @@ class Line:
         else:
             room, track, scale = -self.shrink * self.space, -self.track_shrink, \
                 -self.scale_shrink
+        if extra >= 0 and 0 < self.knee < self.stretch and self.spaces and not kash:
+            # As InDesign's composer: letter spacing and scaling reach their limits by the
+            # time word gaps reach the knee (1.33 spaces); beyond it only the word spaces
+            # grow, up to the limit and past it. A loose line so shows its letters at full
+            # stretch before its gaps turn into holes.
+            room = self.knee * self.space
         # What each gap's own word space may give once letter spacing (on the letter
         # before the gap and on the space itself) and scaling have taken their part.
         sign = 1.0 if room >= 0 else -1.0
@@ -281,6 +303,10 @@ class Settings:
     # How justified lines with Arabic-script words are filled: "both" shares the slack
     # between word spaces and kashida, "kashida" lengthens words first, "spaces" never.
     justify: str = "both"
+    # Word-gap growth (times a space) at which letter spacing and glyph scaling have given
+    # all they may: InDesign's default maximum word spacing, 133 %.
+    knee: float = 0.33
+    colour: str = "even"  # text.spacing_colour: tighter, even or looser
 
 
 _WEIGHTS = {(False, False): "regular", (True, False): "italic", (False, True): "bold",
@@ -315,6 +341,7 @@ class Typesetter:
         self._store_name: str | None = None
         self._ragged_urls = False  # breaks inside addresses may end a line short
         self._stretch_words = True  # words offer their kashida stretch to the breaker
+        self._names = False  # capitalised words offer (costly) hyphenation points
 
     def set(self, runs: tuple[Run, ...], style: Style, measure: float, *, align: str = "justify",
             indent: float = 0.0, hyphenate: bool = True,
@@ -394,7 +421,7 @@ class Typesetter:
         if lines >= 1 and self.settings.optimal and not is_verse(runs):
             items, payload, missing, widths = self._items(runs, style, measure, "justify",
                                                           indent, True, hang)
-            breaks = optimal_breaks(items, widths, 1.0, lines=lines)
+            breaks = optimal_breaks(items, widths, 1.0, lines=lines, **self._breaker_options())
             if breaks is not None:
                 set_lines = self._lines(items, payload, breaks, measure, indent, "justify",
                                         hang)
@@ -435,10 +462,24 @@ class Typesetter:
         """Whole-paragraph breaking in passes: strict first, then looser passes that still
         minimise badness over the whole paragraph (spreading unavoidable slack rather than
         dumping it on one line)."""
+        constraints = {**constraints, **self._breaker_options()}
         items, payload, missing, widths = self._items(runs, style, measure, "justify", indent,
                                                       hyphenate, hang, kashida=False)
         breaks = (optimal_breaks(items, widths, 1.0, **constraints)
-                  or optimal_breaks(items, widths, 2.5, **constraints))
+                  or optimal_breaks(items, widths, 2.5, max_gap=NAMES_WHOLE_GAP,
+                                    **constraints))
+        names = False
+        if breaks is None and hyphenate and self.settings.hyphenate and \
+                not self.settings.hyphenate_capitalized:
+            # No setting keeps every name whole without a gap over about twice a space:
+            # names may break now, each break at NAME_PENALTY, so as few as possible and
+            # only where a line would otherwise gape.
+            names = True
+            items, payload, missing, widths = self._items(
+                runs, style, measure, "justify", indent, hyphenate, hang, kashida=False,
+                names=True)
+            breaks = optimal_breaks(items, widths, 1.0, **constraints)
+        breaks = breaks or optimal_breaks(items, widths, 2.5, **constraints)
         ragged = False
         if breaks is None and self._has_address_break(items):
             # An address too long for any good justified setting: rather than gaping word
@@ -446,7 +487,7 @@ class Typesetter:
             ragged = True
             items, payload, missing, widths = self._items(
                 runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=True,
-                kashida=False)
+                kashida=False, names=names)
             breaks = (optimal_breaks(items, widths, 1.0, **constraints)
                       or optimal_breaks(items, widths, 2.5, **constraints))
         breaks = breaks or optimal_breaks(items, widths, 60.0, **constraints)
@@ -455,7 +496,8 @@ class Typesetter:
             # may give, in as many lines (the page make-up keeps the paragraph's height).
             kept = {**constraints, "lines": constraints.get("lines") or len(breaks)}
             k_items, k_payload, k_missing, k_widths = self._items(
-                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=ragged)
+                runs, style, measure, "justify", indent, hyphenate, hang, ragged_urls=ragged,
+                names=names)
             better = (optimal_breaks(k_items, k_widths, 1.0, **kept)
                       or optimal_breaks(k_items, k_widths, 2.5, **kept))
             if better is not None:
@@ -529,6 +571,11 @@ class Typesetter:
             if self._kashida else 0.0
         return replace(line, measure=width, indent=0.0, justified=True, kashida=kash)
 
+    def _breaker_options(self) -> dict:
+        s = self.settings
+        knee = s.knee / s.stretch if s.stretch > 0 and (s.tracking or s.scaling) else 0.0
+        return {"colour": s.colour, "knee": knee}
+
     @staticmethod
     def _has_address_break(items: list[Item]) -> bool:
         return any(it.kind == PENALTY and not it.flagged and 0 < it.penalty < INFINITY
@@ -540,12 +587,14 @@ class Typesetter:
 
     def _items(self, runs: tuple[Run, ...], style: Style, measure: float, align: str,
                indent: float, hyphenate: bool, hang: tuple[int, float],
-               ragged_urls: bool = False, kashida: bool = True
+               ragged_urls: bool = False, kashida: bool = True, names: bool = False
                ) -> tuple[list[Item], list[object], set[str], list[float]]:
         """Boxes, glue and penalties of a paragraph, what they draw, and the line widths;
-        with `kashida`, words that may be lengthened stretch."""
+        with `kashida`, words that may be lengthened stretch; with `names`, capitalised
+        words may break at NAME_PENALTY."""
         settings = self.settings
         self._ragged_urls = ragged_urls
+        self._names = names
         self._stretch_words = kashida
         items: list[Item] = []
         payload: list[object] = []
@@ -678,7 +727,7 @@ class Typesetter:
                     hyph: bool, justify: bool, missing: set[str]) -> None:
         """Boxes and break points of one word, cached: a newsletter repeats its words."""
         key = (tuple(parts), round(measure, 2), hyph, justify, self._ragged_urls,
-               self._stretch_words)
+               self._stretch_words, self._names)
         hit = self._words.get(key)
         if hit is None:
             w_items: list[Item] = []
@@ -709,13 +758,27 @@ class Typesetter:
         if len(parts) == 1:
             face, size, color, text, href = parts[0]
             cuts = self._cuts(text, hyph)
+            if not cuts and hyph and fonts.face(face).width(text, size, lang) > measure:
+                # A word wider than the column (a long capitalised compound) breaks where
+                # hyphenation allows before it is cut between any two letters.
+                cuts = [(p, "hyphen") for p in hyphen_points(text, lang, True)]
             prev = 0
             for pos, kind in cuts:
                 pieces.append(([(face, size, color, text[prev:pos], href)], kind))
                 prev = pos
             pieces.append(([(face, size, color, text[prev:], href)], None))
         else:
-            pieces.append((list(parts), None))
+            # A word in several styles ("*Rindfleisch…*." or "**bold**," with its stop in
+            # roman) breaks inside each styled part as a word of one style would.
+            current: list[tuple] = []
+            for face, size, color, text, href in parts:
+                prev = 0
+                for pos, kind in self._cuts(text, hyph) if hyph else ():
+                    current.append((face, size, color, text[prev:pos], href))
+                    pieces.append((current, kind))
+                    current, prev = [], pos
+                current.append((face, size, color, text[prev:], href))
+            pieces.append((current, None))
         for k, (frags, kind) in enumerate(pieces):
             width = sum(fonts.face(fc).width(t, sz, lang) for fc, sz, _c, t, _h in frags)
             if width > measure:
@@ -738,12 +801,14 @@ class Typesetter:
                 payload.append(tuple(frags))
             if kind is not None and k < len(pieces) - 1:
                 fc, sz = frags[-1][0], frags[-1][1]
-                if kind == "hyphen":
+                if kind == "hyphen" or kind == "name":
                     hw = fonts.face(fc).width(HYPHEN, sz)
-                    items.append(Item(PENALTY, hw, 0, 0, HYPHEN_PENALTY, True))
+                    cost = HYPHEN_PENALTY if kind == "hyphen" else NAME_PENALTY
+                    items.append(Item(PENALTY, hw, 0, 0, cost, True))
                     payload.append((fc, sz, frags[-1][2], HYPHEN, frags[-1][4]))
-                elif kind == "hard":
-                    items.append(Item(PENALTY, 0.0, 0, 0, HYPHEN_PENALTY, True))
+                elif kind == "hard" or kind == "hard-short":
+                    cost = HYPHEN_PENALTY if kind == "hard" else SHORT_PART_PENALTY
+                    items.append(Item(PENALTY, 0.0, 0, 0, cost, True))
                     payload.append(None)
                 else:
                     # A break inside an address adds no hyphen, and the line before it is
@@ -771,12 +836,27 @@ class Typesetter:
             cuts = [(pos, "url" if cost <= URL_BREAK_PENALTY else "url2")
                     for pos, cost in address_breaks(text)]
         elif "-" in text:
+            # After an explicit hyphen (a compound, a transliteration such as
+            # Bandar-e-Anzali), with at least three letters on either side ("-to" alone
+            # reads as a stray). A line opening with a linking "e-" costs more than
+            # "Bandar-e-", which keeps the "e" with its word, as it is spoken.
             for i, ch in enumerate(text[:-1]):
-                if 2 <= i <= len(text) - 3 and ch == "-":
-                    cuts.append((i + 1, "hard"))
+                if ch == "-" and _letters(text[:i]) >= 3 and _letters(text[i + 1:]) >= 3:
+                    short = _letters(text[i + 1:].split("-", 1)[0]) < 3
+                    cuts.append((i + 1, "hard-short" if short else "hard"))
+            if self._names and hyph:
+                # As a last resort the parts break too (Kanoon-e-Nevisan-degan).
+                start = 0
+                for part in text.split("-"):
+                    cuts += [(start + p, "name") for p in hyphen_points(
+                        part, self.settings.language, True)]
+                    start += len(part) + 1
+                cuts.sort()
         elif hyph and not needs_shaping(text):  # Arabic script is never hyphenated
-            cuts = [(p, "hyphen") for p in hyphen_points(
-                text, self.settings.language, self.settings.hyphenate_capitalized)]
+            lang, capitalized = self.settings.language, self.settings.hyphenate_capitalized
+            cuts = [(p, "hyphen") for p in hyphen_points(text, lang, capitalized)]
+            if not cuts and self._names and not capitalized:
+                cuts = [(p, "name") for p in hyphen_points(text, lang, True)]
         return cuts
 
     def _emergency(self, frags, items: list[Item], payload: list[object], measure: float) -> None:
@@ -939,7 +1019,9 @@ class Typesetter:
                               on * size * s.tracking_shrink, on * s.scaling,
                               on * s.scaling_shrink,
                               sum(len(f.text) for f in out if not f.rtl), kash,
-                              s.justify == "kashida"))
+                              s.justify == "kashida", knee=on * s.knee,
+                              name_break=brk.hyphenated
+                              and items[brk.position].penalty == NAME_PENALTY))
         return lines
 
 
@@ -952,12 +1034,12 @@ def _encode_line(ln: Line) -> list:
             ln.natural, ln.spaces, ln.measure, ln.indent, ln.ratio, ln.hyphenated,
             ln.justified, ln.space, ln.stretch, ln.shrink, ln.track, ln.track_shrink,
             ln.scale, ln.scale_shrink, ln.glyphs, ln.kashida, ln.kashida_first,
-            [[x, _encode_line(h)] for x, h in ln.halves]]
+            [[x, _encode_line(h)] for x, h in ln.halves], ln.joined, ln.knee, ln.name_break]
 
 
 def _decode_line(ln: list) -> Line:
     halves = tuple((x, _decode_line(h)) for x, h in ln[18]) if len(ln) > 18 else ()
-    return Line(tuple(Frag(*f) for f in ln[0]), *ln[1:18], halves)
+    return Line(tuple(Frag(*f) for f in ln[0]), *ln[1:18], halves, *ln[19:22])
 
 
 def _encode(par: SetParagraph) -> list:
