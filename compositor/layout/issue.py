@@ -692,9 +692,11 @@ def headline_span(band: Chunk, spec: LayoutSpec, photo_cols: int) -> int:
 
 def thin_page_limit(plan: PagePlan, page: int) -> float:
     """The least text a last page should carry so it does not read as spilled over: a
-    quarter of its columns, or nine tenths of the room above its boxes if that is less."""
+    quarter of its columns and half a line more in each (the white around heads and
+    photos inside the text does not read as text), or nine tenths of the room above its
+    boxes if that is less."""
     room = sum(s.height for s in plan.slots(page, holes=False))
-    quarter = plan.full_height(page) * plan.spec.columns * THIN_PAGE
+    quarter = (plan.full_height(page) * THIN_PAGE + plan.gap / 2) * plan.spec.columns
     return min(quarter, 0.9 * room)
 
 

@@ -424,8 +424,9 @@ def foot_openings(pages: list, lines: int) -> list[tuple[int, int, int]]:
         for column, placed in by_column.items():
             placed.sort(key=lambda p: p.y)
             for k, p in enumerate(placed):
-                if p.chunk.kind != "head" or p.chunk.article is None:
-                    continue
+                if p.chunk.kind != "head" or p.chunk.article is None or not (
+                        "title" in p.chunk.meta or (p.chunk.anchor or "").startswith("jump-")):
+                    continue  # a subhead, not where the article opens
                 after = [q for q in placed[k + 1:] if q.chunk.article == p.chunk.article]
                 body = sum(1 for q in after if q.chunk.kind == "body")
                 ends_here = after and after[-1] is placed[-1]

@@ -182,7 +182,9 @@ def moves(layout: IssueLayout, mode: Mode, spec: LayoutSpec, widen: bool, photos
     elif mode.leading:
         # Loosened too far (a hole or an opening at a column's foot came with it): a step
         # back, or a step further.
-        out.append(replace(mode, leading=round(mode.leading - LEADING_STEP, 2)))
+        lower = round(mode.leading - LEADING_STEP, 2)
+        out.append(replace(mode, leading=lower if lower > spec.styles["body"].leading
+                           + 1e-6 else 0.0))
         if mode.leading + LEADING_STEP <= top + 1e-6:
             out.append(replace(mode, leading=round(mode.leading + LEADING_STEP, 2)))
     return out
