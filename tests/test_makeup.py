@@ -477,9 +477,9 @@ I19_KNOWN: dict[tuple[str, str], str] = {
         "last page 24% text: 1.6 lines short, which scores better than an opening at a "
         "column foot",
     ("i19-A4-4", "last_columns_end_together"):
-        "columns end 13.9, 13.9, 5.9 and 6.9 lines above the boxes (a 7-line title)",
-    ("i19-A5-3", "last_columns_end_together"):
-        "columns end 3.9, 4.9 and 5.9 lines above the boxes",
+        "columns end 13.9, 13.9, 7.9 and 8.9 lines above the boxes (a 6-line title set "
+        "smaller opens column 3 with its first lines; headlines across columns are not "
+        "built)",
     ("i19-A5-3", "no_openings_at_a_column_foot"):
         "p14 col 1: 3 lines",
     ("i19-A4-3", "no_holes"):

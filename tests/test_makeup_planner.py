@@ -267,3 +267,25 @@ def test_page_one_photo_takes_fewer_columns_rather_than_cover_the_contents(tmp_p
         # No word of text is printed on the photo.
         assert not [w for w in words if im["x0"] < w["x0"] < im["x1"]
                     and im["top"] < (w["top"] + w["bottom"]) / 2 < im["bottom"]]
+
+
+def test_long_titles_are_set_smaller_where_that_ends_the_last_page_evenly(tmp_path, capsys):
+    """A5 in three columns: titles run to six or seven lines in a 38 mm column, and the
+    last page's columns end lines apart. The planner also lays the issue out with titles
+    over four lines set smaller, keeps that (it scores better), and says so; the titles
+    read back from the PDF are smaller than the layout's title size, never below 70 %."""
+    manifest = bench.prepare(tmp_path, "i19-A5-3", "issue19", {"size": "A5", "columns": 3},
+                             None)
+    capsys.readouterr()
+    pdf = web_pdf(manifest)
+    err = capsys.readouterr().err
+    assert "titles over 4 lines in their column set smaller" in err
+    spec = load(manifest).spec
+    size = spec.styles["title"].size
+    titles = set()
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages[1:]:
+            for ch in page.chars:
+                if "Bold" in ch["fontname"] and ch["size"] > spec.styles["subhead"].size + 0.5:
+                    titles.add(round(ch["size"], 2))
+    assert titles and min(titles) < size - 0.1 and min(titles) >= 0.7 * size - 0.01, titles

@@ -23,7 +23,7 @@ from compositor.layout.linefit import close_holes
 from compositor.layout.result import IssueLayout
 from compositor.layout.score import last_spread, score_of, tries_for
 from compositor.layout.setting import typesetter
-from compositor.layout.variants import with_leading, with_photo_columns
+from compositor.layout.variants import with_leading, with_photo_columns, with_title_lines
 from compositor.load.layout import LayoutSpec
 from compositor.model.content import Figure, Issue
 
@@ -34,6 +34,7 @@ WIDE_COLUMNS = 2  # columns a landscape photo may take to carry text on to a thi
 LEADING_STEP = 0.05  # points: body leadings tried for a thin last page
 BEAM = 2  # make-ups moved on from in each round of the thin-page search
 THIN_TRIES = 16  # passes the thin-page search may spend on a short issue
+TITLE_LINES = 4  # titles over this many lines may be set smaller where that scores better
 FRACTION_HOLE = 4.0  # body lines: a hole that fractions of a line at pauses may close
 
 
@@ -50,6 +51,8 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
     def lay_out(issue: Issue, loose: dict[int, int], mode: Mode) -> IssueLayout:
         # Later passes start from the page count the first found (an exact shortcut).
         used = wide if mode.wide and wide else spec
+        if mode.titles:
+            used = with_title_lines(used, mode.titles)
         if mode.leading:
             used = with_leading(used, mode.leading)
         made = lay_out_pass(issue, used, optimal,
@@ -87,6 +90,14 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         # a hole that short can close this way, so only then is the pass spent.
         loose_grid = Mode(spill=first.spilled, grid=False)
         options.append((lay_out(issue, {}, loose_grid), loose_grid, {}))
+    smaller: Option | None = None
+    if refine and not int(spec.section("article")["title_lines"]) and (
+            last_spread(first) > 0 or first.foot_openings) and long_titles(first):
+        # A title that runs down a narrow column moves as one block with its first
+        # lines: the last page's columns cannot end together, or it opens at a column's
+        # foot. Set smaller (as a designer would), it may fit where it should.
+        mode = Mode(spill=first.spilled, titles=TITLE_LINES)
+        smaller = (lay_out(issue, {}, mode), mode, {})
     if refine and not fill_last and any(o[0].thin_lines > 0 for o in options):
         photos = photo_elements(first)
 
@@ -105,15 +116,26 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         other = refined(*runner_up)
         if score_of(other) < score_of(best):
             best = other
+    if smaller is not None and (best.holes or best.foot_openings or last_spread(best) > 0):
+        # Smaller titles move openings and holes all through the issue, which copyfitting
+        # may then close: judged after it, not before.
+        other = refined(*smaller)
+        if score_of(other) < score_of(best):
+            best = other
     body, used = spec.styles["body"].leading, best.spec.styles["body"].leading
     if used != body:
         best.notes.append((Location(issue.manifest), f"body leading loosened from {body:g} "
                            f"to {used:g} pt to carry text on to a last page that would "
                            "fill under a quarter of its columns"))
-    if best.spec is not spec and best.spec.raw is not spec.raw:
+    article, chosen = spec.section("article"), best.spec.section("article")
+    if chosen["photo_columns"] != article["photo_columns"]:
         best.notes.append((Location(issue.manifest), "landscape photos in the text set "
-                           f"across {WIDE_COLUMNS} columns to carry text on to a last page "
-                           "that would fill under a quarter of its columns"))
+                           f"across {chosen['photo_columns']} columns to carry text on to a "
+                           "last page that would fill under a quarter of its columns"))
+    if chosen["title_lines"] != article["title_lines"]:
+        best.notes.append((Location(issue.manifest), f"titles over {chosen['title_lines']} "
+                           "lines in their column set smaller, so articles open where they "
+                           "should and the last page's columns end together"))
     return best
 
 
@@ -127,6 +149,15 @@ class Mode:
     wide: bool = False  # landscape photos in the text set across WIDE_COLUMNS columns
     leading: float = 0.0  # body leading (points) instead of the layout's; 0: the layout's
     grow: int = 0  # lines each photo in a column is set taller (within its shape's limits)
+    titles: int = 0  # titles over this many lines set smaller (`article.title_lines`); 0: not
+
+
+def long_titles(layout: IssueLayout) -> bool:
+    """Does any article title (with its byline) run over TITLE_LINES + 2 body lines?"""
+    gap = layout.spec.styles["body"].leading
+    return any(p.chunk.kind == "head" and "title" in p.chunk.meta
+               and p.chunk.height > (TITLE_LINES + 2) * gap + 0.01
+               for page in layout.pages for p in page.placed)
 
 
 Option = tuple[IssueLayout, "Mode", dict[int, int]]

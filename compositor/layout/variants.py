@@ -21,3 +21,9 @@ def with_leading(spec: LayoutSpec, leading: float) -> LayoutSpec:
     styles = {name: replace(st, leading=round(leading, 2)) if st.leading == body else st
               for name, st in spec.styles.items()}
     return replace(spec, styles=styles)
+
+
+def with_title_lines(spec: LayoutSpec, lines: int) -> LayoutSpec:
+    """The layout with titles longer than `lines` lines in their column set smaller."""
+    return replace(spec, raw={**spec.raw, "article": {**spec.raw["article"],
+                                                      "title_lines": lines}})
