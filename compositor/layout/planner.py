@@ -15,13 +15,13 @@ import math
 from dataclasses import dataclass, replace
 
 from compositor.errors import Location
-from compositor.layout.chunks import ImagePart
+from compositor.layout.chunks import ImagePart, TextPart
 from compositor.layout.compose import is_portrait
 from compositor.layout.fillers import place_fillers
 from compositor.layout.issue import lay_out_pass
 from compositor.layout.linefit import close_holes
 from compositor.layout.result import IssueLayout
-from compositor.layout.score import last_spread, score_of, tries_for
+from compositor.layout.score import last_spread, score_of
 from compositor.layout.setting import typesetter
 from compositor.layout.variants import with_leading, with_photo_columns, with_title_lines
 from compositor.load.layout import LayoutSpec
@@ -33,7 +33,11 @@ GROW_LINES = (2, 4)
 WIDE_COLUMNS = 2  # columns a landscape photo may take to carry text on to a thin last page
 LEADING_STEP = 0.05  # points: body leadings tried for a thin last page
 BEAM = 2  # make-ups moved on from in each round of the thin-page search
-THIN_TRIES = 16  # passes the thin-page search may spend on a short issue
+# Passes the thin-page search may spend: about THIN_TRY_PAGES pages laid out, between
+# MIN_THIN_TRIES and THIN_TRIES passes (a 5-page issue gets 16, a 16-page one 6).
+THIN_TRIES = 16
+THIN_TRY_PAGES = 100
+MIN_THIN_TRIES = 2
 TITLE_LINES = 4  # titles over this many lines may be set smaller where that scores better
 FRACTION_HOLE = 4.0  # body lines: a hole that fractions of a line at pauses may close
 
@@ -106,7 +110,8 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
             return lay_out(issue, loose, mode), mode, loose
 
         options = thin_page_search(options, made, spec, wide is not None, bool(photos),
-                                   tries_for(len(first.pages), THIN_TRIES))
+                                   max(MIN_THIN_TRIES, min(THIN_TRIES,
+                                                           THIN_TRY_PAGES // len(first.pages))))
     options.sort(key=lambda o: score_of(o[0]))  # stable: the flow as it comes on a tie
     best = refined(*options[0])
     runner_up = next((o for o in options[1:] if o[1].spill != options[0][1].spill), None)
@@ -116,7 +121,8 @@ def layout_issue(issue: Issue, spec: LayoutSpec, optimal: bool | None = None,
         other = refined(*runner_up)
         if score_of(other) < score_of(best):
             best = other
-    if smaller is not None and (best.holes or best.foot_openings or last_spread(best) > 0):
+    if smaller is not None and (best.holes or best.foot_openings or last_spread(best) > 0) \
+            and promising(smaller[0], first):
         # Smaller titles move openings and holes all through the issue, which copyfitting
         # may then close: judged after it, not before.
         other = refined(*smaller)
@@ -152,12 +158,21 @@ class Mode:
     titles: int = 0  # titles over this many lines set smaller (`article.title_lines`); 0: not
 
 
+def promising(trial: IssueLayout, first: IssueLayout) -> bool:
+    """Is a make-up worth copyfitting beside the usual one: does it, as it comes, score
+    better, or open fewer articles at a column's foot, or end the last page's columns
+    closer together?"""
+    return score_of(trial) < score_of(first) or \
+        len(trial.foot_openings) < len(first.foot_openings) or \
+        last_spread(trial) < last_spread(first)
+
+
 def long_titles(layout: IssueLayout) -> bool:
-    """Does any article title (with its byline) run over TITLE_LINES + 2 body lines?"""
-    gap = layout.spec.styles["body"].leading
-    return any(p.chunk.kind == "head" and "title" in p.chunk.meta
-               and p.chunk.height > (TITLE_LINES + 2) * gap + 0.01
-               for page in layout.pages for p in page.placed)
+    """Does any article title in a column run over TITLE_LINES lines?"""
+    return any(p.chunk.kind == "head" and "title" in p.chunk.meta and sum(
+        1 for part in p.chunk.parts if isinstance(part, TextPart) and part.tag is not None
+        and part.tag.role == "H1") > TITLE_LINES
+        for page in layout.pages for p in page.placed)
 
 
 Option = tuple[IssueLayout, "Mode", dict[int, int]]
