@@ -11,6 +11,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import NamedTuple
 
 from compositor import cache
@@ -212,55 +213,12 @@ class Line:
         return self._fill()[1]
 
     def _fill(self) -> tuple[Spacing, float]:
-        if not self.justified or not (self.spaces or self.track or self.scale or
-                                      self.kashida):
-            return NO_SPACING, 0.0
-        extra = self.measure - self.natural
-        kash = 0.0
-        if extra >= 0:
-            room, track, scale = self.stretch * self.space, self.track, self.scale
-            kash = self.kashida
-        else:
-            room, track, scale = -self.shrink * self.space, -self.track_shrink, \
-                -self.scale_shrink
-        if extra >= 0 and 0 < self.knee < self.stretch and self.spaces and not kash:
-            # As InDesign's composer: letter spacing and scaling reach their limits by the
-            # time word gaps reach the knee (1.33 spaces); beyond it only the word spaces
-            # grow, up to the limit and past it. A loose line so shows its letters at full
-            # stretch before its gaps turn into holes.
-            room = self.knee * self.space
-        # What each gap's own word space may give once letter spacing (on the letter
-        # before the gap and on the space itself) and scaling have taken their part.
-        sign = 1.0 if room >= 0 else -1.0
-        word_room = sign * word_space_give(self.space, sign * room, sign * track,
-                                           sign * scale)
-        capacity = self.spaces * word_room + (self.glyphs - 1) * track + self.natural * scale
-        if kash and self.kashida_first:
-            # Kashida first; what it cannot fill goes to the word spaces.
-            k = min(extra, kash)
-            ratio = min(1.0, (extra - k) / capacity) if capacity else 0.0
-        else:
-            capacity += kash
-            ratio = min(1.0, extra / capacity) if capacity else 0.0
-            k = ratio * kash
-        tc, h = ratio * track, quantise_scale(1.0 + ratio * scale)
-        if not self.spaces:
-            # A line with no word space (a piece of a long address) is filled by letter
-            # spacing, scaling and kashida alone, as far as they go.
-            return Spacing(0.0, tc, h), k
-        # The word spaces take the rest exactly; beyond the limits, only they grow on.
-        # PDF scales glyphs, letter and word spacing alike: h * (natural + tc's + tw's).
-        tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc - k) / self.spaces
-        if ratio < 1.0 and abs((self.space + tw + 2 * tc) * h - self.space) > abs(room):
-            # Rounding the scale towards 100 % left the few word spaces of a line of long
-            # words more than their share: one step further, within the layout's limit,
-            # gives it back to the letters.
-            away = h + sign / SCALE_STEPS
-            if abs(away - 1.0) <= abs(scale) + 1e-9:
-                h = away
-                tw = (self.measure / h - self.natural - (self.glyphs - 1) * tc - k) / \
-                    self.spaces
-        return Spacing(tw, tc, h), k
+        # Every pass of the make-up asks again for the same lines' spacing: remembered by
+        # the numbers it depends on.
+        return _filled(self.justified, self.spaces, self.track, self.scale, self.kashida,
+                       self.measure, self.natural, self.stretch, self.shrink, self.space,
+                       self.track_shrink, self.scale_shrink, self.knee, self.glyphs,
+                       self.kashida_first)
 
     def is_runt(self) -> bool:
         """As a paragraph's last line: shorter than a quarter of the measure, or a single
@@ -279,6 +237,60 @@ class Line:
         grow = (self.space + tw + 2 * tc) * h - self.space
         room = self.stretch if grow >= 0 else self.shrink
         return grow / (room * self.space) if room else 0.0
+
+
+@lru_cache(maxsize=65_536)
+def _filled(justified: bool, spaces: int, track: float, scale: float, kashida: float,
+            measure: float, natural: float, stretch: float, shrink: float, space: float,
+            track_shrink: float, scale_shrink: float, knee: float, glyphs: int,
+            kashida_first: bool) -> tuple[Spacing, float]:
+    """Line._fill's spacing and kashida, from the numbers of the line it depends on."""
+    if not justified or not (spaces or track or scale or kashida):
+        return NO_SPACING, 0.0
+    extra = measure - natural
+    kash = 0.0
+    if extra >= 0:
+        room, track, scale = stretch * space, track, scale
+        kash = kashida
+    else:
+        room, track, scale = -shrink * space, -track_shrink, -scale_shrink
+    if extra >= 0 and 0 < knee < stretch and spaces and not kash:
+        # As InDesign's composer: letter spacing and scaling reach their limits by the
+        # time word gaps reach the knee (1.33 spaces); beyond it only the word spaces
+        # grow, up to the limit and past it. A loose line so shows its letters at full
+        # stretch before its gaps turn into holes.
+        room = knee * space
+    # What each gap's own word space may give once letter spacing (on the letter
+    # before the gap and on the space itself) and scaling have taken their part.
+    sign = 1.0 if room >= 0 else -1.0
+    word_room = sign * word_space_give(space, sign * room, sign * track,
+                                       sign * scale)
+    capacity = spaces * word_room + (glyphs - 1) * track + natural * scale
+    if kash and kashida_first:
+        # Kashida first; what it cannot fill goes to the word spaces.
+        k = min(extra, kash)
+        ratio = min(1.0, (extra - k) / capacity) if capacity else 0.0
+    else:
+        capacity += kash
+        ratio = min(1.0, extra / capacity) if capacity else 0.0
+        k = ratio * kash
+    tc, h = ratio * track, quantise_scale(1.0 + ratio * scale)
+    if not spaces:
+        # A line with no word space (a piece of a long address) is filled by letter
+        # spacing, scaling and kashida alone, as far as they go.
+        return Spacing(0.0, tc, h), k
+    # The word spaces take the rest exactly; beyond the limits, only they grow on.
+    # PDF scales glyphs, letter and word spacing alike: h * (natural + tc's + tw's).
+    tw = (measure / h - natural - (glyphs - 1) * tc - k) / spaces
+    if ratio < 1.0 and abs((space + tw + 2 * tc) * h - space) > abs(room):
+        # Rounding the scale towards 100 % left the few word spaces of a line of long
+        # words more than their share: one step further, within the layout's limit,
+        # gives it back to the letters.
+        away = h + sign / SCALE_STEPS
+        if abs(away - 1.0) <= abs(scale) + 1e-9:
+            h = away
+            tw = (measure / h - natural - (glyphs - 1) * tc - k) / spaces
+    return Spacing(tw, tc, h), k
 
 
 @dataclass(frozen=True)
