@@ -105,3 +105,37 @@ def test_watch_reuses_the_decisions_of_content_it_built_before(tmp_path, monkeyp
     assert counts[2] == 1  # the undo: the first build's decisions, one layout
     assert "promised sleet" in texts[1] and "promised rain" in texts[2]
     assert texts[2] == texts[0]
+
+
+def test_one_build_leaves_every_paragraph_it_set_for_the_next(tmp_path, monkeypatch):
+    """A5 in three columns: the planner lays the issue out with the layout as written and
+    with long titles set smaller, each with a typesetter of its own over one paragraph
+    store. What both set is kept: a second build (a fresh process, as far as the store
+    goes) sets no paragraph afresh."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import makeup as bench
+
+    from compositor.build import lay_out, load
+    from compositor.layout import setting
+    from compositor.text import paragraph
+
+    monkeypatch.setenv("COMPOSITOR_CACHE", str(tmp_path / "cache"))
+    manifest = bench.prepare(tmp_path, "i19-A5-3", "issue19", {"size": "A5", "columns": 3},
+                             None)
+
+    def fresh_process() -> None:
+        setting._TYPESETTERS.clear()
+        paragraph._SAVED.clear()
+        setting._FITS_SAVED.clear()
+
+    fresh_process()
+    first = lay_out(load(manifest))
+    assert first.spec.section("article")["title_lines"] == 4  # two typesetters were used
+    assert len(setting._TYPESETTERS) >= 2
+    setting.save_caches()
+    fresh_process()
+    again = lay_out(load(manifest))
+    made = sum(len(ts._new) + len(ts._fits_new) for ts in setting._TYPESETTERS.values())
+    assert made == 0
+    assert len(again.pages) == len(first.pages)
+    fresh_process()

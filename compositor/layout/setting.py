@@ -74,6 +74,7 @@ def save_caches() -> None:
         ts.save_store()
 
 
+_FITS_SAVED: dict[str, dict] = {}  # the fits store each name was last saved with
 FITS_KEPT = 5_000  # settings in a given number of lines read from the store, held in memory
 _ABSENT = object()
 
@@ -142,9 +143,11 @@ class KeepingTypesetter(Typesetter):
         if not self._fits_name or not self._fits_new:
             return
         new = {d: 0 if par is None else _encode(par) for d, par in self._fits_new.items()}
-        merged = {**self._fits_stored, **new}
+        # Shared with the typesetters of the layout's variants, as the paragraph store is.
+        merged = {**(_FITS_SAVED.get(self._fits_name) or self._fits_stored), **new}
         if len(merged) > 60_000:  # bounded as the paragraph store is
             merged = new
         cache.put("paragraph-fits", self._fits_name,
                   json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode())
         self._fits_stored, self._fits_new = merged, {}
+        _FITS_SAVED[self._fits_name] = merged

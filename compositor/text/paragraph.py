@@ -239,6 +239,10 @@ class Line:
         return grow / (room * self.space) if room else 0.0
 
 
+# The store each name was last saved with in this process (see Typesetter.save_store).
+_SAVED: dict[str, dict] = {}
+
+
 @lru_cache(maxsize=65_536)
 def _filled(justified: bool, spaces: int, track: float, scale: float, kashida: float,
             measure: float, natural: float, stretch: float, shrink: float, space: float,
@@ -392,12 +396,15 @@ class Typesetter:
         if not self._store_name or not self._new:
             return
         new = {digest: _encode(self._cache[key]) for digest, key in self._new.items()}
-        merged = {**(self._stored or {}), **new}
+        # Typesetters of one build for variants of a layout (titles set smaller, photos
+        # across columns) share a store: each adds to what the last one saved.
+        merged = {**(_SAVED.get(self._store_name) or self._stored or {}), **new}
         if len(merged) > 60_000:  # keep the file bounded: start afresh with this build's
             merged = new
         cache.put("paragraphs", self._store_name,
                   json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode())
         self._stored, self._new = merged, {}
+        _SAVED[self._store_name] = merged
 
     # -- building items -------------------------------------------------------------------
 
