@@ -83,6 +83,10 @@ def test_the_fit_report_counts_the_names_broken(names_issue):
     counts = json.loads((folder / "report.json").read_text())["counts"]
     assert found, "text this crowded breaks a few names"
     assert counts["names_broken"] == len(found), found
+    # ... and the printed summary says so too.
+    from compositor.layout.report import format_report
+    said = format_report(json.loads((folder / "report.json").read_text()))
+    assert f"names broken {len(found)}" in said
 
 
 def test_word_gaps_in_narrow_columns_of_names(names_issue):

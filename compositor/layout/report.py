@@ -55,7 +55,11 @@ def fit_report(layout: IssueLayout) -> dict:
             elif m["ratio"] < -1.0 - 1e-6:
                 counts["tight"] += 1
 
-    counts["names_broken"] = sum(1 for c in layout.chunks if c.kind == "body" and any(getattr(getattr(p, "line", None), "name_break", False) for p in c.parts))  # noqa: E501
+    # Names (capitalised words) broken by a hyphen, which the line breaker allows only
+    # where keeping them whole would leave gaps over twice a space.
+    counts["names_broken"] = sum(
+        1 for c in layout.chunks if c.kind == "body"
+        and any(getattr(getattr(p, "line", None), "name_break", False) for p in c.parts))
     counts["hyphen_at_turn"] = sum(1 for c in turn_lines(getattr(layout.flow, "placed", []))
                                    if c.meta.get("hyphen"))
     fullness = {}
@@ -150,5 +154,6 @@ def format_report(report: dict) -> str:
     lines.append(f"lines {c['lines']}, hyphenated {c['hyphenated']}, stacked hyphens "
                  f"{c['stacked_hyphens']}, widows {c['widows']}, orphans {c['orphans']}, "
                  f"loose {c['loose']}, tight {c['tight']}, stranded heads {c['stranded_heads']}, "
-                 f"runts {c['runts']}, hyphens at page turns {c['hyphen_at_turn']}")
+                 f"runts {c['runts']}, hyphens at page turns {c['hyphen_at_turn']}, "
+                 f"names broken {c['names_broken']}")
     return "\n".join(lines)
