@@ -344,7 +344,9 @@ def main_(argv: list[str] | None = None) -> int:
           f"{sum(s['portraits_bad'] for s in sums)} portraits out of 3:4-1:1; "
           f"{sum(s['foot_openings'] for s in sums)} openings at a column foot; "
           f"{sum(s['baseline_pairs_off'] for s in sums)} column pairs off the baseline grid; "
-          f"{sum(s['bookmarks'] for s in sums)} mentions of bookmarks")
+          f"{sum(s['bookmarks'] for s in sums)} mentions of bookmarks; "
+          f"{sum(s['paragraph_gaps'] for s in sums)} blank lines opened between paragraphs "
+          f"(most {max((s['paragraph_gaps'] for s in sums), default=0)} in one build)")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

@@ -306,6 +306,7 @@ def read_back(pdf_path: Path, spec: LayoutSpec, issue=None) -> dict:
     out: dict = {"pages": 0, "holes": [], "thin_last_page": None, "last_page": {},
                  "photos": [], "foot_openings": [], "baseline_pairs_off": [],
                  "off_grid_lines": [], "byline_space": [], "contents": {},
+                 "paragraph_gaps": [],
                  "bookmarks": []}
     with pdfplumber.open(pdf_path) as pdf:
         n_pages = len(pdf.pages)
@@ -395,6 +396,24 @@ def read_back(pdf_path: Path, spec: LayoutSpec, issue=None) -> dict:
                 if b == a + 1 and abs(d) > 0.5:
                     out["baseline_pairs_off"].append({"page": number, "columns": [a + 1, b + 1],
                                                       "offset_pt": round(d, 2)})
+
+            # 9. Blank lines opened between two paragraphs to fill a column: two body
+            # lines exactly two leadings apart with nothing between, the second a full
+            # (justified) line reaching the column's right edge (a quotation is indented
+            # on both sides, so it is not counted).
+            for c, (x0, x1, _top) in enumerate(cols):
+                lines = sorted((ln for ln in body if ln.column == c), key=lambda ln: ln.baseline)
+                gaps = 0
+                for a, b in zip(lines, lines[1:], strict=False):
+                    if abs(b.baseline - a.baseline - 2 * L) > 0.6 or b.x1 < x1 - 3:
+                        continue
+                    between = [it for it in items if it[1] > x0 + 1 and it[0] < x1 - 1
+                               and a.bottom + 0.5 < it[2] and it[3] < b.top - 0.5]
+                    if not between:
+                        gaps += 1
+                if gaps:
+                    out["paragraph_gaps"].append({"page": number, "column": c + 1,
+                                                  "lines": gaps})
 
             # 8. Space under bylines: byline baseline to the next body baseline below it in
             # the column (a photo or title between: not counted).
@@ -555,4 +574,5 @@ def summary(fig: dict) -> dict:
         "byline_spread": max(spreads, default=0.0),
         "contents": f"{contents.get('listed', '?')}/{contents.get('articles', '?')}",
         "bookmarks": bool(fig["bookmarks"]),
+        "paragraph_gaps": sum(g["lines"] for g in fig["paragraph_gaps"]),
     }
