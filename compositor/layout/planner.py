@@ -213,12 +213,13 @@ def moves(layout: IssueLayout, mode: Mode, spec: LayoutSpec, widen: bool, photos
     flawed = thin or layout.holes or layout.foot_openings or last_spread(layout) > 0
     if not flawed:
         return out
-    top = float(spec.section("makeup")["max_leading"])
+    looser = round(mode.leading + LEADING_STEP, 2)
+    may_loosen = looser <= float(spec.section("makeup")["max_leading"]) + 1e-6
     if thin:
         out.append(replace(mode, spill=not mode.spill))
         if mode.leading:
-            if mode.leading + LEADING_STEP <= top + 1e-6:
-                out.append(replace(mode, leading=round(mode.leading + LEADING_STEP, 2)))
+            if may_loosen:
+                out.append(replace(mode, leading=looser))
         elif (leading := thin_leading(layout, spec)) is not None:
             out.append(replace(mode, leading=leading))
         if photos and mode.grow < max(GROW_LINES):
@@ -231,8 +232,8 @@ def moves(layout: IssueLayout, mode: Mode, spec: LayoutSpec, widen: bool, photos
         lower = round(mode.leading - LEADING_STEP, 2)
         out.append(replace(mode, leading=lower if lower > spec.styles["body"].leading
                            + 1e-6 else 0.0))
-        if mode.leading + LEADING_STEP <= top + 1e-6:
-            out.append(replace(mode, leading=round(mode.leading + LEADING_STEP, 2)))
+        if may_loosen:
+            out.append(replace(mode, leading=looser))
     return out
 
 

@@ -11,8 +11,7 @@ from compositor.load.layout import LayoutSpec
 
 def with_photo_columns(spec: LayoutSpec, columns: int) -> LayoutSpec:
     """The layout with landscape photos in the text set across `columns` columns."""
-    return replace(spec, raw={**spec.raw, "article": {**spec.raw["article"],
-                                                      "photo_columns": columns}})
+    return _with_article_key(spec, "photo_columns", columns)
 
 
 def with_leading(spec: LayoutSpec, leading: float) -> LayoutSpec:
@@ -25,5 +24,8 @@ def with_leading(spec: LayoutSpec, leading: float) -> LayoutSpec:
 
 def with_title_lines(spec: LayoutSpec, lines: int) -> LayoutSpec:
     """The layout with titles longer than `lines` lines in their column set smaller."""
-    return replace(spec, raw={**spec.raw, "article": {**spec.raw["article"],
-                                                      "title_lines": lines}})
+    return _with_article_key(spec, "title_lines", lines)
+
+
+def _with_article_key(spec: LayoutSpec, key: str, value: object) -> LayoutSpec:
+    return replace(spec, raw={**spec.raw, "article": {**spec.raw["article"], key: value}})
